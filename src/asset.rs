@@ -1,0 +1,689 @@
+//! One content asset: its front matter read and checked against the plan, its slug,
+//! its freshness and its rendered body. Every broken rule becomes a diagnostic that
+//! points into the `.md` file itself, not into the front matter block.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, suggest};
+use crate::frontmatter::{self, Node, SplitError, Value};
+use crate::markdown;
+use crate::plan::{Kind, Plan};
+
+/// Who an asset may be shown to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    /// Forwardable to buyers.
+    External,
+    /// For the sales team only.
+    Internal,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::External => "external",
+            Audience::Internal => "internal",
+        }
+    }
+}
+
+/// An asset as the site and the coverage model see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asset {
+    /// The source file, relative to the library root (`content/…/x.md`).
+    pub source: PathBuf,
+    pub slug: String,
+    pub title: String,
+    /// The content type, lowercased (`case-study`), if given.
+    pub kind: Option<String>,
+    /// Plan indices, in plan order; `None` where the front matter leaves the kind out.
+    pub personas: Option<Vec<usize>>,
+    pub stages: Option<Vec<usize>>,
+    pub segments: Option<Vec<usize>>,
+    pub objections: Vec<usize>,
+    pub summary: Option<String>,
+    pub audience: Option<Audience>,
+    pub owner: Option<String>,
+    pub updated: Option<Date>,
+    pub review_by: Option<Date>,
+    pub url: Option<String>,
+    pub draft: bool,
+    pub tags: Vec<String>,
+    /// Front matter keys covermap does not know, handed to templates.
+    pub extra: BTreeMap<String, serde_json::Value>,
+    pub body_html: String,
+    pub body_text: String,
+    /// `review_by` is before the plan's `as_of`.
+    pub stale: bool,
+}
+
+impl Asset {
+    /// Whether the asset names all three dimensions, so it can count toward a cell.
+    pub fn is_tagged(&self) -> bool {
+        self.personas.is_some() && self.stages.is_some() && self.segments.is_some()
+    }
+}
+
+/// Settings that change how an asset is read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    pub raw_html: bool,
+}
+
+/// Reads one asset. `source` is the path relative to the root (for messages),
+/// `content_path` the path relative to `content/` (for the slug). Without a plan
+/// (it failed to load) the file is still checked for syntax, so one run reports both.
+pub fn read(
+    source: &Path,
+    content_path: &Path,
+    text: &str,
+    plan: Option<&Plan>,
+    options: ReadOptions,
+) -> (Option<Asset>, Vec<Diagnostic>) {
+    let text = frontmatter::normalize(text);
+    let mut r = Reader {
+        source,
+        text: &text,
+        line_offset: 0,
+        diags: Vec::new(),
+    };
+    let asset = r.read(content_path, plan, options);
+    (asset, r.diags)
+}
+
+struct Reader<'a> {
+    source: &'a Path,
+    text: &'a str,
+    line_offset: u32,
+    diags: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn error_at(&mut self, node: &Node, message: impl Into<String>, help: impl Into<String>) {
+        let width = match &node.value {
+            Value::Str(s) => s.chars().count().max(1) as u32,
+            _ => 1,
+        };
+        let d = Diagnostic::error(self.source, message)
+            .at(self.text, node.line + self.line_offset, node.col)
+            .width(width)
+            .help(help);
+        self.diags.push(d);
+    }
+
+    fn error_line(&mut self, line: u32, message: impl Into<String>, help: impl Into<String>) {
+        let d = Diagnostic::error(self.source, message)
+            .at(self.text, line, 1)
+            .help(help);
+        self.diags.push(d);
+    }
+
+    fn read(
+        &mut self,
+        content_path: &Path,
+        plan: Option<&Plan>,
+        options: ReadOptions,
+    ) -> Option<Asset> {
+        let split = match frontmatter::split(self.text) {
+            Ok(s) => s,
+            Err(e) => {
+                let (msg, help) = match e {
+                    SplitError::Empty => (
+                        "the file is empty",
+                        "start it with front matter: a `---` line, `title: …`, and a closing `---` line",
+                    ),
+                    SplitError::Missing => (
+                        "the file has no front matter",
+                        "start it with a `---` line, then `title: …` and the other keys, then a closing `---` line (or use `+++` and TOML)",
+                    ),
+                    SplitError::Unclosed { delimiter } => {
+                        let help = if delimiter == "---" {
+                            "close the front matter with a `---` line before the body"
+                        } else {
+                            "close the front matter with a `+++` line before the body"
+                        };
+                        ("the front matter is never closed", help)
+                    }
+                };
+                self.error_line(1, msg, help);
+                return None;
+            }
+        };
+        self.line_offset = split.block_line - 1;
+        let entries = match frontmatter::parse(split.format, split.block) {
+            Ok(entries) => entries,
+            Err(e) => {
+                let node = Node {
+                    value: Value::Null,
+                    line: e.line,
+                    col: e.col,
+                };
+                let syntax = match split.format {
+                    frontmatter::Format::Yaml => "YAML",
+                    frontmatter::Format::Toml => "TOML",
+                };
+                self.error_at(&node, format!("invalid {syntax} front matter: {}", e.message), format!("fix the {syntax} syntax here; quote values that contain `: ` or start with a special character"));
+                return None;
+            }
+        };
+        let mut fm = Fields {
+            entries,
+            used: Vec::new(),
+        };
+
+        let title = match fm.take(&["title"]) {
+            Some(n) => self.string(&n, "title"),
+            None => {
+                self.error_line(
+                    1,
+                    "the front matter has no `title`",
+                    "add `title: \"…\"`: every asset needs one",
+                );
+                None
+            }
+        };
+        let kind = fm
+            .take(&["type"])
+            .and_then(|n| self.string(&n, "type"))
+            .map(|s| s.trim().to_lowercase());
+        let personas = self.dimension(&mut fm, plan, Kind::Persona, ["persona", "personas"]);
+        let stages = self.dimension(&mut fm, plan, Kind::Stage, ["stage", "stages"]);
+        let segments = self.dimension(&mut fm, plan, Kind::Segment, ["segment", "segments"]);
+        let objections = self
+            .dimension(&mut fm, plan, Kind::Objection, ["objection", "objections"])
+            .unwrap_or_default();
+        let summary = fm
+            .take(&["summary"])
+            .and_then(|n| self.string(&n, "summary"));
+        let audience = fm.take(&["audience"]).and_then(|n| {
+            let s = self.string(&n, "audience")?;
+            match s.trim().to_lowercase().as_str() {
+                "external" => Some(Audience::External),
+                "internal" => Some(Audience::Internal),
+                _ => {
+                    self.error_at(&n, format!("audience `{s}` is neither `external` nor `internal`"), "use `external` for assets a seller may forward, `internal` for the sales team only");
+                    None
+                }
+            }
+        });
+        let owner = fm.take(&["owner"]).and_then(|n| self.string(&n, "owner"));
+        let updated = fm
+            .take(&["updated", "date"])
+            .and_then(|n| self.date(&n, "updated"));
+        let review_by = fm
+            .take(&["review_by"])
+            .and_then(|n| self.date(&n, "review_by"));
+        let url = fm.take(&["url"]).and_then(|n| {
+            let s = self.string(&n, "url")?;
+            if markdown::is_safe_url(&s) {
+                Some(s)
+            } else {
+                self.error_at(
+                    &n,
+                    format!("url `{s}` uses a scheme that is not allowed"),
+                    "use an http(s) address or a path relative to the site",
+                );
+                None
+            }
+        });
+        let draft = match fm.take(&["draft"]) {
+            Some(Node {
+                value: Value::Bool(b),
+                ..
+            }) => b,
+            Some(n) => {
+                self.error_at(
+                    &n,
+                    format!(
+                        "`draft` must be true or false, found {}",
+                        n.value.type_name()
+                    ),
+                    "write `draft: true` or `draft: false`",
+                );
+                false
+            }
+            None => false,
+        };
+        let tags = self.tags(&mut fm);
+        let slug = match fm.take(&["slug"]) {
+            Some(n) => self.string(&n, "slug").and_then(|s| match check_slug(&s) {
+                Ok(()) => Some(s),
+                Err(why) => {
+                    self.error_at(&n, format!("slug `{s}` {why}"), format!("use lowercase letters, digits, `-` and `/` between parts, such as `{}`", slug_from_path(Path::new(&s))));
+                    None
+                }
+            }),
+            None => Some(slug_from_path(content_path)),
+        };
+        let extra = fm.rest();
+
+        if let Some(plan) = plan {
+            for (value, key) in [
+                (&personas, "personas"),
+                (&stages, "stages"),
+                (&segments, "segments"),
+            ] {
+                if value.is_none() {
+                    self.diags.push(
+                        Diagnostic::warning(self.source, format!("no `{key}`: the asset is listed but counts toward no coverage cell"))
+                            .at(self.text, 1, 1)
+                            .help(format!("add `{key}: [...]` (or `all`) with ids from plan.toml, if the asset serves them")),
+                    );
+                }
+            }
+            if let (Some(r), false) = (review_by, draft)
+                && r < plan.as_of
+            {
+                self.diags.push(
+                    Diagnostic::warning(
+                        self.source,
+                        format!("stale: review_by {r} is before {}", plan.as_of),
+                    )
+                    .at(self.text, 1, 1)
+                    .help("review the asset and move `review_by` forward, or retire it"),
+                );
+            }
+        }
+
+        if self.diags.iter().any(Diagnostic::is_error) {
+            return None;
+        }
+        let plan = plan?;
+        let body = markdown::render(split.body, options.raw_html);
+        Some(Asset {
+            source: self.source.to_path_buf(),
+            slug: slug?,
+            title: title?,
+            kind,
+            personas,
+            stages,
+            segments,
+            objections,
+            summary,
+            audience,
+            owner,
+            updated,
+            review_by,
+            url,
+            draft,
+            tags,
+            extra,
+            body_html: body.html,
+            body_text: body.text,
+            stale: review_by.is_some_and(|r| r < plan.as_of),
+        })
+    }
+
+    fn string(&mut self, node: &Node, key: &str) -> Option<String> {
+        match &node.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            other => {
+                self.error_at(
+                    node,
+                    format!("`{key}` must be text, found {}", other.type_name()),
+                    format!("write `{key}: \"…\"`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, node: &Node, key: &str) -> Option<Date> {
+        let s = self.string(node, key)?;
+        let d = Date::parse(&s);
+        if d.is_none() {
+            self.error_at(
+                node,
+                format!("`{key}` is not a date: `{s}`"),
+                "write dates as YYYY-MM-DD, such as `2026-11-01`",
+            );
+        }
+        d
+    }
+
+    /// A string or a list of strings.
+    fn list(&mut self, node: &Node, key: &str) -> Vec<(String, Node)> {
+        match &node.value {
+            Value::Str(s) => vec![(s.clone(), node.clone())],
+            Value::Seq(items) => items
+                .iter()
+                .filter_map(|item| match &item.value {
+                    Value::Str(s) => Some((s.clone(), item.clone())),
+                    other => {
+                        self.error_at(
+                            item,
+                            format!("each of `{key}` must be text, found {}", other.type_name()),
+                            format!("write `{key}: [a, b]` with plain words"),
+                        );
+                        None
+                    }
+                })
+                .collect(),
+            other => {
+                self.error_at(
+                    node,
+                    format!(
+                        "`{key}` must be text or a list of text, found {}",
+                        other.type_name()
+                    ),
+                    format!("write `{key}: a` or `{key}: [a, b]`"),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn dimension(
+        &mut self,
+        fm: &mut Fields,
+        plan: Option<&Plan>,
+        kind: Kind,
+        keys: [&str; 2],
+    ) -> Option<Vec<usize>> {
+        let (singular, plural) = (keys[0], keys[1]);
+        let node = match (fm.take(&[singular]), fm.take(&[plural])) {
+            (Some(a), Some(_)) => {
+                self.error_at(
+                    &a,
+                    format!("both `{singular}` and `{plural}` are given"),
+                    format!("keep one: `{plural}: [a, b]` holds several"),
+                );
+                return None;
+            }
+            (Some(n), None) | (None, Some(n)) => n,
+            (None, None) => return None,
+        };
+        let values = self.list(&node, plural);
+        let plan = plan?;
+        let mut found = Vec::new();
+        for (value, n) in values {
+            if value.trim().eq_ignore_ascii_case("all") {
+                found.extend(0..plan.ids(kind).len());
+                continue;
+            }
+            match plan.lookup(kind, &value) {
+                Some(i) => found.push(i),
+                None => {
+                    let ids = plan.ids(kind);
+                    let mut names: Vec<&str> = ids.clone();
+                    if kind == Kind::Persona {
+                        names.extend(
+                            plan.personas
+                                .iter()
+                                .flat_map(|p| p.aliases.iter().map(String::as_str)),
+                        );
+                    }
+                    let help = suggest(&value, names).unwrap_or_else(|| {
+                        format!("the {}s in plan.toml are: {}", kind.noun(), ids.join(", "))
+                    });
+                    self.error_at(&n, format!("unknown {} `{value}`", kind.noun()), help);
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        Some(found)
+    }
+
+    fn tags(&mut self, fm: &mut Fields) -> Vec<String> {
+        let Some(node) = fm.take(&["tags", "tag"]) else {
+            return Vec::new();
+        };
+        let mut tags: Vec<String> = self
+            .list(&node, "tags")
+            .into_iter()
+            .map(|(s, _)| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty())
+            .collect();
+        tags.sort();
+        tags.dedup();
+        tags
+    }
+}
+
+/// Front matter entries, taken one known key at a time; what is left is `extra`.
+struct Fields {
+    entries: Vec<(String, Node)>,
+    used: Vec<bool>,
+}
+
+impl Fields {
+    fn take(&mut self, keys: &[&str]) -> Option<Node> {
+        if self.used.len() != self.entries.len() {
+            self.used = vec![false; self.entries.len()];
+        }
+        let i = self
+            .entries
+            .iter()
+            .position(|(k, _)| keys.contains(&k.as_str()))?;
+        if self.used[i] {
+            return None;
+        }
+        self.used[i] = true;
+        Some(self.entries[i].1.clone())
+    }
+
+    fn rest(self) -> BTreeMap<String, serde_json::Value> {
+        let used = self.used;
+        self.entries
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !used.get(*i).copied().unwrap_or(false))
+            .map(|(_, (k, n))| (k, n.value.to_json()))
+            .collect()
+    }
+}
+
+/// The slug of a file: its path under `content/` without `.md`, lowercased, with every
+/// run of characters outside `[a-z0-9/]` made one `-`.
+pub fn slug_from_path(content_path: &Path) -> String {
+    let s = content_path.to_string_lossy().replace('\\', "/");
+    let s = s.strip_suffix(".md").unwrap_or(&s).to_lowercase();
+    let mut out = String::with_capacity(s.len());
+    let mut in_run = false;
+    for c in s.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '/' {
+            out.push(c);
+            in_run = false;
+        } else if !in_run {
+            out.push('-');
+            in_run = true;
+        }
+    }
+    out
+}
+
+/// Checks an explicit slug: it becomes a folder path in the output.
+pub fn check_slug(slug: &str) -> Result<(), &'static str> {
+    if slug.is_empty() {
+        return Err("is empty");
+    }
+    if slug.starts_with('/') || slug.ends_with('/') {
+        return Err("starts or ends with `/`");
+    }
+    if slug
+        .split('/')
+        .any(|part| part.is_empty() || part == "." || part == "..")
+    {
+        return Err("has an empty, `.` or `..` part");
+    }
+    if !slug
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'/')
+    {
+        return Err("has characters other than lowercase letters, digits, `-` and `/`");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> Plan {
+        let src = "[site]\ntitle='T'\n[plan]\ntitle='P'\nas_of=2026-11-01\n[[stages]]\nid='awareness'\n[[stages]]\nid='decision'\nname='Decision'\n[[personas]]\nid='economic-buyer'\nname='Economic Buyer'\naliases=['CFO']\n[[personas]]\nid='champion'\n[[segments]]\nid='enterprise'\npipeline=1\n[[objections]]\nid='price'\ntext='Too dear'\n";
+        crate::plan::parse(src, None).0.unwrap()
+    }
+
+    fn read_str(text: &str) -> (Option<Asset>, Vec<String>) {
+        let (a, d) = read(
+            Path::new("content/x/a-b.md"),
+            Path::new("x/a-b.md"),
+            text,
+            Some(&plan()),
+            ReadOptions::default(),
+        );
+        (
+            a,
+            d.iter()
+                .map(|d| {
+                    format!(
+                        "{}: {}{}",
+                        d.location(),
+                        d.message,
+                        d.help
+                            .as_deref()
+                            .map(|h| format!(" [{h}]"))
+                            .unwrap_or_default()
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn reads_full_yaml_asset() {
+        let (a, d) = read_str(
+            "---\ntitle: ROI\ntype: Calculator\npersonas: [CFO, champion]\nstage: decision\nsegments: all\nobjections: price\nsummary: s\naudience: External\nowner: PMM\nupdated: 2026-09-01\nreview_by: 2027-03-01\ntags: [ROI, finance]\nregion: NA\n---\nBody **bold**\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let a = a.unwrap();
+        assert_eq!(a.slug, "x/a-b");
+        assert_eq!(a.kind.as_deref(), Some("calculator"));
+        assert_eq!(a.personas, Some(vec![0, 1]));
+        assert_eq!(a.stages, Some(vec![1]));
+        assert_eq!(a.segments, Some(vec![0]));
+        assert_eq!(a.objections, vec![0]);
+        assert_eq!(a.audience, Some(Audience::External));
+        assert_eq!(a.tags, vec!["finance", "roi"]);
+        assert_eq!(a.extra.get("region"), Some(&serde_json::json!("NA")));
+        assert!(!a.stale);
+        assert!(a.body_html.contains("<strong>bold</strong>"));
+    }
+
+    #[test]
+    fn reads_toml_with_bom_and_crlf() {
+        let (a, d) = read_str(
+            "\u{feff}+++\r\ntitle = \"T\"\r\npersonas = [\"champion\"]\r\nstages = \"all\"\r\nsegments = \"enterprise\"\r\nreview_by = 2026-10-01\r\n+++\r\nBody\r\n",
+        );
+        let a = a.unwrap();
+        assert!(a.stale);
+        assert_eq!(a.stages, Some(vec![0, 1]));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].contains("stale"));
+    }
+
+    #[test]
+    fn diagnostics_point_into_the_md_file() {
+        let cases: &[(&str, &str)] = &[
+            ("", "content/x/a-b.md:1:1: the file is empty"),
+            (
+                "# Hello\n",
+                "content/x/a-b.md:1:1: the file has no front matter",
+            ),
+            (
+                "---\ntitle: a\n",
+                "content/x/a-b.md:1:1: the front matter is never closed",
+            ),
+            (
+                "---\nsummary: a\n---\n",
+                "content/x/a-b.md:1:1: the front matter has no `title`",
+            ),
+            (
+                "---\ntitle: a\npersonas: [ecomonic-buyer]\n---\n",
+                "content/x/a-b.md:3:12: unknown persona `ecomonic-buyer` [did you mean `economic-buyer`?]",
+            ),
+            (
+                "---\ntitle: a\npersonas: [cfo, 3]\n---\n",
+                "content/x/a-b.md:3:17: each of `personas` must be text, found a number",
+            ),
+            (
+                "---\ntitle: a\nstages: {a: 1}\n---\n",
+                "content/x/a-b.md:3:9: `stages` must be text or a list of text, found a map",
+            ),
+            (
+                "---\ntitle: a\nupdated: 2026-02-30\n---\n",
+                "content/x/a-b.md:3:10: `updated` is not a date: `2026-02-30`",
+            ),
+            (
+                "---\ntitle: a\ntitle: b\n---\n",
+                "content/x/a-b.md:3:1: invalid YAML front matter: duplicate",
+            ),
+            ("---\ntitle: [a\n---\n", "content/x/a-b.md:"),
+            (
+                "+++\ntitle = a\n+++\n",
+                "content/x/a-b.md:2:9: invalid TOML front matter",
+            ),
+            (
+                "---\ntitle: a\nslug: ../etc\n---\n",
+                "content/x/a-b.md:3:7: slug `../etc` has an empty, `.` or `..` part",
+            ),
+            (
+                "---\ntitle: a\naudience: everyone\n---\n",
+                "content/x/a-b.md:3:11: audience `everyone` is neither",
+            ),
+            (
+                "---\ntitle: a\nurl: javascript:alert(1)\n---\n",
+                "content/x/a-b.md:3:6: url `javascript:alert(1)` uses a scheme",
+            ),
+            (
+                "---\ntitle: a\npersona: cfo\npersonas: [cfo]\n---\n",
+                "content/x/a-b.md:3:10: both `persona` and `personas` are given",
+            ),
+            (
+                "---\ntitle: a\ndraft: yes please\n---\n",
+                "content/x/a-b.md:3:8: `draft` must be true or false",
+            ),
+        ];
+        for (text, want) in cases {
+            let (a, d) = read_str(text);
+            assert!(a.is_none(), "{text:?} should fail");
+            assert!(
+                d.iter().any(|x| x.starts_with(want)),
+                "{text:?}: want {want:?} in {d:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn missing_dimension_is_a_warning() {
+        let (a, d) = read_str("---\ntitle: a\npersonas: cfo\nsegments: all\n---\n");
+        assert!(a.is_some());
+        assert_eq!(d.len(), 1);
+        assert!(d[0].contains("no `stages`"), "{d:?}");
+    }
+
+    #[test]
+    fn slugs() {
+        for (path, want) in [
+            ("Case Studies/Acme Corp.md", "case-studies/acme-corp"),
+            ("a/b.md", "a/b"),
+            ("x__y--z.md", "x-y-z"),
+            ("café.md", "caf-"),
+        ] {
+            assert_eq!(slug_from_path(Path::new(path)), want);
+        }
+        assert!(check_slug("a/b-c").is_ok());
+        for bad in ["", "/a", "a/", "a//b", "a/../b", "A", "a b", "a\\b"] {
+            assert!(check_slug(bad).is_err(), "{bad}");
+        }
+    }
+}

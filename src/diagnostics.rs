@@ -1,0 +1,307 @@
+//! Diagnostics: every problem found in a library, with the file, line and column it
+//! points at, the offending source line and a hint on what to do. Loading collects
+//! them all instead of stopping at the first, so one run shows every problem; only the
+//! command line decides what they mean for the exit code.
+
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+/// How bad a diagnostic is: errors fail the build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The file, relative to the library root where it is inside it.
+    pub path: PathBuf,
+    /// 1-based line and column (in characters), where the problem has a place.
+    pub line: Option<u32>,
+    pub col: Option<u32>,
+    /// How many characters the caret underlines (at least 1).
+    pub width: u32,
+    pub message: String,
+    /// The text of the offending line, when known.
+    pub source_line: Option<String>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, path.into(), message.into())
+    }
+
+    pub fn warning(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, path.into(), message.into())
+    }
+
+    fn new(severity: Severity, path: PathBuf, message: String) -> Self {
+        Diagnostic {
+            severity,
+            path,
+            line: None,
+            col: None,
+            width: 1,
+            message,
+            source_line: None,
+            help: None,
+        }
+    }
+
+    /// Points the diagnostic at `line:col` of `source`, keeping that line's text.
+    pub fn at(mut self, source: &str, line: u32, col: u32) -> Self {
+        self.line = Some(line.max(1));
+        self.col = Some(col.max(1));
+        self.source_line = source
+            .lines()
+            .nth(line.saturating_sub(1) as usize)
+            .map(|l| l.trim_end_matches('\r').to_owned());
+        self
+    }
+
+    /// Points the diagnostic at a byte offset of `source`.
+    pub fn at_offset(self, source: &str, offset: usize) -> Self {
+        let (line, col) = line_col(source, offset);
+        self.at(source, line, col)
+    }
+
+    /// Points at a byte range of `source`, underlining it on its first line.
+    pub fn at_span(self, source: &str, span: std::ops::Range<usize>) -> Self {
+        let start = span.start.min(source.len());
+        let end = span.end.clamp(start, source.len());
+        let text = source.get(start..end).unwrap_or("");
+        let width = text.lines().next().map_or(1, |l| l.chars().count().max(1));
+        self.at_offset(source, start).width(width as u32)
+    }
+
+    pub fn width(mut self, width: u32) -> Self {
+        self.width = width.max(1);
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The `path:line:col` prefix.
+    pub fn location(&self) -> String {
+        let mut s = self.path.display().to_string();
+        if let Some(line) = self.line {
+            let _ = write!(s, ":{line}");
+            if let Some(col) = self.col {
+                let _ = write!(s, ":{col}");
+            }
+        }
+        s
+    }
+
+    /// Renders the diagnostic like rustc: the headline, the source line with a caret
+    /// under the place, and the help. Control characters from the input are made
+    /// visible so a hostile file cannot drive the terminal.
+    pub fn render(&self, color: bool) -> String {
+        let (label, code) = match self.severity {
+            Severity::Error => ("error", "\x1b[1;31m"),
+            Severity::Warning => ("warning", "\x1b[1;33m"),
+        };
+        let (bold, blue, reset) = if color {
+            ("\x1b[1m", "\x1b[1;34m", "\x1b[0m")
+        } else {
+            ("", "", "")
+        };
+        let code = if color { code } else { "" };
+        let mut out = format!(
+            "{bold}{}{reset}: {code}{label}{reset}{bold}: {}{reset}\n",
+            printable(&self.location()),
+            printable(&self.message)
+        );
+        if let (Some(line), Some(src)) = (self.line, &self.source_line) {
+            let num = line.to_string();
+            let pad = " ".repeat(num.len());
+            let src = printable(src);
+            let _ = writeln!(out, "{blue}{pad} |{reset}");
+            let _ = writeln!(out, "{blue}{num} |{reset} {src}");
+            if let Some(col) = self.col {
+                let lead: String = src
+                    .chars()
+                    .take(col.saturating_sub(1) as usize)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                let carets = "^".repeat(self.width as usize);
+                let _ = writeln!(out, "{blue}{pad} |{reset} {lead}{code}{carets}{reset}");
+            }
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "{bold}help{reset}: {}", printable(help));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// Every diagnostic of a run, in a stable order.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(ds);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn errors(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.items.len() - self.errors()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Sorts by file, then place, so output does not depend on thread scheduling.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (&a.path, a.line, a.col, a.severity, &a.message)
+                .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
+        });
+        self.items.dedup();
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+/// 1-based line and character column of a byte offset.
+pub fn line_col(source: &str, offset: usize) -> (u32, u32) {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = source[line_start..offset].chars().count() + 1;
+    (line as u32, col as u32)
+}
+
+/// The closest candidates to `value` by edit distance, for "did you mean".
+pub fn suggest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let value = value.to_lowercase();
+    let mut best: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&value, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.75)
+        .collect();
+    best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    best.dedup_by(|a, b| a.1 == b.1);
+    match best.as_slice() {
+        [] => None,
+        [(_, one)] => Some(format!("did you mean `{one}`?")),
+        [(_, a), (_, b), ..] => Some(format!("did you mean `{a}` or `{b}`?")),
+    }
+}
+
+/// Replaces control and bidi-override characters with visible escapes.
+pub fn printable(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if (c.is_control() && c != '\t') || is_bidi_control(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Bidirectional formatting characters, which can make text read differently than it is.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+}
+
+/// Shows a path relative to `root` when it is inside it.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root)
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let s = "ab\ncdé f\n";
+        assert_eq!(line_col(s, 0), (1, 1));
+        assert_eq!(line_col(s, 3), (2, 1));
+        assert_eq!(line_col(s, 8), (2, 5));
+        assert_eq!(line_col(s, 999), (3, 1));
+    }
+
+    #[test]
+    fn renders_source_line_caret_and_help() {
+        let src = "---\npersonas: [ecomonic-buyer]\n---\n";
+        let d = Diagnostic::error("content/a.md", "unknown persona `ecomonic-buyer`")
+            .at(src, 2, 12)
+            .width(14)
+            .help("did you mean `economic-buyer`?");
+        let text = d.render(false);
+        assert_eq!(
+            text,
+            "content/a.md:2:12: error: unknown persona `ecomonic-buyer`\n  |\n2 | personas: [ecomonic-buyer]\n  |            ^^^^^^^^^^^^^^\nhelp: did you mean `economic-buyer`?\n"
+        );
+    }
+
+    #[test]
+    fn suggestions() {
+        let ids = ["economic-buyer", "champion", "it-security"];
+        assert_eq!(
+            suggest("ecomonic-buyer", ids).as_deref(),
+            Some("did you mean `economic-buyer`?")
+        );
+        assert_eq!(suggest("zzz", ids), None);
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("a\x1b[2Jb\u{202e}"), "a\\u{1b}[2Jb\\u{202e}");
+    }
+}

@@ -1,0 +1,454 @@
+//! Front matter: splitting a Markdown file into its metadata block (YAML between
+//! `---` lines or TOML between `+++` lines, the Hugo and Zola conventions) and its
+//! body, and parsing the block into a [`Node`] tree that remembers where every value
+//! stands in the `.md` file, so later checks can point at the exact line and column.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// The syntax of a front matter block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Toml,
+}
+
+/// A file cut into its front matter block and body.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub format: Format,
+    pub block: &'a str,
+    /// 1-based line of the file on which the block's first line stands.
+    pub block_line: u32,
+    pub body: &'a str,
+}
+
+/// Why a file could not be split.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SplitError {
+    Empty,
+    Missing,
+    Unclosed { delimiter: &'static str },
+}
+
+/// Strips a UTF-8 byte-order mark and turns CRLF line endings into LF, so that every
+/// later line and column is counted the same way whichever editor saved the file.
+pub fn normalize(text: &str) -> std::borrow::Cow<'_, str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Splits normalized text into front matter and body.
+pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
+    if text.trim().is_empty() {
+        return Err(SplitError::Empty);
+    }
+    let first_end = text.find('\n').unwrap_or(text.len());
+    let (format, delimiter) = match text[..first_end].trim_end() {
+        "---" => (Format::Yaml, "---"),
+        "+++" => (Format::Toml, "+++"),
+        _ => return Err(SplitError::Missing),
+    };
+    let block_start = (first_end + 1).min(text.len());
+    let mut pos = block_start;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = text[pos..end].trim_end();
+        if line == delimiter || (format == Format::Yaml && line == "...") {
+            return Ok(Split {
+                format,
+                block: &text[block_start..pos],
+                block_line: 2,
+                body: &text[(end + 1).min(text.len())..],
+            });
+        }
+        pos = end + 1;
+    }
+    Err(SplitError::Unclosed { delimiter })
+}
+
+/// A front matter value with its place in the block (1-based line and column).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub line: u32,
+    pub col: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(String, Node)>),
+}
+
+impl Value {
+    /// The word for the value's type in messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "nothing",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) | Value::Float(_) => "a number",
+            Value::Str(_) => "a string",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a map",
+        }
+    }
+
+    /// The value for templates (`extra` keys).
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => (*b).into(),
+            Value::Int(i) => (*i).into(),
+            Value::Float(f) => {
+                serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into)
+            }
+            Value::Str(s) => s.clone().into(),
+            Value::Seq(items) => items.iter().map(|n| n.value.to_json()).collect(),
+            Value::Map(entries) => entries
+                .iter()
+                .map(|(k, n)| (k.clone(), n.value.to_json()))
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
+        }
+    }
+}
+
+/// A front matter parse error, placed in the block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub message: String,
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Parses a block into a map of keys to nodes, lines counted from the block's start.
+pub fn parse(format: Format, block: &str) -> Result<Vec<(String, Node)>, ParseError> {
+    let root = match format {
+        Format::Yaml => parse_yaml(block)?,
+        Format::Toml => parse_toml(block)?,
+    };
+    match root.value {
+        Value::Map(entries) => Ok(entries),
+        Value::Null => Ok(Vec::new()),
+        other => Err(ParseError {
+            message: format!(
+                "front matter must be a map of `key: value` lines, found {}",
+                other.type_name()
+            ),
+            line: root.line,
+            col: root.col,
+        }),
+    }
+}
+
+fn parse_yaml(block: &str) -> Result<Node, ParseError> {
+    if block.trim().is_empty() {
+        return Ok(Node {
+            value: Value::Null,
+            line: 1,
+            col: 1,
+        });
+    }
+    let mut options = serde_saphyr::Options::default();
+    options.with_snippet = false;
+    serde_saphyr::from_str_with_options::<YamlNode>(block, options)
+        .map(|n| n.0)
+        .map_err(|e| {
+            let (line, col) = e
+                .location()
+                .map_or((1, 1), |l| (l.line() as u32, l.column() as u32));
+            ParseError {
+                message: clean_yaml_message(&e.without_snippet().to_string()),
+                line,
+                col,
+            }
+        })
+}
+
+/// serde-saphyr appends the place to its messages; the diagnostic shows it already.
+fn clean_yaml_message(message: &str) -> String {
+    let first = message.lines().next().unwrap_or(message);
+    let cut = first.find(" at line ").unwrap_or(first.len());
+    first[..cut].trim().trim_end_matches(':').to_string()
+}
+
+fn parse_toml(block: &str) -> Result<Node, ParseError> {
+    let mut node = toml::from_str::<TomlNode>(block)
+        .map(|n| n.0)
+        .map_err(|e| {
+            let (line, col) = e
+                .span()
+                .map_or((1, 1), |s| crate::diagnostics::line_col(block, s.start));
+            ParseError {
+                message: e.message().trim().to_string(),
+                line,
+                col,
+            }
+        })?;
+    // The TOML spans are byte offsets (stored in `line` until now).
+    resolve_offsets(&mut node, block);
+    Ok(node)
+}
+
+fn resolve_offsets(node: &mut Node, block: &str) {
+    let (line, col) = crate::diagnostics::line_col(block, node.line as usize);
+    node.line = line;
+    node.col = col;
+    match &mut node.value {
+        Value::Seq(items) => items.iter_mut().for_each(|n| resolve_offsets(n, block)),
+        Value::Map(entries) => entries
+            .iter_mut()
+            .for_each(|(_, n)| resolve_offsets(n, block)),
+        _ => {}
+    }
+}
+
+/// A node read through a format's span-aware wrapper.
+trait SpannedNode<'de>: Deserialize<'de> {
+    fn into_node(self) -> Node;
+}
+
+struct YamlNode(Node);
+struct TomlNode(Node);
+
+/// The value of a node, each child read as `N` so that it keeps its own place.
+struct Raw<N>(Value, PhantomData<N>);
+
+impl<'de> Deserialize<'de> for YamlNode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<Raw<YamlNode>>::deserialize(d)?;
+        Ok(YamlNode(Node {
+            value: s.value.0,
+            line: s.referenced.line() as u32,
+            col: s.referenced.column() as u32,
+        }))
+    }
+}
+
+impl SpannedNode<'_> for YamlNode {
+    fn into_node(self) -> Node {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for TomlNode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = toml::Spanned::<Raw<TomlNode>>::deserialize(d)?;
+        let offset = s.span().start as u32;
+        let value = s.into_inner().0;
+        Ok(TomlNode(Node {
+            value,
+            line: offset,
+            col: 0,
+        }))
+    }
+}
+
+impl SpannedNode<'_> for TomlNode {
+    fn into_node(self) -> Node {
+        self.0
+    }
+}
+
+impl<'de, N: SpannedNode<'de>> Deserialize<'de> for Raw<N> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(RawVisitor::<N>(PhantomData))
+            .map(|v| Raw(v, PhantomData))
+    }
+}
+
+struct RawVisitor<N>(PhantomData<N>);
+
+impl<'de, N: SpannedNode<'de>> Visitor<'de> for RawVisitor<N> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a front matter value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(Value::Float(v as f64))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(Value::Float(v as f64))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Str(v))
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Value, E> {
+        Ok(Value::Str(String::from_utf8_lossy(v).into_owned()))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element::<N>()? {
+            items.push(item.into_node());
+        }
+        Ok(Value::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries: Vec<(String, Node)> = Vec::new();
+        while let Some(key) = map.next_key::<KeyString>()? {
+            // TOML dates arrive as a one-key map; front matter treats them as strings.
+            if key.0 == TOML_DATETIME_FIELD && entries.is_empty() {
+                return Ok(Value::Str(map.next_value::<String>()?));
+            }
+            let value = map.next_value::<N>()?.into_node();
+            if entries.iter().any(|(k, _)| *k == key.0) {
+                return Err(de::Error::custom(format_args!("duplicate key `{}`", key.0)));
+            }
+            entries.push((key.0, value));
+        }
+        Ok(Value::Map(entries))
+    }
+}
+
+/// The private field name under which `toml` hands out its dates.
+const TOML_DATETIME_FIELD: &str = "$__toml_private_datetime";
+
+/// A map key: strings, and numbers or booleans written as keys, all as text.
+struct KeyString(String);
+
+impl<'de> Deserialize<'de> for KeyString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = KeyString;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<KeyString, E> {
+                Ok(KeyString(v.to_owned()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<KeyString, E> {
+                Ok(KeyString(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<KeyString, E> {
+                Ok(KeyString(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<KeyString, E> {
+                Ok(KeyString(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_yaml_toml_and_reports_missing_or_unclosed() {
+        let s = split("---\ntitle: a\n---\nbody\n").unwrap();
+        assert_eq!(
+            (s.format, s.block, s.body),
+            (Format::Yaml, "title: a\n", "body\n")
+        );
+        let s = split("+++\ntitle = 'a'\n+++\n").unwrap();
+        assert_eq!(
+            (s.format, s.block, s.body),
+            (Format::Toml, "title = 'a'\n", "")
+        );
+        let s = split("---  \n---").unwrap();
+        assert_eq!((s.block, s.body), ("", ""));
+        assert_eq!(split("   \n"), Err(SplitError::Empty));
+        assert_eq!(split("# Title\n"), Err(SplitError::Missing));
+        assert_eq!(
+            split("---\ntitle: a\n"),
+            Err(SplitError::Unclosed { delimiter: "---" })
+        );
+        assert_eq!(
+            split("+++\ntitle = 1\n---\n"),
+            Err(SplitError::Unclosed { delimiter: "+++" })
+        );
+    }
+
+    #[test]
+    fn normalizes_bom_and_crlf() {
+        assert_eq!(
+            normalize("\u{feff}---\r\na: 1\r\n---\r\n"),
+            "---\na: 1\n---\n"
+        );
+    }
+
+    fn find<'a>(map: &'a [(String, Node)], key: &str) -> &'a Node {
+        &map.iter().find(|(k, _)| k == key).unwrap().1
+    }
+
+    #[test]
+    fn yaml_nodes_keep_their_places() {
+        let map = parse(Format::Yaml, "title: Hi\npersonas: [eb, champion]\nstages:\n  - awareness\n  - decision\nupdated: 2026-09-01\n").unwrap();
+        let personas = find(&map, "personas");
+        let Value::Seq(items) = &personas.value else {
+            panic!()
+        };
+        assert_eq!((items[1].line, items[1].col), (2, 16));
+        let Value::Seq(items) = &find(&map, "stages").value else {
+            panic!()
+        };
+        assert_eq!((items[1].line, items[1].col), (5, 5));
+        assert_eq!(find(&map, "updated").value, Value::Str("2026-09-01".into()));
+    }
+
+    #[test]
+    fn toml_nodes_keep_their_places_and_dates_become_strings() {
+        let map = parse(
+            Format::Toml,
+            "title = \"Hi\"\npersonas = [\"eb\", \"champion\"]\nupdated = 2026-09-01\n",
+        )
+        .unwrap();
+        let Value::Seq(items) = &find(&map, "personas").value else {
+            panic!()
+        };
+        assert_eq!((items[1].line, items[1].col), (2, 19));
+        assert_eq!(find(&map, "updated").value, Value::Str("2026-09-01".into()));
+    }
+
+    #[test]
+    fn errors_have_places() {
+        let e = parse(Format::Yaml, "title: Hi\npersonas: [eb\n").unwrap_err();
+        assert!(e.line >= 2, "{e:?}");
+        let e = parse(Format::Yaml, "title: a\ntitle: b\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e:?}");
+        assert!(e.message.contains("duplicate"), "{e:?}");
+        let e = parse(Format::Toml, "title = \"Hi\"\npersonas = [eb]\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e:?}");
+        let e = parse(Format::Yaml, "- a\n- b\n").unwrap_err();
+        assert!(e.message.contains("must be a map"), "{e:?}");
+    }
+}
