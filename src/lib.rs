@@ -3,8 +3,10 @@
 #![deny(unsafe_code)]
 
 pub mod asset;
+pub mod coverage;
 pub mod date;
 pub mod diagnostics;
 pub mod frontmatter;
+pub mod library;
 pub mod markdown;
 pub mod plan;

@@ -1,0 +1,288 @@
+//! Loading a library: `plan.toml`, every asset under `content/` (read and parsed in
+//! parallel), attachments and `static/` files. Problems are collected, never thrown:
+//! the caller gets every diagnostic of the run and a library only when none is an error.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::asset::{self, Asset, ReadOptions};
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::plan::{self, PLAN_FILE, Plan};
+
+/// Choices that change what is loaded.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Include drafts in the site.
+    pub drafts: bool,
+    /// Judge freshness on this day instead of the plan's `as_of` or today.
+    pub as_of: Option<Date>,
+}
+
+/// A loaded, valid library.
+#[derive(Debug, Clone)]
+pub struct Library {
+    pub root: PathBuf,
+    pub plan: Plan,
+    /// Every asset in the site, sorted by slug. Drafts only with `--drafts`.
+    pub assets: Vec<Asset>,
+    /// Drafts left out of the site.
+    pub drafts_left_out: usize,
+    /// Non-Markdown files under `content/`, relative to it, sorted.
+    pub attachments: Vec<PathBuf>,
+    /// Files under `static/`, relative to it, sorted.
+    pub static_files: Vec<PathBuf>,
+}
+
+impl Library {
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+
+    pub fn static_dir(&self) -> PathBuf {
+        self.root.join("static")
+    }
+
+    /// The folder of the theme the plan names, if the library has one.
+    pub fn theme_dir(&self) -> Option<PathBuf> {
+        let dir = self.root.join("themes").join(&self.plan.site.theme);
+        dir.is_dir().then_some(dir)
+    }
+}
+
+/// Loads the library at `root`.
+pub fn load(root: &Path, options: &LoadOptions) -> (Option<Library>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let plan_path = root.join(PLAN_FILE);
+    let plan = match std::fs::read(&plan_path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => {
+                let (plan, ds) = plan::parse(&text, options.as_of);
+                diags.extend(ds);
+                plan
+            }
+            Err(e) => {
+                diags.push(not_utf8(Path::new(PLAN_FILE), &e));
+                None
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            diags.push(Diagnostic::error(PLAN_FILE, format!("no plan.toml in {}", root.display())).help("run covermap in the library's folder (or pass --root DIR), or start one with `covermap init`"));
+            None
+        }
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(PLAN_FILE, format!("cannot read plan.toml: {e}"))
+                    .help("check the file's permissions"),
+            );
+            None
+        }
+    };
+
+    let content = root.join("content");
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::error(
+                "content",
+                format!("no content/ folder in {}", root.display()),
+            )
+            .help("create content/ and put the assets (Markdown files) in it"),
+        );
+        diags.sort();
+        return (None, diags);
+    }
+    let walked = walk(root, &content, &mut diags);
+    let read_options = ReadOptions {
+        raw_html: plan.as_ref().is_some_and(|p| p.site.raw_html),
+    };
+    let results: Vec<(Option<Asset>, Vec<Diagnostic>)> = walked
+        .markdown
+        .par_iter()
+        .map(|rel| {
+            let source = Path::new("content").join(rel);
+            match std::fs::read(content.join(rel)) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => asset::read(&source, rel, &text, plan.as_ref(), read_options),
+                    Err(e) => (None, vec![not_utf8(&source, &e)]),
+                },
+                Err(e) => (
+                    None,
+                    vec![
+                        Diagnostic::error(&source, format!("cannot read the file: {e}"))
+                            .help("check that it exists and is readable"),
+                    ],
+                ),
+            }
+        })
+        .collect();
+    let mut assets = Vec::with_capacity(results.len());
+    for (a, ds) in results {
+        diags.extend(ds);
+        assets.extend(a);
+    }
+
+    let mut by_slug: HashMap<&str, &Asset> = HashMap::with_capacity(assets.len());
+    let mut duplicate = Vec::new();
+    for a in &assets {
+        if let Some(first) = by_slug.insert(&a.slug, a) {
+            let (first, second) = if first.source < a.source {
+                (first, a)
+            } else {
+                (a, first)
+            };
+            duplicate.push(
+                Diagnostic::error(&second.source, format!("slug `{}` is also the slug of {}", second.slug, first.source.display()))
+                    .help("two assets cannot share a page: rename one file or set a different `slug:` in its front matter"),
+            );
+        }
+    }
+    diags.extend(duplicate);
+
+    let static_files = list_files(&root.join("static"), &mut diags);
+    diags.sort();
+    let Some(plan) = plan else {
+        return (None, diags);
+    };
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    let total = assets.len();
+    if !options.drafts {
+        assets.retain(|a| !a.draft);
+    }
+    assets.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let library = Library {
+        root: root.to_path_buf(),
+        plan,
+        drafts_left_out: total - assets.len(),
+        assets,
+        attachments: walked.attachments,
+        static_files,
+    };
+    (Some(library), diags)
+}
+
+fn not_utf8(path: &Path, e: &std::string::FromUtf8Error) -> Diagnostic {
+    let offset = e.utf8_error().valid_up_to();
+    let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]);
+    let (line, col) = crate::diagnostics::line_col(&valid, offset);
+    Diagnostic::error(
+        path,
+        format!("the file is not UTF-8 text (bad byte at line {line}, column {col})"),
+    )
+    .help("save the file as UTF-8 in your editor")
+}
+
+struct Walked {
+    markdown: Vec<PathBuf>,
+    attachments: Vec<PathBuf>,
+}
+
+/// Files under `content/`, relative to it, in a stable order. Hidden files and
+/// editors' temporary files are passed over; symbolic links are followed only when
+/// they stay inside the library root.
+fn walk(root: &Path, content: &Path, diags: &mut Diagnostics) -> Walked {
+    let mut walked = Walked {
+        markdown: Vec::new(),
+        attachments: Vec::new(),
+    };
+    for rel in list_files(content, diags) {
+        if rel.extension().is_some_and(|e| e == "md") {
+            walked.markdown.push(rel);
+        } else {
+            walked.attachments.push(rel);
+        }
+    }
+    let _ = root;
+    walked
+}
+
+/// Every regular file below `dir` (relative to it), sorted, skipping hidden and
+/// editor temporary files; a missing folder is simply empty.
+pub fn list_files(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let root_real = dir.canonicalize().ok();
+    let library_root = dir.parent().and_then(|p| p.canonicalize().ok());
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| crate::diagnostics::display_path(dir.parent().unwrap_or(dir), p))
+                    .unwrap_or_default();
+                diags.push(
+                    Diagnostic::error(
+                        path,
+                        format!(
+                            "cannot read: {}",
+                            e.io_error()
+                                .map_or_else(|| e.to_string(), ToString::to_string)
+                        ),
+                    )
+                    .help("check the permissions of the file or folder"),
+                );
+                continue;
+            }
+        };
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_path_buf();
+        let shown = Path::new(dir.file_name().unwrap_or_default()).join(&rel);
+        if entry.file_type().is_symlink() {
+            let target = entry.path().canonicalize();
+            let inside = match (&target, &library_root) {
+                (Ok(t), Some(r)) => t.starts_with(r),
+                _ => false,
+            };
+            match target {
+                Ok(t) if inside && t.is_file() => files.push(rel),
+                Ok(_) if inside => diags.push(
+                    Diagnostic::warning(shown, "symbolic link to a folder skipped").help(
+                        "covermap does not follow folder links; move the files into content/",
+                    ),
+                ),
+                _ => diags.push(
+                    Diagnostic::warning(
+                        shown,
+                        "symbolic link that leaves the library (or is broken) skipped",
+                    )
+                    .help("copy the file into the library instead of linking to it"),
+                ),
+            }
+            continue;
+        }
+        if entry.file_type().is_file() {
+            files.push(rel);
+        }
+    }
+    let _ = root_real;
+    files
+}
+
+/// Hidden files and folders, and the temporary files editors write beside a file
+/// they are saving (vim swap and backup files, Emacs lock files, JetBrains safe-write).
+pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.contains("___jb_")
+        || name == "4913"
+}
