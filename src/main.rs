@@ -1,3 +1,5 @@
-fn main() {
-    println!("Hello, world!");
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    covermap::cli::run(covermap::cli::Cli::parse())
 }

@@ -1,0 +1,188 @@
+//! The command line: parsing (clap), running a command, printing diagnostics and
+//! choosing the exit code (0 success, 1 the library has errors, 2 usage or I/O).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::date::Date;
+use crate::diagnostics::Diagnostics;
+use crate::library::LoadOptions;
+
+#[derive(Parser, Debug)]
+#[command(name = "covermap", version, about = "Build a sales content library and its coverage heatmap against the revenue plan", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Validate the library and write the site.
+    Build {
+        /// The library folder (holds plan.toml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: ROOT/public].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
+        /// Judge freshness on this day (YYYY-MM-DD) instead of the plan's as_of or today.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
+    /// Validate the library and print the coverage summary and heatmap.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Fail (exit 1) when plan coverage is below this share, 0.0–1.0.
+        #[arg(long, value_parser = parse_share)]
+        min_coverage: Option<f64>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[arg(long)]
+        drafts: bool,
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
+    /// Write a small working library to start from.
+    Init {
+        /// Folder to create it in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
+}
+
+fn parse_share(s: &str) -> Result<f64, String> {
+    let v: f64 = s.trim_end_matches('%').parse().map_err(|_| format!("`{s}` is not a number"))?;
+    let v = if s.ends_with('%') { v / 100.0 } else { v };
+    if (0.0..=1.0).contains(&v) { Ok(v) } else { Err(format!("`{s}` must be between 0 and 1 (or 0% and 100%)")) }
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Build { root, out, drafts, as_of } => build(&root, out, LoadOptions { drafts, as_of }),
+        Command::Check { root, min_coverage, format, drafts, as_of } => check(&root, min_coverage, format, LoadOptions { drafts, as_of }),
+        Command::Init { dir } => match crate::init::init(&dir) {
+            Ok(files) => {
+                for f in &files {
+                    println!("created {}", f.display());
+                }
+                println!("\nNext: cd {} && covermap build", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn print_diagnostics(diags: &Diagnostics) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in diags.iter() {
+        eprint!("{}", d.render(color));
+    }
+}
+
+fn build(root: &std::path::Path, out: Option<PathBuf>, options: LoadOptions) -> ExitCode {
+    let started = Instant::now();
+    let out = out.unwrap_or_else(|| root.join("public"));
+    let built = crate::build(root, &options);
+    print_diagnostics(&built.diagnostics);
+    let Some((library, _coverage, site)) = built.site else {
+        eprintln!(
+            "build failed: {} error(s), {} warning(s); {} is untouched",
+            built.diagnostics.errors(),
+            built.diagnostics.warnings(),
+            out.display()
+        );
+        return ExitCode::from(1);
+    };
+    match crate::output::write(&site, &out, root) {
+        Ok(report) => {
+            eprintln!(
+                "built {} assets, {} files ({} KB) into {} in {:.2}s · {} warning(s){}",
+                library.assets.len(),
+                report.files,
+                report.bytes / 1024,
+                out.display(),
+                started.elapsed().as_secs_f64(),
+                built.diagnostics.warnings(),
+                if library.drafts_left_out > 0 { format!(" · {} draft(s) left out (--drafts to include)", library.drafts_left_out) } else { String::new() }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn check(root: &std::path::Path, min: Option<f64>, format: Format, options: LoadOptions) -> ExitCode {
+    let built = crate::build(root, &options);
+    let Some((library, coverage, _)) = &built.site else {
+        if format == Format::Json {
+            println!("{}", serde_json::json!({ "ok": false, "diagnostics": diagnostics_json(&built.diagnostics) }));
+        }
+        print_diagnostics(&built.diagnostics);
+        eprintln!("check failed: {} error(s), {} warning(s)", built.diagnostics.errors(), built.diagnostics.warnings());
+        return ExitCode::from(1);
+    };
+    let below = min.zip(coverage.summary.coverage).is_some_and(|(min, c)| c + 1e-9 < min);
+    match format {
+        Format::Json => {
+            let mut doc: serde_json::Value = serde_json::from_slice(&crate::render::coverage_json(library, coverage)).unwrap_or_default();
+            doc["ok"] = serde_json::json!(!below);
+            doc["diagnostics"] = diagnostics_json(&built.diagnostics);
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        Format::Text => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            print!("{}", crate::report::summary_and_heatmap(&library.plan, coverage, color));
+        }
+    }
+    print_diagnostics(&built.diagnostics);
+    if below {
+        eprintln!(
+            "coverage {} is below the minimum {}",
+            crate::render::pct(coverage.summary.coverage),
+            crate::render::pct(min)
+        );
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+fn diagnostics_json(diags: &Diagnostics) -> serde_json::Value {
+    diags
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "severity": if d.is_error() { "error" } else { "warning" },
+                "file": d.path.to_string_lossy().replace('\\', "/"),
+                "line": d.line,
+                "column": d.col,
+                "message": d.message,
+                "help": d.help,
+            })
+        })
+        .collect()
+}
