@@ -69,15 +69,33 @@ fn parse_date(s: &str) -> Result<Date, String> {
 }
 
 fn parse_share(s: &str) -> Result<f64, String> {
-    let v: f64 = s.trim_end_matches('%').parse().map_err(|_| format!("`{s}` is not a number"))?;
+    let v: f64 = s
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number"))?;
     let v = if s.ends_with('%') { v / 100.0 } else { v };
-    if (0.0..=1.0).contains(&v) { Ok(v) } else { Err(format!("`{s}` must be between 0 and 1 (or 0% and 100%)")) }
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("`{s}` must be between 0 and 1 (or 0% and 100%)"))
+    }
 }
 
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Build { root, out, drafts, as_of } => build(&root, out, LoadOptions { drafts, as_of }),
-        Command::Check { root, min_coverage, format, drafts, as_of } => check(&root, min_coverage, format, LoadOptions { drafts, as_of }),
+        Command::Build {
+            root,
+            out,
+            drafts,
+            as_of,
+        } => build(&root, out, LoadOptions { drafts, as_of }),
+        Command::Check {
+            root,
+            min_coverage,
+            format,
+            drafts,
+            as_of,
+        } => check(&root, min_coverage, format, LoadOptions { drafts, as_of }),
         Command::Init { dir } => match crate::init::init(&dir) {
             Ok(files) => {
                 for f in &files {
@@ -125,7 +143,14 @@ fn build(root: &std::path::Path, out: Option<PathBuf>, options: LoadOptions) -> 
                 out.display(),
                 started.elapsed().as_secs_f64(),
                 built.diagnostics.warnings(),
-                if library.drafts_left_out > 0 { format!(" · {} draft(s) left out (--drafts to include)", library.drafts_left_out) } else { String::new() }
+                if library.drafts_left_out > 0 {
+                    format!(
+                        " · {} draft(s) left out (--drafts to include)",
+                        library.drafts_left_out
+                    )
+                } else {
+                    String::new()
+                }
             );
             ExitCode::SUCCESS
         }
@@ -136,27 +161,46 @@ fn build(root: &std::path::Path, out: Option<PathBuf>, options: LoadOptions) -> 
     }
 }
 
-fn check(root: &std::path::Path, min: Option<f64>, format: Format, options: LoadOptions) -> ExitCode {
+fn check(
+    root: &std::path::Path,
+    min: Option<f64>,
+    format: Format,
+    options: LoadOptions,
+) -> ExitCode {
     let built = crate::build(root, &options);
     let Some((library, coverage, _)) = &built.site else {
         if format == Format::Json {
-            println!("{}", serde_json::json!({ "ok": false, "diagnostics": diagnostics_json(&built.diagnostics) }));
+            println!(
+                "{}",
+                serde_json::json!({ "ok": false, "diagnostics": diagnostics_json(&built.diagnostics) })
+            );
         }
         print_diagnostics(&built.diagnostics);
-        eprintln!("check failed: {} error(s), {} warning(s)", built.diagnostics.errors(), built.diagnostics.warnings());
+        eprintln!(
+            "check failed: {} error(s), {} warning(s)",
+            built.diagnostics.errors(),
+            built.diagnostics.warnings()
+        );
         return ExitCode::from(1);
     };
-    let below = min.zip(coverage.summary.coverage).is_some_and(|(min, c)| c + 1e-9 < min);
+    let below = min
+        .zip(coverage.summary.coverage)
+        .is_some_and(|(min, c)| c + 1e-9 < min);
     match format {
         Format::Json => {
-            let mut doc: serde_json::Value = serde_json::from_slice(&crate::render::coverage_json(library, coverage)).unwrap_or_default();
+            let mut doc: serde_json::Value =
+                serde_json::from_slice(&crate::render::coverage_json(library, coverage))
+                    .unwrap_or_default();
             doc["ok"] = serde_json::json!(!below);
             doc["diagnostics"] = diagnostics_json(&built.diagnostics);
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Text => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            print!("{}", crate::report::summary_and_heatmap(&library.plan, coverage, color));
+            print!(
+                "{}",
+                crate::report::summary_and_heatmap(&library.plan, coverage, color)
+            );
         }
     }
     print_diagnostics(&built.diagnostics);

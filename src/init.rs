@@ -4,9 +4,18 @@ use std::path::{Path, PathBuf};
 
 const FILES: &[(&str, &str)] = &[
     ("plan.toml", include_str!("init/plan.toml")),
-    ("content/case-studies/first-customer.md", include_str!("init/first-customer.md")),
-    ("content/one-pagers/product-overview.md", include_str!("init/product-overview.md")),
-    ("content/battlecards/incumbent.md", include_str!("init/incumbent.md")),
+    (
+        "content/case-studies/first-customer.md",
+        include_str!("init/first-customer.md"),
+    ),
+    (
+        "content/one-pagers/product-overview.md",
+        include_str!("init/product-overview.md"),
+    ),
+    (
+        "content/battlecards/incumbent.md",
+        include_str!("init/incumbent.md"),
+    ),
 ];
 
 /// Writes the starter library into `dir`. Refuses to touch a folder that already
@@ -14,14 +23,18 @@ const FILES: &[(&str, &str)] = &[
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
     for existing in ["plan.toml", "content"] {
         if dir.join(existing).exists() {
-            return Err(format!("{} already exists; covermap init only starts new libraries and never overwrites files", dir.join(existing).display()));
+            return Err(format!(
+                "{} already exists; covermap init only starts new libraries and never overwrites files",
+                dir.join(existing).display()
+            ));
         }
     }
     let mut written = Vec::new();
     for (rel, body) in FILES {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
         std::fs::OpenOptions::new()
             .write(true)

@@ -41,14 +41,20 @@ pub struct Built {
 pub fn build(root: &Path, options: &LoadOptions) -> Built {
     let (library, mut diagnostics) = library::load(root, options);
     let Some(library) = library else {
-        return Built { diagnostics, site: None };
+        return Built {
+            diagnostics,
+            site: None,
+        };
     };
     let coverage = Coverage::compute(&library.plan, &library.assets);
     let theme = match theme::Theme::load(library.theme_dir().as_deref(), root) {
         Ok(t) => t,
         Err(ds) => {
             diagnostics.extend(ds);
-            return Built { diagnostics, site: None };
+            return Built {
+                diagnostics,
+                site: None,
+            };
         }
     };
     if library.plan.site.theme != "default" && library.theme_dir().is_none() {
@@ -56,13 +62,22 @@ pub fn build(root: &Path, options: &LoadOptions) -> Built {
             diagnostics::Diagnostic::error(plan::PLAN_FILE, format!("theme `{}` not found in themes/", library.plan.site.theme))
                 .help("create themes/<name>/templates/ with the templates to override, or remove `theme` to use the built-in theme"),
         );
-        return Built { diagnostics, site: None };
+        return Built {
+            diagnostics,
+            site: None,
+        };
     }
     match render::render(&library, &coverage, &theme) {
-        Ok(site) => Built { diagnostics, site: Some((library, coverage, site)) },
+        Ok(site) => Built {
+            diagnostics,
+            site: Some((library, coverage, site)),
+        },
         Err(ds) => {
             diagnostics.extend(ds);
-            Built { diagnostics, site: None }
+            Built {
+                diagnostics,
+                site: None,
+            }
         }
     }
 }

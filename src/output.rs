@@ -598,6 +598,26 @@ mod tests {
     }
 
     #[test]
+    fn exchange_swaps_two_folders_or_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        fs::create_dir(&a).unwrap();
+        fs::create_dir(&b).unwrap();
+        fs::write(a.join("f"), "a").unwrap();
+        fs::write(b.join("f"), "b").unwrap();
+
+        let swapped = exchange(&a, &b);
+
+        let (in_a, in_b) = if swapped { ("b", "a") } else { ("a", "b") };
+        assert_eq!(
+            (read(a.join("f")), read(b.join("f"))),
+            (in_a.into(), in_b.into())
+        );
+        #[cfg(target_os = "linux")]
+        eprintln!("renameat2 exchange supported here: {swapped}");
+    }
+
+    #[test]
     fn fallback_renames_replace_the_folder() {
         let dir = tempfile::tempdir().unwrap();
         let (tmp, out, old) = (

@@ -110,6 +110,7 @@ struct DecisionView<'a> {
 struct RowView<'a> {
     persona: Named<'a>,
     weight: f64,
+    weight_label: String,
     coverage: String,
     cells: Vec<CellView<'a>>,
 }
@@ -188,7 +189,10 @@ impl<'a> Renderer<'a> {
         let plan = &lib.plan;
         let views = lib.assets.iter().map(|a| asset_view(plan, a)).collect();
         let mut base = Context::new();
-        base.insert("site", &serde_json::json!({ "title": plan.site.title, "base_url": plan.site.base_url }));
+        base.insert(
+            "site",
+            &serde_json::json!({ "title": plan.site.title, "base_url": plan.site.base_url }),
+        );
         base.insert(
             "plan",
             &serde_json::json!({
@@ -201,15 +205,36 @@ impl<'a> Renderer<'a> {
             }),
         );
         base.insert("generator", concat!("covermap ", env!("CARGO_PKG_VERSION")));
-        Renderer { lib, plan, cov, theme, views, base }
+        Renderer {
+            lib,
+            plan,
+            cov,
+            theme,
+            views,
+            base,
+        }
     }
 
-    fn page(&self, template: &str, path: &str, title: &str, section: &str, extra: Context) -> Result<(String, Content), Diagnostic> {
+    fn page(
+        &self,
+        template: &str,
+        path: &str,
+        title: &str,
+        section: &str,
+        extra: Context,
+    ) -> Result<(String, Content), Diagnostic> {
         let depth = path.matches('/').count();
-        let root = if depth == 0 { "./".to_string() } else { "../".repeat(depth) };
+        let root = if depth == 0 {
+            "./".to_string()
+        } else {
+            "../".repeat(depth)
+        };
         let mut ctx = self.base.clone();
         ctx.insert("root", &root);
-        ctx.insert("page", &serde_json::json!({ "title": title, "path": path, "section": section }));
+        ctx.insert(
+            "page",
+            &serde_json::json!({ "title": title, "path": path, "section": section }),
+        );
         ctx.extend(extra);
         self.theme
             .tera
@@ -219,14 +244,18 @@ impl<'a> Renderer<'a> {
     }
 
     fn site(&self) -> Result<Site, Diagnostics> {
-        let mut pages: Vec<Result<(String, Content), Diagnostic>> = Vec::new();
-        pages.push(self.library_page());
-        pages.push(self.coverage_page());
-        pages.push(self.gaps_page());
-        pages.push(self.objections_page());
+        let mut pages: Vec<Result<(String, Content), Diagnostic>> = vec![
+            self.library_page(),
+            self.coverage_page(),
+            self.gaps_page(),
+            self.objections_page(),
+        ];
         pages.extend(self.taxonomy_pages());
         pages.push(self.page("404.html", "404.html", "Not found", "", Context::new()));
-        let asset_pages: Vec<_> = (0..self.lib.assets.len()).into_par_iter().map(|i| self.asset_page(i)).collect();
+        let asset_pages: Vec<_> = (0..self.lib.assets.len())
+            .into_par_iter()
+            .map(|i| self.asset_page(i))
+            .collect();
         pages.extend(asset_pages);
 
         let mut diags = Diagnostics::default();
@@ -239,41 +268,71 @@ impl<'a> Renderer<'a> {
                 Err(d) => diags.push(d),
             }
         }
-        site.insert("coverage.json", Content::Bytes(coverage_json(self.lib, self.cov)));
-        site.insert("coverage.csv", Content::Bytes(coverage_csv(self.lib, self.cov)));
+        site.insert(
+            "coverage.json",
+            Content::Bytes(coverage_json(self.lib, self.cov)),
+        );
+        site.insert(
+            "coverage.csv",
+            Content::Bytes(coverage_csv(self.lib, self.cov)),
+        );
         for (path, content) in &self.theme.static_files {
             site.insert(path.clone(), content.clone());
         }
         let mut copy = |path: String, source: std::path::PathBuf, what: &str| {
             if site.files.contains_key(&path) {
                 diags.push(
-                    Diagnostic::error(crate::diagnostics::display_path(&self.lib.root, &source), format!("this {what} would overwrite the generated `{path}`"))
-                        .help("rename or move the file: covermap writes that path itself"),
+                    Diagnostic::error(
+                        crate::diagnostics::display_path(&self.lib.root, &source),
+                        format!("this {what} would overwrite the generated `{path}`"),
+                    )
+                    .help("rename or move the file: covermap writes that path itself"),
                 );
             } else {
                 site.insert(path, Content::Copy(source));
             }
         };
         for rel in &self.lib.attachments {
-            copy(rel.to_string_lossy().replace('\\', "/"), self.lib.content_dir().join(rel), "attachment");
+            copy(
+                rel.to_string_lossy().replace('\\', "/"),
+                self.lib.content_dir().join(rel),
+                "attachment",
+            );
         }
         for rel in &self.lib.static_files {
-            copy(rel.to_string_lossy().replace('\\', "/"), self.lib.static_dir().join(rel), "static file");
+            copy(
+                rel.to_string_lossy().replace('\\', "/"),
+                self.lib.static_dir().join(rel),
+                "static file",
+            );
         }
         diags.sort();
-        if diags.has_errors() { Err(diags) } else { Ok(site) }
+        if diags.has_errors() {
+            Err(diags)
+        } else {
+            Ok(site)
+        }
     }
 
     fn facets(&self) -> Vec<FacetView<'a>> {
         let p = self.plan;
         let count = |f: &dyn Fn(&Asset) -> bool| self.lib.assets.iter().filter(|a| f(a)).count();
-        let dim = |key: &'static str, name: &'static str, kind: &'static str, items: Vec<(&'a str, &'a str)>, get: fn(&Asset) -> Option<&Vec<usize>>| FacetView {
+        let dim = |key: &'static str,
+                   name: &'static str,
+                   kind: &'static str,
+                   items: Vec<(&'a str, &'a str)>,
+                   get: fn(&Asset) -> Option<&Vec<usize>>| FacetView {
             key,
             name,
             values: items
                 .iter()
                 .enumerate()
-                .map(|(i, (id, n))| FacetValue { id, name: n, count: count(&|a| get(a).is_some_and(|v| v.contains(&i))), path: Some(term_path(kind, id)) })
+                .map(|(i, (id, n))| FacetValue {
+                    id,
+                    name: n,
+                    count: count(&|a| get(a).is_some_and(|v| v.contains(&i))),
+                    path: Some(term_path(kind, id)),
+                })
                 .collect(),
         };
         let mut types: BTreeMap<&str, usize> = BTreeMap::new();
@@ -291,12 +350,75 @@ impl<'a> Renderer<'a> {
             }
         }
         vec![
-            dim("segment", "Segment", "segments", p.segments.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect(), |a| a.segments.as_ref()),
-            dim("persona", "Persona", "personas", p.personas.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect(), |a| a.personas.as_ref()),
-            dim("stage", "Stage", "stages", p.stages.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect(), |a| a.stages.as_ref()),
-            FacetView { key: "type", name: "Type", values: types.into_iter().map(|(t, count)| FacetValue { id: t, name: t, count, path: Some(term_path("types", &slugify(t))) }).collect() },
-            FacetView { key: "audience", name: "Audience", values: audiences.into_iter().map(|(t, count)| FacetValue { id: t, name: t, count, path: None }).collect() },
-            FacetView { key: "tag", name: "Tag", values: tags.into_iter().map(|(t, count)| FacetValue { id: t, name: t, count, path: None }).collect() },
+            dim(
+                "segment",
+                "Segment",
+                "segments",
+                p.segments
+                    .iter()
+                    .map(|s| (s.id.as_str(), s.name.as_str()))
+                    .collect(),
+                |a| a.segments.as_ref(),
+            ),
+            dim(
+                "persona",
+                "Persona",
+                "personas",
+                p.personas
+                    .iter()
+                    .map(|s| (s.id.as_str(), s.name.as_str()))
+                    .collect(),
+                |a| a.personas.as_ref(),
+            ),
+            dim(
+                "stage",
+                "Stage",
+                "stages",
+                p.stages
+                    .iter()
+                    .map(|s| (s.id.as_str(), s.name.as_str()))
+                    .collect(),
+                |a| a.stages.as_ref(),
+            ),
+            FacetView {
+                key: "type",
+                name: "Type",
+                values: types
+                    .into_iter()
+                    .map(|(t, count)| FacetValue {
+                        id: t,
+                        name: t,
+                        count,
+                        path: Some(term_path("types", &slugify(t))),
+                    })
+                    .collect(),
+            },
+            FacetView {
+                key: "audience",
+                name: "Audience",
+                values: audiences
+                    .into_iter()
+                    .map(|(t, count)| FacetValue {
+                        id: t,
+                        name: t,
+                        count,
+                        path: None,
+                    })
+                    .collect(),
+            },
+            FacetView {
+                key: "tag",
+                name: "Tag",
+                values: tags
+                    .into_iter()
+                    .map(|(t, count)| FacetValue {
+                        id: t,
+                        name: t,
+                        count,
+                        path: None,
+                    })
+                    .collect(),
+            },
         ]
     }
 
@@ -316,7 +438,13 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         ctx.insert("cells_json", &json_for_script(&cells));
-        self.page("library.html", "index.html", &self.plan.site.title, "library", ctx)
+        self.page(
+            "library.html",
+            "index.html",
+            &self.plan.site.title,
+            "library",
+            ctx,
+        )
     }
 
     fn asset_page(&self, i: usize) -> Result<(String, Content), Diagnostic> {
@@ -326,7 +454,13 @@ impl<'a> Renderer<'a> {
         ctx.insert("asset", view);
         ctx.insert("body", &a.body_html);
         ctx.insert("related", &self.related(i));
-        self.page("asset.html", &format!("library/{}/index.html", a.slug), &a.title, "library", ctx)
+        self.page(
+            "asset.html",
+            &format!("library/{}/index.html", a.slug),
+            &a.title,
+            "library",
+            ctx,
+        )
     }
 
     /// Up to five assets sharing the most segment/persona/stage tags with asset `i`.
@@ -344,12 +478,22 @@ impl<'a> Renderer<'a> {
             .filter(|(j, _)| *j != i)
             .map(|(j, b)| {
                 let tags = a.tags.iter().filter(|t| b.tags.contains(t)).count();
-                (j, 3 * overlap(&a.stages, &b.stages).min(1) + 2 * overlap(&a.personas, &b.personas) + overlap(&a.segments, &b.segments) + tags)
+                (
+                    j,
+                    3 * overlap(&a.stages, &b.stages).min(1)
+                        + 2 * overlap(&a.personas, &b.personas)
+                        + overlap(&a.segments, &b.segments)
+                        + tags,
+                )
             })
             .filter(|(_, s)| *s > 2)
             .collect();
         scored.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-        scored.into_iter().take(5).map(|(j, _)| &self.views[j]).collect()
+        scored
+            .into_iter()
+            .take(5)
+            .map(|(j, _)| &self.views[j])
+            .collect()
     }
 
     fn summary(&self) -> SummaryView {
@@ -379,7 +523,12 @@ impl<'a> Renderer<'a> {
         let seg = d.segment.map(|s| p.segments[s].name.as_str());
         let per = d.persona.map(|x| p.personas[x].name.as_str());
         let stg = d.stage.map(|x| p.stages[x].name.as_str());
-        let scope = [seg.unwrap_or("every segment"), per.unwrap_or("every persona"), stg.unwrap_or("every stage")].join(" · ");
+        let scope = [
+            seg.unwrap_or("every segment"),
+            per.unwrap_or("every persona"),
+            stg.unwrap_or("every stage"),
+        ]
+        .join(" · ");
         DecisionView {
             segment: seg,
             persona: per,
@@ -396,17 +545,29 @@ impl<'a> Renderer<'a> {
 
     fn cell_view(&self, c: &Cell) -> CellView<'a> {
         let p = self.plan;
-        let (seg, per, stg) = (&p.segments[c.segment], &p.personas[c.persona], &p.stages[c.stage]);
+        let (seg, per, stg) = (
+            &p.segments[c.segment],
+            &p.personas[c.persona],
+            &p.stages[c.stage],
+        );
         let stale_only = c.stale_only();
         let (symbol, words) = match c.status {
             Status::Covered => ("✓", "covered"),
             Status::Thin => ("◐", "thin"),
-            Status::Gap if stale_only => ("⌛", "gap: only stale assets"),
+            Status::Gap if stale_only => ("↻", "gap: only stale assets"),
             Status::Gap => ("✕", "gap"),
             Status::Waived => ("–", "light coverage by decision"),
         };
         let band = c.fill.map_or(-1, |f| (f * 4.0).floor() as i32);
-        let mut label = format!("{} · {} · {}: {} of {} wanted, {}", seg.name, per.name, stg.name, c.count(), c.target, words);
+        let mut label = format!(
+            "{} · {} · {}: {} of {} wanted, {}",
+            seg.name,
+            per.name,
+            stg.name,
+            c.count(),
+            c.target,
+            words
+        );
         if c.stale() > 0 && !stale_only {
             let _ = write!(label, ", {} stale", c.stale());
         }
@@ -429,7 +590,10 @@ impl<'a> Renderer<'a> {
             label,
             pipeline_at_stake: money(c.pipeline_at_stake, &p.currency),
             pipeline_at_stake_value: c.pipeline_at_stake,
-            href: format!("index.html?segment={}&persona={}&stage={}&counted=1", seg.id, per.id, stg.id),
+            href: format!(
+                "index.html?segment={}&persona={}&stage={}&counted=1",
+                seg.id, per.id, stg.id
+            ),
             decision: c.decision.map(|d| self.decision_view(d)),
         }
     }
@@ -447,10 +611,19 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .enumerate()
                     .map(|(gi, &pi)| RowView {
-                        persona: Named { id: &p.personas[pi].id, name: &p.personas[pi].name, path: term_path("personas", &p.personas[pi].id) },
+                        persona: Named {
+                            id: &p.personas[pi].id,
+                            name: &p.personas[pi].name,
+                            path: term_path("personas", &p.personas[pi].id),
+                        },
                         weight: seg.weights[gi],
+                        weight_label: format!("{}", seg.weights[gi]),
                         coverage: pct(sc.personas[gi].coverage),
-                        cells: cells.iter().filter(|c| c.persona == pi).map(|c| self.cell_view(c)).collect(),
+                        cells: cells
+                            .iter()
+                            .filter(|c| c.persona == pi)
+                            .map(|c| self.cell_view(c))
+                            .collect(),
                     })
                     .collect();
                 let weakest = sc
@@ -470,7 +643,15 @@ impl<'a> Renderer<'a> {
                     buying_group_coverage: pct(sc.buying_group_coverage),
                     weakest,
                     pipeline_at_stake: money(sc.pipeline_at_stake, &p.currency),
-                    stages: seg.stages.iter().map(|&t| Named { id: &p.stages[t].id, name: &p.stages[t].name, path: term_path("stages", &p.stages[t].id) }).collect(),
+                    stages: seg
+                        .stages
+                        .iter()
+                        .map(|&t| Named {
+                            id: &p.stages[t].id,
+                            name: &p.stages[t].name,
+                            path: term_path("stages", &p.stages[t].id),
+                        })
+                        .collect(),
                     rows,
                 }
             })
@@ -481,18 +662,43 @@ impl<'a> Renderer<'a> {
         let mut ctx = Context::new();
         ctx.insert("summary", &self.summary());
         ctx.insert("segments", &self.segment_views());
-        let top: Vec<CellView> = self.cov.gaps.iter().take(5).map(|&i| self.cell_view(&self.cov.cells[i])).collect();
+        let top: Vec<CellView> = self
+            .cov
+            .gaps
+            .iter()
+            .take(5)
+            .map(|&i| self.cell_view(&self.cov.cells[i]))
+            .collect();
         ctx.insert("top_gaps", &top);
-        self.page("coverage.html", "coverage/index.html", "Coverage", "coverage", ctx)
+        self.page(
+            "coverage.html",
+            "coverage/index.html",
+            "Coverage",
+            "coverage",
+            ctx,
+        )
     }
 
     fn gaps_page(&self) -> Result<(String, Content), Diagnostic> {
         let mut ctx = Context::new();
-        let gaps: Vec<CellView> = self.cov.gaps.iter().map(|&i| self.cell_view(&self.cov.cells[i])).collect();
+        let gaps: Vec<CellView> = self
+            .cov
+            .gaps
+            .iter()
+            .map(|&i| self.cell_view(&self.cov.cells[i]))
+            .collect();
         ctx.insert("gaps", &gaps);
-        let waived: Vec<CellView> = self.cov.cells.iter().filter(|c| c.status == Status::Waived).map(|c| self.cell_view(c)).collect();
+        let waived: Vec<CellView> = self
+            .cov
+            .cells
+            .iter()
+            .filter(|c| c.status == Status::Waived)
+            .map(|c| self.cell_view(c))
+            .collect();
         ctx.insert("waived", &waived);
-        let decisions: Vec<DecisionView> = (0..self.plan.decisions.len()).map(|i| self.decision_view(i)).collect();
+        let decisions: Vec<DecisionView> = (0..self.plan.decisions.len())
+            .map(|i| self.decision_view(i))
+            .collect();
         ctx.insert("decisions", &decisions);
         ctx.insert("summary", &self.summary());
         self.page("gaps.html", "gaps/index.html", "Gaps", "gaps", ctx)
@@ -511,37 +717,91 @@ impl<'a> Renderer<'a> {
             .collect();
         let mut ctx = Context::new();
         ctx.insert("objections", &list);
-        self.page("objections.html", "objections/index.html", "Objections", "objections", ctx)
+        self.page(
+            "objections.html",
+            "objections/index.html",
+            "Objections",
+            "objections",
+            ctx,
+        )
     }
 
     fn taxonomy_pages(&self) -> Vec<Result<(String, Content), Diagnostic>> {
         let p = self.plan;
         let mut pages = Vec::new();
         type Getter = fn(&Asset) -> Option<&Vec<usize>>;
-        let dims: [(&str, &str, Vec<(&str, &str, Option<&str>)>, Getter); 3] = [
-            ("segments", "Segments", p.segments.iter().map(|s| (s.id.as_str(), s.name.as_str(), s.description.as_deref())).collect(), |a| a.segments.as_ref()),
-            ("personas", "Personas", p.personas.iter().map(|s| (s.id.as_str(), s.name.as_str(), s.description.as_deref())).collect(), |a| a.personas.as_ref()),
-            ("stages", "Stages", p.stages.iter().map(|s| (s.id.as_str(), s.name.as_str(), s.description.as_deref())).collect(), |a| a.stages.as_ref()),
+        type Terms<'t> = Vec<(&'t str, &'t str, Option<&'t str>)>;
+        let dims: [(&str, &str, Terms, Getter); 3] = [
+            (
+                "segments",
+                "Segments",
+                p.segments
+                    .iter()
+                    .map(|s| (s.id.as_str(), s.name.as_str(), s.description.as_deref()))
+                    .collect(),
+                |a| a.segments.as_ref(),
+            ),
+            (
+                "personas",
+                "Personas",
+                p.personas
+                    .iter()
+                    .map(|s| (s.id.as_str(), s.name.as_str(), s.description.as_deref()))
+                    .collect(),
+                |a| a.personas.as_ref(),
+            ),
+            (
+                "stages",
+                "Stages",
+                p.stages
+                    .iter()
+                    .map(|s| (s.id.as_str(), s.name.as_str(), s.description.as_deref()))
+                    .collect(),
+                |a| a.stages.as_ref(),
+            ),
         ];
         for (kind, title, items, get) in dims {
             let mut terms = Vec::new();
             for (i, (id, name, description)) in items.iter().enumerate() {
-                let assets: Vec<&AssetView> = self.lib.assets.iter().enumerate().filter(|(_, a)| get(a).is_some_and(|v| v.contains(&i))).map(|(j, _)| &self.views[j]).collect();
+                let assets: Vec<&AssetView> = self
+                    .lib
+                    .assets
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| get(a).is_some_and(|v| v.contains(&i)))
+                    .map(|(j, _)| &self.views[j])
+                    .collect();
                 terms.push(serde_json::json!({ "id": id, "name": name, "path": term_path(kind, id), "count": assets.len() }));
                 let mut ctx = Context::new();
                 ctx.insert("term", &serde_json::json!({ "kind": kind, "kind_title": title, "id": id, "name": name, "description": description }));
                 ctx.insert("assets", &assets);
-                pages.push(self.page("term.html", &format!("{kind}/{id}/index.html"), name, kind, ctx));
+                pages.push(self.page(
+                    "term.html",
+                    &format!("{kind}/{id}/index.html"),
+                    name,
+                    kind,
+                    ctx,
+                ));
             }
             let mut ctx = Context::new();
             ctx.insert("terms", &terms);
             ctx.insert("kind", kind);
-            pages.push(self.page("terms.html", &format!("{kind}/index.html"), title, kind, ctx));
+            pages.push(self.page(
+                "terms.html",
+                &format!("{kind}/index.html"),
+                title,
+                kind,
+                ctx,
+            ));
         }
         let mut types: BTreeMap<String, (String, Vec<&AssetView>)> = BTreeMap::new();
         for (i, a) in self.lib.assets.iter().enumerate() {
             if let Some(k) = &a.kind {
-                types.entry(slugify(k)).or_insert_with(|| (k.clone(), Vec::new())).1.push(&self.views[i]);
+                types
+                    .entry(slugify(k))
+                    .or_insert_with(|| (k.clone(), Vec::new()))
+                    .1
+                    .push(&self.views[i]);
             }
         }
         let terms: Vec<serde_json::Value> = types.iter().map(|(slug, (name, assets))| serde_json::json!({ "id": slug, "name": name, "path": term_path("types", slug), "count": assets.len() })).collect();
@@ -549,7 +809,13 @@ impl<'a> Renderer<'a> {
             let mut ctx = Context::new();
             ctx.insert("term", &serde_json::json!({ "kind": "types", "kind_title": "Types", "id": slug, "name": name, "description": null }));
             ctx.insert("assets", assets);
-            pages.push(self.page("term.html", &format!("types/{slug}/index.html"), name, "types", ctx));
+            pages.push(self.page(
+                "term.html",
+                &format!("types/{slug}/index.html"),
+                name,
+                "types",
+                ctx,
+            ));
         }
         let mut ctx = Context::new();
         ctx.insert("terms", &terms);
@@ -560,8 +826,19 @@ impl<'a> Renderer<'a> {
 }
 
 fn asset_view<'a>(plan: &'a Plan, a: &'a Asset) -> AssetView<'a> {
-    let names = |ids: &Option<Vec<usize>>, kind: &str, f: &dyn Fn(usize) -> (&'a str, &'a str)| -> Vec<Named<'a>> {
-        ids.iter().flatten().map(|&i| f(i)).map(|(id, name)| Named { id, name, path: term_path(kind, id) }).collect()
+    let names = |ids: &Option<Vec<usize>>,
+                 kind: &str,
+                 f: &dyn Fn(usize) -> (&'a str, &'a str)|
+     -> Vec<Named<'a>> {
+        ids.iter()
+            .flatten()
+            .map(|&i| f(i))
+            .map(|(id, name)| Named {
+                id,
+                name,
+                path: term_path(kind, id),
+            })
+            .collect()
     };
     AssetView {
         slug: &a.slug,
@@ -579,10 +856,18 @@ fn asset_view<'a>(plan: &'a Plan, a: &'a Asset) -> AssetView<'a> {
         counted: a.is_tagged() && !a.draft && (!a.stale || plan.count_stale),
         url: a.url.as_deref(),
         tags: &a.tags,
-        personas: names(&a.personas, "personas", &|i| (&plan.personas[i].id, &plan.personas[i].name)),
-        stages: names(&a.stages, "stages", &|i| (&plan.stages[i].id, &plan.stages[i].name)),
-        segments: names(&a.segments, "segments", &|i| (&plan.segments[i].id, &plan.segments[i].name)),
-        objections: names(&Some(a.objections.clone()), "objections", &|i| (&plan.objections[i].id, &plan.objections[i].text)),
+        personas: names(&a.personas, "personas", &|i| {
+            (&plan.personas[i].id, &plan.personas[i].name)
+        }),
+        stages: names(&a.stages, "stages", &|i| {
+            (&plan.stages[i].id, &plan.stages[i].name)
+        }),
+        segments: names(&a.segments, "segments", &|i| {
+            (&plan.segments[i].id, &plan.segments[i].name)
+        }),
+        objections: names(&Some(a.objections.clone()), "objections", &|i| {
+            (&plan.objections[i].id, &plan.objections[i].text)
+        }),
         source: a.source.to_string_lossy().replace('\\', "/"),
         extra: &a.extra,
     }
@@ -590,7 +875,11 @@ fn asset_view<'a>(plan: &'a Plan, a: &'a Asset) -> AssetView<'a> {
 
 /// JSON safe to embed in a `<script type="application/json">` element.
 fn json_for_script<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "null".into()).replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    serde_json::to_string(value)
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// A share as a whole percentage; "—" where undefined.
@@ -607,7 +896,11 @@ pub fn money(v: f64, currency: &str) -> String {
         "JPY" => "¥",
         _ => "",
     };
-    let prefix = if symbol.is_empty() { format!("{currency} ") } else { symbol.to_string() };
+    let prefix = if symbol.is_empty() {
+        format!("{currency} ")
+    } else {
+        symbol.to_string()
+    };
     let a = v.abs();
     let body = if a >= 1e9 {
         format!("{:.1}B", v / 1e9)
@@ -618,7 +911,12 @@ pub fn money(v: f64, currency: &str) -> String {
     } else {
         format!("{v:.0}")
     };
-    format!("{prefix}{}", body.replace(".0M", "M").replace(".0k", "k").replace(".0B", "B"))
+    format!(
+        "{prefix}{}",
+        body.replace(".0M", "M")
+            .replace(".0k", "k")
+            .replace(".0B", "B")
+    )
 }
 
 #[derive(Serialize)]
@@ -712,7 +1010,8 @@ fn round2(v: f64) -> f64 {
 /// `coverage.csv`: one row per cell, for spreadsheets.
 pub fn coverage_csv(lib: &Library, cov: &Coverage) -> Vec<u8> {
     let p = &lib.plan;
-    let mut out = String::from("segment,persona,stage,count,target,fill,status,pipeline_at_stake\n");
+    let mut out =
+        String::from("segment,persona,stage,count,target,fill,status,pipeline_at_stake\n");
     for c in &cov.cells {
         let fill = c.fill.map_or(String::new(), |f| format!("{}", round6(f)));
         let _ = writeln!(

@@ -12,8 +12,17 @@ use crate::render::{money, pct};
 pub fn summary_and_heatmap(plan: &Plan, cov: &Coverage, color: bool) -> String {
     let s = &cov.summary;
     let mut out = String::new();
-    let (bold, dim, reset) = if color { ("\x1b[1m", "\x1b[2m", "\x1b[0m") } else { ("", "", "") };
-    let _ = writeln!(out, "{bold}{}{reset} — as of {}", printable(&plan.title), plan.as_of);
+    let (bold, dim, reset) = if color {
+        ("\x1b[1m", "\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    let _ = writeln!(
+        out,
+        "{bold}{}{reset} — as of {}",
+        printable(&plan.title),
+        plan.as_of
+    );
     if let Some(goal) = plan.revenue_goal {
         let _ = writeln!(out, "revenue goal {}", money(goal, &plan.currency));
     }
@@ -40,25 +49,47 @@ pub fn summary_and_heatmap(plan: &Plan, cov: &Coverage, color: bool) -> String {
             pct(sc.buying_group_coverage),
             money(sc.pipeline_at_stake, &plan.currency)
         );
-        let name_w = seg.personas.iter().map(|&p| plan.personas[p].name.chars().count()).max().unwrap_or(0).clamp(8, 24);
-        let col_w = seg.stages.iter().map(|&t| plan.stages[t].name.chars().count()).max().unwrap_or(0).clamp(7, 14);
+        let name_w = seg
+            .personas
+            .iter()
+            .map(|&p| plan.personas[p].name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .clamp(8, 24);
+        let col_w = seg
+            .stages
+            .iter()
+            .map(|&t| plan.stages[t].name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .clamp(7, 14);
         let _ = write!(out, "{:name_w$} ", "");
         for &t in &seg.stages {
-            let _ = write!(out, " {dim}{:^col_w$}{reset}", truncate(&plan.stages[t].name, col_w));
+            let _ = write!(
+                out,
+                " {dim}{:^col_w$}{reset}",
+                truncate(&plan.stages[t].name, col_w)
+            );
         }
         let _ = writeln!(out, "  {dim}coverage{reset}");
         for (gi, &p) in seg.personas.iter().enumerate() {
             let _ = write!(out, "{:name_w$} ", truncate(&plan.personas[p].name, name_w));
             for &t in &seg.stages {
-                let Some(c) = cov.cell(sc.segment, p, t) else { continue };
+                let Some(c) = cov.cell(sc.segment, p, t) else {
+                    continue;
+                };
                 let symbol = match c.status {
                     Status::Covered => "✓",
                     Status::Thin => "◐",
-                    Status::Gap if c.stale_only() => "⌛",
+                    Status::Gap if c.stale_only() => "↻",
                     Status::Gap => "✕",
                     Status::Waived => "–",
                 };
-                let text = if c.status == Status::Waived { format!("{symbol} {}", c.count()) } else { format!("{symbol} {}/{}", c.count(), c.target) };
+                let text = if c.status == Status::Waived {
+                    format!("{symbol} {}", c.count())
+                } else {
+                    format!("{symbol} {}/{}", c.count(), c.target)
+                };
                 let (start, end) = if color {
                     let bg = match c.status {
                         Status::Covered => "\x1b[30;42m",
@@ -76,7 +107,10 @@ pub fn summary_and_heatmap(plan: &Plan, cov: &Coverage, color: bool) -> String {
             let _ = writeln!(out, "  {}", pct(sc.personas[gi].coverage));
         }
     }
-    let _ = writeln!(out, "\n{dim}✓ covered  ◐ thin  ✕ gap  ⌛ only stale assets  – light coverage by decision{reset}");
+    let _ = writeln!(
+        out,
+        "\n{dim}✓ covered  ◐ thin  ✕ gap  ↻ only stale assets  – light coverage by decision{reset}"
+    );
     if !cov.gaps.is_empty() {
         let _ = writeln!(out, "\n{bold}Largest gaps{reset}");
         for &i in cov.gaps.iter().take(5) {
@@ -93,7 +127,12 @@ pub fn summary_and_heatmap(plan: &Plan, cov: &Coverage, color: bool) -> String {
             );
         }
     }
-    let unanswered: Vec<&str> = cov.objections.iter().filter(|o| o.assets.is_empty()).map(|o| plan.objections[o.objection].text.as_str()).collect();
+    let unanswered: Vec<&str> = cov
+        .objections
+        .iter()
+        .filter(|o| o.assets.is_empty())
+        .map(|o| plan.objections[o.objection].text.as_str())
+        .collect();
     for text in unanswered {
         let _ = writeln!(out, "unanswered objection: “{}”", printable(text));
     }
@@ -102,5 +141,9 @@ pub fn summary_and_heatmap(plan: &Plan, cov: &Coverage, color: bool) -> String {
 
 fn truncate(s: &str, width: usize) -> String {
     let s = printable(s);
-    if s.chars().count() <= width { s } else { s.chars().take(width - 1).chain(['…']).collect() }
+    if s.chars().count() <= width {
+        s
+    } else {
+        s.chars().take(width - 1).chain(['…']).collect()
+    }
 }

@@ -56,9 +56,14 @@ impl Theme {
             diags.push(Diagnostic::error("themes", e.to_string()));
             return Err(diags);
         }
-        let builtin = TEMPLATES.iter().map(|(name, body)| (format!("{BUILTIN_PREFIX}{name}"), *body));
+        let builtin = TEMPLATES
+            .iter()
+            .map(|(name, body)| (format!("{BUILTIN_PREFIX}{name}"), *body));
         let mut sources: Vec<(String, String)> = builtin.map(|(n, b)| (n, b.to_string())).collect();
-        let mut statics: Vec<(String, Content)> = STATIC.iter().map(|(n, b)| (n.to_string(), Content::Bytes(b.to_vec()))).collect();
+        let mut statics: Vec<(String, Content)> = STATIC
+            .iter()
+            .map(|(n, b)| (n.to_string(), Content::Bytes(b.to_vec())))
+            .collect();
         if let Some(dir) = dir {
             let templates = dir.join("templates");
             for rel in crate::library::list_files(&templates, &mut diags) {
@@ -68,7 +73,10 @@ impl Theme {
                 }
                 match std::fs::read_to_string(templates.join(&rel)) {
                     Ok(body) => sources.push((name, body)),
-                    Err(e) => diags.push(Diagnostic::error(crate::diagnostics::display_path(root, &templates.join(&rel)), format!("cannot read the template: {e}"))),
+                    Err(e) => diags.push(Diagnostic::error(
+                        crate::diagnostics::display_path(root, &templates.join(&rel)),
+                        format!("cannot read the template: {e}"),
+                    )),
                 }
             }
             for rel in crate::library::list_files(&dir.join("static"), &mut diags) {
@@ -80,14 +88,19 @@ impl Theme {
                 }
             }
         }
-        if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, b)| (n.as_str(), b.as_str()))) {
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(n, b)| (n.as_str(), b.as_str())))
+        {
             diags.push(template_error(dir, root, &e));
         }
         statics.sort_by(|a, b| a.0.cmp(&b.0));
         if diags.has_errors() {
             return Err(diags);
         }
-        Ok(Theme { tera, static_files: statics })
+        Ok(Theme {
+            tera,
+            static_files: statics,
+        })
     }
 }
 
@@ -97,9 +110,17 @@ pub fn template_error(dir: Option<&Path>, root: &Path, e: &tera::Error) -> Diagn
     let file = text
         .split(|c: char| c.is_whitespace() || c == '\'' || c == '`' || c == '"')
         .find(|w| w.contains(".html"))
-        .map(|w| w.split(':').next().unwrap_or(w).trim_start_matches(BUILTIN_PREFIX).to_string());
+        .map(|w| {
+            w.split(':')
+                .next()
+                .unwrap_or(w)
+                .trim_start_matches(BUILTIN_PREFIX)
+                .to_string()
+        });
     let path = match (file, dir) {
-        (Some(f), Some(d)) if d.join("templates").join(&f).exists() => crate::diagnostics::display_path(root, &d.join("templates").join(f)),
+        (Some(f), Some(d)) if d.join("templates").join(&f).exists() => {
+            crate::diagnostics::display_path(root, &d.join("templates").join(f))
+        }
         (Some(f), _) => Path::new("themes/default/templates").join(f),
         (None, _) => Path::new("themes").to_path_buf(),
     };
