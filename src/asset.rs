@@ -215,9 +215,8 @@ impl Reader<'_> {
         let updated = fm
             .take(&["updated", "date"])
             .and_then(|n| self.date(&n, "updated"));
-        let review_by = fm
-            .take(&["review_by"])
-            .and_then(|n| self.date(&n, "review_by"));
+        let review_node = fm.take(&["review_by"]);
+        let review_by = review_node.as_ref().and_then(|n| self.date(n, "review_by"));
         let url = fm.take(&["url"]).and_then(|n| {
             let s = self.string(&n, "url")?;
             if markdown::is_safe_url(&s) {
@@ -279,12 +278,16 @@ impl Reader<'_> {
             if let (Some(r), false) = (review_by, draft)
                 && r < plan.as_of
             {
+                let (line, col) = review_node
+                    .as_ref()
+                    .map_or((1, 1), |n| (n.line + self.line_offset, n.col));
                 self.diags.push(
                     Diagnostic::warning(
                         self.source,
-                        format!("stale: review_by {r} is before {}", plan.as_of),
+                        format!("stale: review_by {r} is before {}, so the asset no longer counts toward coverage", plan.as_of),
                     )
-                    .at(self.text, 1, 1)
+                    .at(self.text, line, col)
+                    .width(10)
                     .help("review the asset and move `review_by` forward, or retire it"),
                 );
             }

@@ -1062,7 +1062,7 @@ mod tests {
         assert_eq!(csv_field("mid-market"), "mid-market");
         assert_eq!(csv_field("=cmd()"), "'=cmd()");
         assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "say \"hi\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
     }
 
     #[test]

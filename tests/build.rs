@@ -1,0 +1,410 @@
+//! End-to-end: the real binary on the sample library at the repository root and on
+//! small libraries made in temporary folders.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn covermap(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_covermap"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run covermap");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "covermap panicked:\n{stderr}");
+    out
+}
+
+fn sample_root() -> &'static str {
+    env!("CARGO_MANIFEST_DIR")
+}
+
+/// Builds the sample library into a fresh temporary folder.
+fn build_sample(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let mut args = vec![
+        "build",
+        "--root",
+        sample_root(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = covermap(&args);
+    assert!(
+        o.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    (dir, out)
+}
+
+/// Every file under `dir`, relative path → bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn sample_builds_every_page_of_the_spec() {
+    let (_dir, out) = build_sample(&[]);
+    for page in [
+        "index.html",
+        "coverage/index.html",
+        "gaps/index.html",
+        "objections/index.html",
+        "segments/enterprise/index.html",
+        "personas/economic-buyer/index.html",
+        "stages/decision/index.html",
+        "types/case-study/index.html",
+        "coverage.json",
+        "coverage.csv",
+        "style.css",
+        "library.js",
+        "calculators/roi-model.csv",
+        ".covermap-manifest",
+    ] {
+        assert!(out.join(page).is_file(), "missing {page}");
+    }
+    // One page per asset, drafts left out.
+    let assets = walkdir::WalkDir::new(out.join("library"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "index.html")
+        .count();
+    assert_eq!(assets, 67);
+    assert!(
+        !out.join("library/battlecards/kestrel-ap/index.html")
+            .exists(),
+        "drafts are left out"
+    );
+    let index = read(&out.join("index.html"));
+    assert!(
+        index.contains("library/case-studies/"),
+        "the library lists assets server-side"
+    );
+}
+
+#[test]
+fn drafts_flag_includes_drafts() {
+    let (_dir, out) = build_sample(&["--drafts"]);
+    let page = read(&out.join("library/battlecards/kestrel-ap/index.html"));
+    assert!(page.contains("Draft"));
+}
+
+#[test]
+fn coverage_json_shows_the_sample_patterns() {
+    let (_dir, out) = build_sample(&[]);
+    let doc: serde_json::Value = serde_json::from_str(&read(&out.join("coverage.json"))).unwrap();
+    assert_eq!(doc["plan"]["as_of"], "2026-11-01");
+    let enterprise = &doc["segments"][0];
+    assert_eq!(enterprise["id"], "enterprise");
+    let eb = enterprise["personas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "economic-buyer")
+        .unwrap();
+    assert_eq!(
+        eb["coverage"], 0.25,
+        "the economic buyer at 25% in the priority segment"
+    );
+    let cells = doc["cells"].as_array().unwrap();
+    let stale_only = cells
+        .iter()
+        .filter(|c| c["count"] == 0 && c["stale"].as_u64() > Some(0) && c["status"] == "gap")
+        .count();
+    assert!(stale_only >= 1, "a cell covered only by stale assets");
+    for status in ["covered", "thin", "gap", "waived"] {
+        assert!(
+            cells.iter().any(|c| c["status"] == status),
+            "a {status} cell"
+        );
+    }
+    let s = &doc["summary"];
+    let sum: u64 = ["covered", "thin", "gap", "waived"]
+        .iter()
+        .map(|k| s[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, s["cells"].as_u64().unwrap());
+    assert!(
+        doc["objections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["assets"].as_array().unwrap().is_empty()),
+        "an unanswered objection"
+    );
+    let csv = read(&out.join("coverage.csv"));
+    assert!(csv.starts_with("segment,persona,stage,count,target,fill,status,pipeline_at_stake\n"));
+    assert_eq!(csv.lines().count(), cells.len() + 1);
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let (_a, out_a) = build_sample(&[]);
+    let (_b, out_b) = build_sample(&[]);
+    let (a, b) = (tree(&out_a), tree(&out_b));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{path} differs between two builds");
+    }
+}
+
+#[test]
+fn links_are_relative_and_nothing_is_fetched_off_the_host() {
+    let (_dir, out) = build_sample(&[]);
+    for (path, bytes) in tree(&out) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for bad in [
+            "href=\"/",
+            "src=\"/",
+            "src=\"http",
+            "href=\"//",
+            "<link rel=\"stylesheet\" href=\"http",
+            " onclick=",
+            " onload=",
+        ] {
+            assert!(!html.contains(bad), "{path} contains {bad}");
+        }
+    }
+    // A cell links to the library filtered to exactly the cell.
+    let coverage = read(&out.join("coverage/index.html"));
+    assert!(coverage.contains("href=\"../index.html?segment=enterprise&amp;persona=economic-buyer&amp;stage=decision&amp;counted=1\""));
+}
+
+#[test]
+fn check_prints_the_heatmap_and_gates_on_min_coverage() {
+    let o = covermap(&["check", "--root", sample_root()]);
+    assert!(o.status.success());
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("Enterprise"), "{stdout}");
+    assert!(
+        stdout.contains("✕ 0/2"),
+        "plain heatmap with symbols:\n{stdout}"
+    );
+    assert!(!stdout.contains('\x1b'), "no colour when not a terminal");
+    let o = covermap(&["check", "--root", sample_root(), "--min-coverage", "0.95"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is below the minimum 95%"));
+    let o = covermap(&["check", "--root", sample_root(), "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["ok"], true);
+    assert!(doc["summary"]["coverage"].as_f64().unwrap() > 0.5);
+    assert!(
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["severity"] == "warning" && d["file"] == "plan.toml")
+    );
+    let o = covermap(&["check", "--root", sample_root(), "--min-coverage", "7"]);
+    assert_eq!(o.status.code(), Some(2), "usage error");
+}
+
+#[test]
+fn as_of_flag_changes_freshness() {
+    let o = covermap(&[
+        "check",
+        "--root",
+        sample_root(),
+        "--format",
+        "json",
+        "--as-of",
+        "2020-01-01",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["summary"]["stale"], 0);
+    assert_eq!(doc["plan"]["as_of"], "2020-01-01");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = e.path().strip_prefix(from).unwrap();
+        if rel.starts_with("public") || rel.starts_with("target") || rel.starts_with(".git") {
+            continue;
+        }
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else if e.file_type().is_file() {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    for sub in ["content", "themes"] {
+        copy_dir(&Path::new(sample_root()).join(sub), &root.join(sub));
+    }
+    std::fs::copy(
+        Path::new(sample_root()).join("plan.toml"),
+        root.join("plan.toml"),
+    )
+    .unwrap();
+    let root_s = root.to_str().unwrap();
+    assert!(covermap(&["build", "--root", root_s]).status.success());
+    let before = tree(&root.join("public"));
+    std::fs::write(
+        root.join("content/broken.md"),
+        "---\ntitle: [unclosed\n---\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/worse.md"),
+        "---\ntitle: x\npersonas: [nobody]\n---\n",
+    )
+    .unwrap();
+    let o = covermap(&["build", "--root", root_s]);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("content/broken.md:2:"), "{stderr}");
+    assert!(
+        stderr.contains("content/worse.md:3:12: error: unknown persona `nobody`"),
+        "every error of the run:\n{stderr}"
+    );
+    assert!(stderr.contains("is untouched"), "{stderr}");
+    assert_eq!(tree(&root.join("public")), before);
+}
+
+#[test]
+fn refuses_an_output_folder_with_files_it_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let o = covermap(&[
+        "build",
+        "--root",
+        sample_root(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("notes.txt"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    let o = covermap(&[
+        "build",
+        "--root",
+        sample_root(),
+        "--out",
+        &format!("{}/content", sample_root()),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn init_writes_a_library_that_builds_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("starter");
+    let lib_s = lib.to_str().unwrap();
+    assert!(covermap(&["init", lib_s]).status.success());
+    let o = covermap(&["build", "--root", lib_s]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(lib.join("public/coverage/index.html").is_file());
+    let plan = read(&lib.join("plan.toml"));
+    let o = covermap(&["init", lib_s]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(read(&lib.join("plan.toml")), plan);
+}
+
+fn small_library(dir: &Path, plan_extra: &str, files: &[(&str, &str)]) {
+    std::fs::create_dir_all(dir.join("content")).unwrap();
+    std::fs::write(
+        dir.join("plan.toml"),
+        format!("[site]\ntitle = \"T\"\n{plan_extra}\n[plan]\ntitle = \"P\"\nas_of = 2026-11-01\n[[stages]]\nid = \"decision\"\n[[personas]]\nid = \"champion\"\n[[segments]]\nid = \"smb\"\npipeline = 100\n"),
+    )
+    .unwrap();
+    for (path, body) in files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, body).unwrap();
+    }
+}
+
+#[test]
+fn raw_html_is_sanitized_and_user_strings_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "---\ntitle: \"<img src=x onerror=alert(1)>\"\nsummary: \"</script><script>alert(2)</script>\"\npersonas: all\nstages: all\nsegments: all\n---\nHello <script>alert(3)</script> <b>bold</b> [x](javascript:alert(4))\n";
+    small_library(dir.path(), "", &[("content/a.md", body)]);
+    let o = covermap(&["build", "--root", dir.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for (path, bytes) in tree(&dir.path().join("public")) {
+        let text = String::from_utf8_lossy(&bytes);
+        for bad in ["<script>alert", "<img src=x", "javascript:alert"] {
+            assert!(!text.contains(bad), "{path} contains {bad}");
+        }
+    }
+    let page = read(&dir.path().join("public/library/a/index.html"));
+    assert!(page.contains("<b>bold</b>"), "safe HTML is kept");
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "titles are escaped"
+    );
+}
+
+#[test]
+fn a_theme_overrides_the_builtin_one_file_by_file() {
+    let dir = tempfile::tempdir().unwrap();
+    small_library(
+        dir.path(),
+        "theme = \"brand\"",
+        &[
+            ("content/a.md", "---\ntitle: A\n---\n"),
+            (
+                "themes/brand/templates/404.html",
+                "{% extends \"base.html\" %}{% block content %}<p>Our own 404</p>{% endblock content %}",
+            ),
+            ("themes/brand/static/style.css", "body { color: teal }"),
+        ],
+    );
+    let o = covermap(&["build", "--root", dir.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let public = dir.path().join("public");
+    assert!(read(&public.join("404.html")).contains("Our own 404"));
+    assert!(
+        read(&public.join("404.html")).contains("<nav aria-label=\"Sections\">"),
+        "the builtin base.html is still used"
+    );
+    assert_eq!(read(&public.join("style.css")), "body { color: teal }");
+    assert!(
+        read(&public.join("coverage/index.html")).contains("heatmap"),
+        "other templates stay builtin"
+    );
+}
