@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::diagnostics::{Diagnostic, suggest};
+use crate::diagnostics::{Diagnostic, Place, suggest};
 use crate::frontmatter::{self, Node, SplitError, Value};
 use crate::markdown;
 use crate::plan::{Kind, Plan};
@@ -38,6 +38,8 @@ pub struct Asset {
     /// The source file, relative to the library root (`content/…/x.md`).
     pub source: PathBuf,
     pub slug: String,
+    /// Where `slug:` is written, when the slug comes from front matter.
+    pub slug_place: Option<Place>,
     pub title: String,
     /// The content type, lowercased (`case-study`), if given.
     pub kind: Option<String>,
@@ -104,11 +106,36 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn error_at(&mut self, node: &Node, message: impl Into<String>, help: impl Into<String>) {
-        let width = match &node.value {
-            Value::Str(s) => s.chars().count().max(1) as u32,
-            _ => 1,
+    /// How many characters a node's value takes in the file: a quoted string with its
+    /// quotes (and any escapes) as written, else its text.
+    fn node_width(&self, node: &Node) -> u32 {
+        let Value::Str(s) = &node.value else {
+            return 1;
         };
+        let line = (node.line + self.line_offset).saturating_sub(1) as usize;
+        let written = self.text.lines().nth(line).map(|l| {
+            l.chars()
+                .skip(node.col.saturating_sub(1) as usize)
+                .collect::<String>()
+        });
+        written
+            .as_deref()
+            .and_then(quoted_width)
+            .unwrap_or_else(|| s.chars().count())
+            .max(1) as u32
+    }
+
+    fn place(&self, node: &Node) -> Place {
+        Place::new(
+            self.text,
+            node.line + self.line_offset,
+            node.col,
+            self.node_width(node),
+        )
+    }
+
+    fn error_at(&mut self, node: &Node, message: impl Into<String>, help: impl Into<String>) {
+        let width = self.node_width(node);
         let d = Diagnostic::error(self.source, message)
             .at(self.text, node.line + self.line_offset, node.col)
             .width(width)
@@ -167,7 +194,12 @@ impl Reader<'_> {
                     frontmatter::Format::Yaml => "YAML",
                     frontmatter::Format::Toml => "TOML",
                 };
-                self.error_at(&node, format!("invalid {syntax} front matter: {}", e.message), format!("fix the {syntax} syntax here; quote values that contain `: ` or start with a special character"));
+                let help = e.help.unwrap_or_else(|| format!("fix the {syntax} syntax here; quote values that contain `: ` or start with a special character"));
+                self.error_at(
+                    &node,
+                    format!("invalid {syntax} front matter: {}", e.message),
+                    help,
+                );
                 return None;
             }
         };
@@ -191,11 +223,15 @@ impl Reader<'_> {
             .take(&["type"])
             .and_then(|n| self.string(&n, "type"))
             .map(|s| s.trim().to_lowercase());
-        let personas = self.dimension(&mut fm, plan, Kind::Persona, ["persona", "personas"]);
-        let stages = self.dimension(&mut fm, plan, Kind::Stage, ["stage", "stages"]);
-        let segments = self.dimension(&mut fm, plan, Kind::Segment, ["segment", "segments"]);
+        let (personas, personas_given) =
+            self.dimension(&mut fm, plan, Kind::Persona, ["persona", "personas"]);
+        let (stages, stages_given) =
+            self.dimension(&mut fm, plan, Kind::Stage, ["stage", "stages"]);
+        let (segments, segments_given) =
+            self.dimension(&mut fm, plan, Kind::Segment, ["segment", "segments"]);
         let objections = self
             .dimension(&mut fm, plan, Kind::Objection, ["objection", "objections"])
+            .0
             .unwrap_or_default();
         let summary = fm
             .take(&["summary"])
@@ -249,11 +285,26 @@ impl Reader<'_> {
             None => false,
         };
         let tags = self.tags(&mut fm);
-        let slug = match fm.take(&["slug"]) {
-            Some(n) => self.string(&n, "slug").and_then(|s| match check_slug(&s) {
+        let slug_node = fm.take(&["slug"]);
+        let slug_place = slug_node.as_ref().map(|n| self.place(n));
+        let slug = match &slug_node {
+            Some(n) => self.string(n, "slug").and_then(|s| match check_slug(&s) {
                 Ok(()) => Some(s),
                 Err(why) => {
-                    self.error_at(&n, format!("slug `{s}` {why}"), format!("use lowercase letters, digits, `-` and `/` between parts, such as `{}`", slug_from_path(Path::new(&s))));
+                    let such_as = match suggest_slug(&s) {
+                        Some(good) => format!("such as `{good}`"),
+                        None => format!(
+                            "such as `{}`, or leave `slug` out to use the file's path",
+                            slug_from_path(content_path)
+                        ),
+                    };
+                    self.error_at(
+                        n,
+                        format!("slug `{s}` {why}"),
+                        format!(
+                            "use lowercase letters, digits, `-` and `/` between parts, {such_as}"
+                        ),
+                    );
                     None
                 }
             }),
@@ -262,12 +313,13 @@ impl Reader<'_> {
         let extra = fm.rest();
 
         if let Some(plan) = plan {
-            for (value, key) in [
-                (&personas, "personas"),
-                (&stages, "stages"),
-                (&segments, "segments"),
+            // A kind given but broken has its own error; only a kind left out warns.
+            for (given, key) in [
+                (personas_given, "personas"),
+                (stages_given, "stages"),
+                (segments_given, "segments"),
             ] {
-                if value.is_none() {
+                if !given {
                     self.diags.push(
                         Diagnostic::warning(self.source, format!("no `{key}`: the asset is listed but counts toward no coverage cell"))
                             .at(self.text, 1, 1)
@@ -278,16 +330,15 @@ impl Reader<'_> {
             if let (Some(r), false) = (review_by, draft)
                 && r < plan.as_of
             {
-                let (line, col) = review_node
+                let place = review_node
                     .as_ref()
-                    .map_or((1, 1), |n| (n.line + self.line_offset, n.col));
+                    .map_or_else(|| Place::new(self.text, 1, 1, 1), |n| self.place(n));
                 self.diags.push(
                     Diagnostic::warning(
                         self.source,
                         format!("stale: review_by {r} is before {}, so the asset no longer counts toward coverage", plan.as_of),
                     )
-                    .at(self.text, line, col)
-                    .width(10)
+                    .at_place(&place)
                     .help("review the asset and move `review_by` forward, or retire it"),
                 );
             }
@@ -301,6 +352,7 @@ impl Reader<'_> {
         Some(Asset {
             source: self.source.to_path_buf(),
             slug: slug?,
+            slug_place,
             title: title?,
             kind,
             personas,
@@ -384,13 +436,15 @@ impl Reader<'_> {
         }
     }
 
+    /// The plan indices a kind's key names, and whether the front matter gives the kind
+    /// at all (the indices are `None` without a plan or when the key is broken).
     fn dimension(
         &mut self,
         fm: &mut Fields,
         plan: Option<&Plan>,
         kind: Kind,
         keys: [&str; 2],
-    ) -> Option<Vec<usize>> {
+    ) -> (Option<Vec<usize>>, bool) {
         let (singular, plural) = (keys[0], keys[1]);
         let node = match (fm.take(&[singular]), fm.take(&[plural])) {
             (Some(a), Some(_)) => {
@@ -399,13 +453,20 @@ impl Reader<'_> {
                     format!("both `{singular}` and `{plural}` are given"),
                     format!("keep one: `{plural}: [a, b]` holds several"),
                 );
-                return None;
+                return (None, true);
             }
             (Some(n), None) | (None, Some(n)) => n,
-            (None, None) => return None,
+            (None, None) => return (None, false),
         };
         let values = self.list(&node, plural);
-        let plan = plan?;
+        let Some(plan) = plan else {
+            return (None, true);
+        };
+        // A plan without stages, personas or segments is an error of its own (it can
+        // only come here while the plan is broken); every value would be unknown.
+        if plan.ids(kind).is_empty() && kind != Kind::Objection {
+            return (Some(Vec::new()), true);
+        }
         let mut found = Vec::new();
         for (value, n) in values {
             if value.trim().eq_ignore_ascii_case("all") {
@@ -425,7 +486,14 @@ impl Reader<'_> {
                         );
                     }
                     let help = suggest(&value, names).unwrap_or_else(|| {
-                        format!("the {}s in plan.toml are: {}", kind.noun(), ids.join(", "))
+                        if ids.is_empty() {
+                            format!(
+                                "plan.toml has no {}s: add this one there, or remove it here",
+                                kind.noun()
+                            )
+                        } else {
+                            format!("the {}s in plan.toml are: {}", kind.noun(), ids.join(", "))
+                        }
                     });
                     self.error_at(&n, format!("unknown {} `{value}`", kind.noun()), help);
                 }
@@ -433,7 +501,7 @@ impl Reader<'_> {
         }
         found.sort_unstable();
         found.dedup();
-        Some(found)
+        (Some(found), true)
     }
 
     fn tags(&mut self, fm: &mut Fields) -> Vec<String> {
@@ -504,6 +572,51 @@ pub fn slug_from_path(content_path: &Path) -> String {
     out
 }
 
+/// A valid slug close to a rejected one, for the help: `/`, `.` and `..` parts and
+/// empty parts dropped, the rest made a slug as a file's path would be. `None` when
+/// nothing is left.
+pub fn suggest_slug(slug: &str) -> Option<String> {
+    let slug = slug.replace('\\', "/");
+    let parts: Vec<&str> = slug
+        .split('/')
+        .map(str::trim)
+        .filter(|p| !matches!(*p, "" | "." | ".."))
+        .collect();
+    let good = slug_from_path(Path::new(&parts.join("/")));
+    check_slug(&good).is_ok().then_some(good)
+}
+
+/// How many characters a quoted value takes at the start of `written`, quotes and
+/// escapes included; `None` when it does not start with a quote. A string not closed
+/// on its line takes the rest of the line.
+fn quoted_width(written: &str) -> Option<usize> {
+    let quote = written.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let total = written.chars().count();
+    // A TOML multi-line string: its first line is all there is to underline.
+    if written.starts_with(&quote.to_string().repeat(3)) {
+        return Some(total);
+    }
+    let mut chars = written.chars().skip(1).peekable();
+    let mut width = 1;
+    while let Some(c) = chars.next() {
+        width += 1;
+        if quote == '"' && c == '\\' {
+            if chars.next().is_some() {
+                width += 1;
+            }
+        } else if c == quote {
+            // YAML writes a single quote inside single quotes as `''`.
+            if quote == '\'' && chars.peek() == Some(&'\'') {
+                chars.next();
+                width += 1;
+            } else {
+                return Some(width);
+            }
+        }
+    }
+    Some(total)
+}
+
 /// Checks an explicit slug: it becomes a folder path in the output.
 pub fn check_slug(slug: &str) -> Result<(), &'static str> {
     if slug.is_empty() {
@@ -533,7 +646,7 @@ mod tests {
 
     fn plan() -> Plan {
         let src = "[site]\ntitle='T'\n[plan]\ntitle='P'\nas_of=2026-11-01\n[[stages]]\nid='awareness'\n[[stages]]\nid='decision'\nname='Decision'\n[[personas]]\nid='economic-buyer'\nname='Economic Buyer'\naliases=['CFO']\n[[personas]]\nid='champion'\n[[segments]]\nid='enterprise'\npipeline=1\n[[objections]]\nid='price'\ntext='Too dear'\n";
-        crate::plan::parse(src, None).0.unwrap()
+        crate::plan::parse(src, None).valid().unwrap()
     }
 
     fn read_str(text: &str) -> (Option<Asset>, Vec<String>) {
@@ -688,5 +801,110 @@ mod tests {
         for bad in ["", "/a", "a/", "a//b", "a/../b", "A", "a b", "a\\b"] {
             assert!(check_slug(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn rejected_slugs_get_a_valid_suggestion() {
+        for (bad, want) in [
+            ("/pricing", Some("pricing")),
+            ("pricing/", Some("pricing")),
+            ("../etc/passwd", Some("etc/passwd")),
+            ("a//./b", Some("a/b")),
+            ("..\\Case Studies", Some("case-studies")),
+            ("Pricing-FAQ", Some("pricing-faq")),
+            ("", None),
+            ("/", None),
+            ("../..", None),
+        ] {
+            let got = suggest_slug(bad);
+            assert_eq!(got.as_deref(), want, "{bad:?}");
+            if let Some(good) = got {
+                assert!(check_slug(&good).is_ok(), "{good:?}");
+            }
+        }
+        let (_, d) = read_str("---\ntitle: a\nslug: \"/\"\n---\n");
+        assert!(
+            d.iter().any(
+                |x| x.ends_with("such as `x/a-b`, or leave `slug` out to use the file's path]")
+            ),
+            "{d:#?}"
+        );
+    }
+
+    #[test]
+    fn carets_cover_quoted_values_as_written() {
+        for (text, want) in [
+            ("---\ntitle: a\naudience: everyone\n---\n", 8),
+            ("---\ntitle: a\naudience: \"everyone\"\n---\n", 10),
+            ("---\ntitle: a\naudience: 'every''one'\n---\n", 12),
+            ("---\ntitle: a\naudience: \"a\\\"b\"\n---\n", 6),
+            ("+++\ntitle = \"a\"\naudience = 'everyone'\n+++\n", 10),
+            ("---\ntitle: a\nslug: \"\"\n---\n", 2),
+        ] {
+            let (_, d) = read(
+                Path::new("content/a.md"),
+                Path::new("a.md"),
+                text,
+                Some(&plan()),
+                ReadOptions::default(),
+            );
+            let err = d.iter().find(|d| d.is_error()).expect("an error");
+            assert_eq!(err.width, want, "{text:?}: {err:?}");
+        }
+        assert_eq!(quoted_width("plain"), None);
+        assert_eq!(quoted_width("\"unclosed"), Some(9));
+    }
+
+    #[test]
+    fn both_singular_and_plural_is_an_error_not_a_missing_kind() {
+        let (a, d) = read_str(
+            "---\ntitle: a\npersona: cfo\npersonas: [cfo]\nstages: all\nsegments: all\n---\n",
+        );
+        assert!(a.is_none());
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].contains("both `persona` and `personas`"), "{d:?}");
+    }
+
+    #[test]
+    fn an_explicit_slug_keeps_its_place() {
+        let (a, _) = read_str("---\ntitle: a\nslug: \"roi\"\n---\n");
+        let place = a.unwrap().slug_place.unwrap();
+        assert_eq!((place.line, place.col, place.width), (3, 7, 5));
+        assert_eq!(place.source_line, "slug: \"roi\"");
+        let (a, _) = read_str("---\ntitle: a\n---\n");
+        assert_eq!(a.unwrap().slug_place, None);
+    }
+
+    #[test]
+    fn a_broken_plan_still_checks_ids_without_echoing_its_own_errors() {
+        let src = "[site]\ntitle='T'\n[plan]\ntitle='P'\ncurrency='usd'\n[[stages]]\nid='decision'\n[[segments]]\nid='smb'\npipeline=1\n";
+        let parsed = crate::plan::parse(src, None);
+        assert!(!parsed.is_valid());
+        let plan = parsed.plan.expect("the structure parsed");
+        let (_, d) = read(
+            Path::new("content/a.md"),
+            Path::new("a.md"),
+            "---\ntitle: a\npersonas: [cfo]\nstages: [decisoin]\nsegments: all\n---\n",
+            Some(&plan),
+            ReadOptions::default(),
+        );
+        // The plan has no personas: that is the plan's error, not one per asset.
+        let errors: Vec<String> = d
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| format!("{}: {}", d.location(), d.message))
+            .collect();
+        assert_eq!(errors, ["content/a.md:4:10: unknown stage `decisoin`"]);
+    }
+
+    #[test]
+    fn a_duplicate_yaml_key_says_so_plainly() {
+        let (_, d) = read_str("---\ntitle: a\ntitle: b\n---\n");
+        assert_eq!(
+            d,
+            [
+                "content/x/a-b.md:3:1: invalid YAML front matter: duplicate key `title` [keep one `title`: each key may appear once]"
+            ]
+        );
     }
 }

@@ -366,8 +366,9 @@ target = 0
 why = "The EB signs off on a decision made one level down."
 {extra}"#
         );
-        let (plan, diags) = crate::plan::parse(&src, None);
-        plan.unwrap_or_else(|| panic!("{diags:?}"))
+        let parsed = crate::plan::parse(&src, None);
+        let diags = parsed.diagnostics.clone();
+        parsed.valid().unwrap_or_else(|| panic!("{diags:?}"))
     }
 
     fn asset(slug: &str, segs: &[usize], pers: &[usize], stages: &[usize]) -> Asset {
@@ -391,6 +392,7 @@ why = "The EB signs off on a decision made one level down."
             extra: Default::default(),
             body_html: String::new(),
             body_text: String::new(),
+            slug_place: None,
             stale: false,
         }
     }

@@ -30,6 +30,29 @@ pub struct Diagnostic {
     pub help: Option<String>,
 }
 
+/// A place in a file, kept for a diagnostic raised after the file's text is gone
+/// (such as two assets with one slug, found once every asset is read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub line: u32,
+    pub col: u32,
+    pub width: u32,
+    pub source_line: String,
+}
+
+impl Place {
+    /// The place `line:col` of `source`, `width` characters wide.
+    pub fn new(source: &str, line: u32, col: u32, width: u32) -> Self {
+        let d = Diagnostic::error("", "").at(source, line, col).width(width);
+        Place {
+            line: d.line.unwrap_or(1),
+            col: d.col.unwrap_or(1),
+            width: d.width,
+            source_line: d.source_line.unwrap_or_default(),
+        }
+    }
+}
+
 impl Diagnostic {
     pub fn error(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, path.into(), message.into())
@@ -60,6 +83,15 @@ impl Diagnostic {
             .lines()
             .nth(line.saturating_sub(1) as usize)
             .map(|l| l.trim_end_matches('\r').to_owned());
+        self
+    }
+
+    /// Points the diagnostic at a kept [`Place`].
+    pub fn at_place(mut self, place: &Place) -> Self {
+        self.line = Some(place.line);
+        self.col = Some(place.col);
+        self.width = place.width.max(1);
+        self.source_line = Some(place.source_line.clone());
         self
     }
 

@@ -131,6 +131,8 @@ pub struct ParseError {
     pub message: String,
     pub line: u32,
     pub col: u32,
+    /// What to do about it, where the error is more specific than bad syntax.
+    pub help: Option<String>,
 }
 
 /// Parses a block into a map of keys to nodes, lines counted from the block's start.
@@ -149,6 +151,7 @@ pub fn parse(format: Format, block: &str) -> Result<Vec<(String, Node)>, ParseEr
             ),
             line: root.line,
             col: root.col,
+            help: None,
         }),
     }
 }
@@ -169,10 +172,31 @@ fn parse_yaml(block: &str) -> Result<Node, ParseError> {
             let (line, col) = e
                 .location()
                 .map_or((1, 1), |l| (l.line() as u32, l.column() as u32));
+            // serde-saphyr's own wording for this one talks to the programmer
+            // ("set DuplicateKeyPolicy in Options"); the writer needs plain words.
+            if let serde_saphyr::Error::DuplicateMappingKey { key, .. } = e.without_snippet() {
+                let (message, help) = match key {
+                    Some(k) => (
+                        format!("duplicate key `{k}`"),
+                        format!("keep one `{k}`: each key may appear once"),
+                    ),
+                    None => (
+                        "duplicate key".to_string(),
+                        "keep one of them: each key may appear once".to_string(),
+                    ),
+                };
+                return ParseError {
+                    message,
+                    line,
+                    col,
+                    help: Some(help),
+                };
+            }
             ParseError {
                 message: clean_yaml_message(&e.without_snippet().to_string()),
                 line,
                 col,
+                help: None,
             }
         })
 }
@@ -195,6 +219,7 @@ fn parse_toml(block: &str) -> Result<Node, ParseError> {
                 message: e.message().trim().to_string(),
                 line,
                 col,
+                help: None,
             }
         })?;
     // The TOML spans are byte offsets (stored in `line` until now).
@@ -445,7 +470,11 @@ mod tests {
         assert!(e.line >= 2, "{e:?}");
         let e = parse(Format::Yaml, "title: a\ntitle: b\n").unwrap_err();
         assert_eq!(e.line, 2, "{e:?}");
-        assert!(e.message.contains("duplicate"), "{e:?}");
+        assert_eq!(e.message, "duplicate key `title`");
+        assert_eq!(
+            e.help.as_deref(),
+            Some("keep one `title`: each key may appear once")
+        );
         let e = parse(Format::Toml, "title = \"Hi\"\npersonas = [eb]\n").unwrap_err();
         assert_eq!(e.line, 2, "{e:?}");
         let e = parse(Format::Yaml, "- a\n- b\n").unwrap_err();

@@ -57,16 +57,6 @@ pub fn build(root: &Path, options: &LoadOptions) -> Built {
             };
         }
     };
-    if library.plan.site.theme != "default" && library.theme_dir().is_none() {
-        diagnostics.push(
-            diagnostics::Diagnostic::error(plan::PLAN_FILE, format!("theme `{}` not found in themes/", library.plan.site.theme))
-                .help("create themes/<name>/templates/ with the templates to override, or remove `theme` to use the built-in theme"),
-        );
-        return Built {
-            diagnostics,
-            site: None,
-        };
-    }
     match render::render(&library, &coverage, &theme) {
         Ok(site) => Built {
             diagnostics,

@@ -59,9 +59,14 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Option<Library>, Diagnostics
     let plan = match std::fs::read(&plan_path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => {
-                let (plan, ds) = plan::parse(&text, options.as_of);
-                diags.extend(ds);
-                plan
+                // A plan that breaks a rule still comes back, so the assets are checked
+                // against its ids too; the errors in `diags` keep it from being built.
+                let parsed = plan::parse(&text, options.as_of);
+                diags.extend(parsed.diagnostics);
+                if let Some(plan) = &parsed.plan {
+                    check_theme(root, plan, &text, &mut diags);
+                }
+                parsed.plan
             }
             Err(e) => {
                 diags.push(not_utf8(Path::new(PLAN_FILE), &e));
@@ -132,10 +137,12 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Option<Library>, Diagnostics
             } else {
                 (a, first)
             };
-            duplicate.push(
-                Diagnostic::error(&second.source, format!("slug `{}` is also the slug of {}", second.slug, first.source.display()))
-                    .help("two assets cannot share a page: rename one file or set a different `slug:` in its front matter"),
-            );
+            let mut d = Diagnostic::error(&second.source, format!("slug `{}` is also the slug of {}", second.slug, first.source.display()))
+                .help("two assets cannot share a page: rename one file or set a different `slug:` in its front matter");
+            if let Some(place) = &second.slug_place {
+                d = d.at_place(place);
+            }
+            duplicate.push(d);
         }
     }
     diags.extend(duplicate);
@@ -164,15 +171,42 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Option<Library>, Diagnostics
     (Some(library), diags)
 }
 
-fn not_utf8(path: &Path, e: &std::string::FromUtf8Error) -> Diagnostic {
+/// The theme the plan names must be a folder under `themes/` (the built-in `default`
+/// needs none).
+fn check_theme(root: &Path, plan: &Plan, plan_text: &str, diags: &mut Diagnostics) {
+    let theme = &plan.site.theme;
+    // An invalid name is already an error of its own, and must not be looked up.
+    if theme == "default" || !plan::is_valid_id(theme) {
+        return;
+    }
+    if root.join("themes").join(theme).is_dir() {
+        return;
+    }
+    let mut d = Diagnostic::error(PLAN_FILE, format!("theme `{theme}` not found in themes/"))
+        .help("create themes/<name>/templates/ with the templates to override, or remove `theme` to use the built-in theme");
+    if let Some(span) = plan.site.theme_span.clone() {
+        d = d.at_span(plan_text, span);
+    }
+    diags.push(d);
+}
+
+/// A file that is not UTF-8, pointed at its first bad byte. Lines and columns are
+/// counted as the readers count them (after a byte-order mark), and the offending line
+/// is shown with the bad bytes replaced.
+pub(crate) fn not_utf8(path: &Path, e: &std::string::FromUtf8Error) -> Diagnostic {
+    let bytes = e.as_bytes();
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
     let offset = e.utf8_error().valid_up_to();
-    let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]);
-    let (line, col) = crate::diagnostics::line_col(&valid, offset);
-    Diagnostic::error(
-        path,
-        format!("the file is not UTF-8 text (bad byte at line {line}, column {col})"),
-    )
-    .help("save the file as UTF-8 in your editor")
+    let text = String::from_utf8_lossy(&bytes[bom..]);
+    // Everything before the bad byte is valid, so its offset is the same in the lossy text.
+    let (line, col) = crate::diagnostics::line_col(&text, offset.saturating_sub(bom));
+    Diagnostic::error(path, "the file is not UTF-8 text")
+        .at(&text, line, col)
+        .help("save the file as UTF-8 in your editor")
 }
 
 struct Walked {
@@ -285,4 +319,36 @@ pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
         || name.ends_with(".tmp")
         || name.contains("___jb_")
         || name == "4913"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn not_utf8_of(bytes: &[u8]) -> Diagnostic {
+        let e = String::from_utf8(bytes.to_vec()).expect_err("not UTF-8");
+        not_utf8(Path::new("content/a.md"), &e)
+    }
+
+    #[test]
+    fn not_utf8_points_at_the_first_bad_byte() {
+        let d = not_utf8_of(b"---\ntitle: \"Caf\xe9\"\n---\n");
+        assert_eq!(d.location(), "content/a.md:2:12");
+        assert_eq!(d.message, "the file is not UTF-8 text");
+        assert_eq!(d.source_line.as_deref(), Some("title: \"Caf\u{fffd}\""));
+        // A byte-order mark is not a column, as for the readers.
+        let d = not_utf8_of(b"\xef\xbb\xbf---\xff\n");
+        assert_eq!(d.location(), "content/a.md:1:4");
+        // Characters before the bad byte count once each, whatever their length.
+        let d = not_utf8_of(
+            "é€"
+                .as_bytes()
+                .iter()
+                .copied()
+                .chain([0x80])
+                .collect::<Vec<_>>()
+                .as_slice(),
+        );
+        assert_eq!(d.location(), "content/a.md:1:3");
+    }
 }

@@ -2,7 +2,8 @@
 //!
 //! Parsing keeps every value's byte span (via `toml::Spanned`) so that each broken
 //! rule of SPEC §1.1 becomes a diagnostic naming `plan.toml`, line and column. All
-//! rules are checked in one pass; the plan is returned only when none is broken.
+//! rules are checked in one pass. A plan that breaks a rule still comes back, flagged
+//! as not valid, so that the assets' ids can be checked against it in the same run.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -20,6 +21,8 @@ pub struct Site {
     pub title: String,
     pub base_url: String,
     pub theme: String,
+    /// Where `theme` is written in plan.toml (byte range), for a missing theme folder.
+    pub theme_span: Option<Range<usize>>,
     pub raw_html: bool,
 }
 
@@ -306,7 +309,7 @@ struct RawSegment {
     pipeline: Option<S<toml::Value>>,
     personas: Option<Vec<S<String>>>,
     stages: Option<Vec<S<String>>>,
-    weights: Option<BTreeMap<String, S<toml::Value>>>,
+    weights: Option<BTreeMap<S<String>, S<toml::Value>>>,
 }
 
 #[derive(Deserialize)]
@@ -333,10 +336,34 @@ struct RawObjection {
 /// Where the plan lives relative to the root, for diagnostics.
 pub const PLAN_FILE: &str = "plan.toml";
 
+/// What [`parse`] makes of `plan.toml`.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The plan, whenever the TOML syntax and the tables' shape are right — even when
+    /// it breaks a rule of SPEC §1.1 (then [`Parsed::is_valid`] is false). A broken plan
+    /// is still good for resolving the ids assets name, so that one run reports the
+    /// plan's errors and the assets' together; it is never good for a build.
+    pub plan: Option<Plan>,
+    /// Every problem found, errors and warnings.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    /// Whether the plan parsed and breaks no rule.
+    pub fn is_valid(&self) -> bool {
+        self.plan.is_some() && !self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The plan, only when it breaks no rule.
+    pub fn valid(self) -> Option<Plan> {
+        if self.is_valid() { self.plan } else { None }
+    }
+}
+
 /// Parses and validates `plan.toml`. `as_of` from the command line overrides the plan's;
-/// without either, freshness is judged on today. Warnings (a lapsed decision) come back
-/// with the plan; any error means no plan.
-pub fn parse(source: &str, as_of: Option<Date>) -> (Option<Plan>, Vec<Diagnostic>) {
+/// without either, freshness is judged on today. Every rule is checked and reported;
+/// see [`Parsed`] for when a plan comes back.
+pub fn parse(source: &str, as_of: Option<Date>) -> Parsed {
     let mut v = Validator {
         src: source,
         diags: Vec::new(),
@@ -346,14 +373,16 @@ pub fn parse(source: &str, as_of: Option<Date>) -> (Option<Plan>, Vec<Diagnostic
         Err(e) => {
             v.diags
                 .push(toml_error(Path::new(PLAN_FILE), source, &e, 0));
-            return (None, v.diags);
+            return Parsed {
+                plan: None,
+                diagnostics: v.diags,
+            };
         }
     };
     let plan = v.plan(raw, as_of);
-    if v.diags.iter().any(Diagnostic::is_error) {
-        (None, v.diags)
-    } else {
-        (plan, v.diags)
+    Parsed {
+        plan: Some(plan),
+        diagnostics: v.diags,
     }
 }
 
@@ -495,7 +524,7 @@ impl Validator<'_> {
         found
     }
 
-    fn plan(&mut self, raw: RawPlanFile, as_of_override: Option<Date>) -> Option<Plan> {
+    fn plan(&mut self, raw: RawPlanFile, as_of_override: Option<Date>) -> Plan {
         let site_raw = raw.site.into_inner();
         let meta_span = raw.plan.span();
         let meta = raw.plan.into_inner();
@@ -504,6 +533,7 @@ impl Validator<'_> {
                 self.error(s.span(), format!("the {what} is empty"), "give it a title");
             }
         }
+        let theme_span = site_raw.theme.as_ref().map(Spanned::span);
         let theme = site_raw.theme.map_or_else(
             || "default".to_string(),
             |t| {
@@ -524,6 +554,7 @@ impl Validator<'_> {
                 .base_url
                 .map_or_else(|| "/".to_string(), Spanned::into_inner),
             theme,
+            theme_span,
             raw_html: site_raw.raw_html.unwrap_or(false),
         };
         let currency = match meta.currency {
@@ -621,7 +652,8 @@ impl Validator<'_> {
             let personas_of = self.subset(&seg.personas, "persona", &persona_ids, &id);
             let stages_of = self.subset(&seg.stages, "stage", &stage_ids, &id);
             let mut weights = vec![1.0; personas_of.len()];
-            for (name, w) in seg.weights.iter().flatten() {
+            for (key, w) in seg.weights.iter().flatten() {
+                let name = key.get_ref();
                 let Some(value) = self.number(w, "weight") else {
                     continue;
                 };
@@ -648,7 +680,7 @@ impl Validator<'_> {
                             })
                         };
                         self.error(
-                            w.span(),
+                            key.span(),
                             format!(
                                 "weight for `{name}`, which is not in segment `{id}`'s buying group"
                             ),
@@ -793,7 +825,7 @@ impl Validator<'_> {
                 "make one of them more specific (name a segment, persona or stage), or delete one",
             );
         }
-        Some(plan)
+        plan
     }
 
     fn subset(
@@ -857,8 +889,8 @@ weights = { economic-buyer = 3 }
 "#;
 
     fn errors(src: &str) -> Vec<String> {
-        let (_, diags) = parse(src, None);
-        diags
+        parse(src, None)
+            .diagnostics
             .iter()
             .filter(|d| d.is_error())
             .map(|d| format!("{}: {}", d.location(), d.message))
@@ -867,9 +899,9 @@ weights = { economic-buyer = 3 }
 
     #[test]
     fn parses_minimal_plan_with_defaults() {
-        let (plan, diags) = parse(MINIMAL, None);
-        assert!(diags.is_empty(), "{diags:?}");
-        let plan = plan.unwrap();
+        let parsed = parse(MINIMAL, None);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let plan = parsed.valid().unwrap();
         assert_eq!(plan.as_of.to_string(), "2026-11-01");
         assert_eq!(plan.target, 1);
         assert_eq!(plan.currency, "USD");
@@ -883,8 +915,25 @@ weights = { economic-buyer = 3 }
     }
 
     #[test]
+    fn a_plan_that_breaks_a_rule_comes_back_flagged() {
+        let src = MINIMAL.replace(
+            "as_of = 2026-11-01",
+            "as_of = 2026-11-01\ncurrency = \"usd\"",
+        );
+        let parsed = parse(&src, None);
+        assert!(!parsed.is_valid());
+        assert!(parsed.diagnostics.iter().any(Diagnostic::is_error));
+        let plan = parsed.plan.clone().expect("the structure parsed");
+        assert_eq!(plan.lookup(Kind::Persona, "EB"), Some(0));
+        assert_eq!(parsed.valid(), None);
+
+        let parsed = parse("[site]\ntitle = \"T\"\n", None);
+        assert!(parsed.plan.is_none() && !parsed.is_valid());
+    }
+
+    #[test]
     fn as_of_override_wins() {
-        let (plan, _) = parse(MINIMAL, Date::parse("2027-01-01"));
+        let plan = parse(MINIMAL, Date::parse("2027-01-01")).valid();
         assert_eq!(plan.unwrap().as_of.to_string(), "2027-01-01");
     }
 
@@ -910,7 +959,7 @@ weights = { economic-buyer = 3 }
             (
                 MINIMAL,
                 "[[segments]]\nid = \"smb\"\npipeline = 1\npersonas = [\"champion\"]\nweights = { economic-buyer = 2 }\n",
-                "plan.toml:26:30: weight for `economic-buyer`, which is not in segment `smb`'s buying group",
+                "plan.toml:26:13: weight for `economic-buyer`, which is not in segment `smb`'s buying group",
             ),
             (
                 MINIMAL,
@@ -958,7 +1007,10 @@ weights = { economic-buyer = 3 }
         let src = format!(
             "{MINIMAL}[[decisions]]\nstage = \"awareness\"\ntarget = 0\nwhy = \"a\"\n[[decisions]]\nstage = \"awareness\"\npersona = \"champion\"\ntarget = 3\nwhy = \"b\"\n[[decisions]]\nstage = \"decision\"\ntarget = 5\nwhy = \"c\"\nreview_by = 2026-10-01\n"
         );
-        let (plan, diags) = parse(&src, None);
+        let Parsed {
+            plan,
+            diagnostics: diags,
+        } = parse(&src, None);
         let plan = plan.unwrap();
         assert_eq!(plan.decision_for(0, 0, 0), Some(0));
         assert_eq!(plan.decision_for(0, 1, 0), Some(1));

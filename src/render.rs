@@ -19,7 +19,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::library::Library;
 use crate::output::{Content, Site};
 use crate::plan::Plan;
-use crate::theme::{self, Theme};
+use crate::theme::Theme;
 
 /// Renders the whole site. Errors are template errors or output path clashes.
 pub fn render(library: &Library, coverage: &Coverage, theme: &Theme) -> Result<Site, Diagnostics> {
@@ -240,7 +240,7 @@ impl<'a> Renderer<'a> {
             .tera
             .render(template, &ctx)
             .map(|html| (path.to_string(), Content::Bytes(html.into_bytes())))
-            .map_err(|e| theme::template_error(self.lib.theme_dir().as_deref(), &self.lib.root, &e))
+            .map_err(|e| self.theme.error(&e))
     }
 
     fn site(&self) -> Result<Site, Diagnostics> {

@@ -2,7 +2,7 @@
 //! binary; a library's `themes/<name>/` overrides them file by file (a template of
 //! the same name, a static file at the same path), as Hugo and Zola themes do.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use tera::Tera;
 
@@ -40,10 +40,23 @@ pub const STATIC: &[(&str, &[u8])] = builtin_static!("style.css", "library.js");
 
 const BUILTIN_PREFIX: &str = "builtin/";
 
+const TEMPLATE_HELP: &str =
+    "fix the template; see the Theming section of the README for the variables each template gets";
+
+/// One template as given to tera, kept so its errors can show the offending line.
+struct TemplateSource {
+    /// The name tera knows it by (`builtin/…` for the default theme's).
+    name: String,
+    /// The file to name in diagnostics, relative to the library root.
+    path: PathBuf,
+    body: String,
+}
+
 /// A theme ready to render: compiled templates and the static files to ship.
 pub struct Theme {
     pub tera: Tera,
     pub static_files: Vec<(String, Content)>,
+    sources: Vec<TemplateSource>,
 }
 
 impl Theme {
@@ -56,10 +69,14 @@ impl Theme {
             diags.push(Diagnostic::error("themes", e.to_string()));
             return Err(diags);
         }
-        let builtin = TEMPLATES
+        let mut sources: Vec<TemplateSource> = TEMPLATES
             .iter()
-            .map(|(name, body)| (format!("{BUILTIN_PREFIX}{name}"), *body));
-        let mut sources: Vec<(String, String)> = builtin.map(|(n, b)| (n, b.to_string())).collect();
+            .map(|(name, body)| TemplateSource {
+                name: format!("{BUILTIN_PREFIX}{name}"),
+                path: builtin_path(name),
+                body: (*body).to_string(),
+            })
+            .collect();
         let mut statics: Vec<(String, Content)> = STATIC
             .iter()
             .map(|(n, b)| (n.to_string(), Content::Bytes(b.to_vec())))
@@ -71,12 +88,14 @@ impl Theme {
                 if !name.ends_with(".html") {
                     continue;
                 }
-                match std::fs::read_to_string(templates.join(&rel)) {
-                    Ok(body) => sources.push((name, body)),
-                    Err(e) => diags.push(Diagnostic::error(
-                        crate::diagnostics::display_path(root, &templates.join(&rel)),
-                        format!("cannot read the template: {e}"),
-                    )),
+                let path = crate::diagnostics::display_path(root, &templates.join(&rel));
+                match std::fs::read(templates.join(&rel)).map(String::from_utf8) {
+                    Ok(Ok(body)) => sources.push(TemplateSource { name, path, body }),
+                    Ok(Err(e)) => diags.push(crate::library::not_utf8(&path, &e)),
+                    Err(e) => diags.push(
+                        Diagnostic::error(path, format!("cannot read the template: {e}"))
+                            .help("check the file's permissions"),
+                    ),
                 }
             }
             for rel in crate::library::list_files(&dir.join("static"), &mut diags) {
@@ -89,9 +108,9 @@ impl Theme {
             }
         }
         if let Err(e) =
-            tera.add_raw_templates(sources.iter().map(|(n, b)| (n.as_str(), b.as_str())))
+            tera.add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.body.as_str())))
         {
-            diags.push(template_error(dir, root, &e));
+            diags.extend(template_errors(&sources, &e));
         }
         statics.sort_by(|a, b| a.0.cmp(&b.0));
         if diags.has_errors() {
@@ -100,31 +119,139 @@ impl Theme {
         Ok(Theme {
             tera,
             static_files: statics,
+            sources,
         })
+    }
+
+    /// A tera error from rendering (one problem at a time) as a diagnostic pointing
+    /// into the template.
+    pub fn error(&self, e: &tera::Error) -> Diagnostic {
+        template_errors(&self.sources, e)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Diagnostic::error("themes", one_line(&e.to_string())))
     }
 }
 
-/// A template error as a diagnostic naming the template file.
-pub fn template_error(dir: Option<&Path>, root: &Path, e: &tera::Error) -> Diagnostic {
-    let text = full_error(e);
-    let file = text
-        .split(|c: char| c.is_whitespace() || c == '\'' || c == '`' || c == '"')
-        .find(|w| w.contains(".html"))
-        .map(|w| {
-            w.split(':')
-                .next()
-                .unwrap_or(w)
-                .trim_start_matches(BUILTIN_PREFIX)
-                .to_string()
-        });
-    let path = match (file, dir) {
-        (Some(f), Some(d)) if d.join("templates").join(&f).exists() => {
-            crate::diagnostics::display_path(root, &d.join("templates").join(f))
+/// Where a default-theme template lives in the covermap source tree, the place a
+/// library overrides it from.
+fn builtin_path(name: &str) -> PathBuf {
+    Path::new("themes/default/templates").join(name)
+}
+
+/// The file to name for the template tera calls `name`.
+fn template_path(sources: &[TemplateSource], name: &str) -> PathBuf {
+    sources.iter().find(|s| s.name == name).map_or_else(
+        || builtin_path(name.trim_start_matches(BUILTIN_PREFIX)),
+        |s| s.path.clone(),
+    )
+}
+
+/// A template error as diagnostics, one per problem: tera's template, line and column
+/// become the diagnostic's place, its message the headline, and the template's line
+/// is shown. Never empty.
+fn template_errors(sources: &[TemplateSource], e: &tera::Error) -> Vec<Diagnostic> {
+    use tera::ErrorKind;
+    let (name, message) = match e.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            return vec![report_error(sources, report).help(TEMPLATE_HELP)];
         }
-        (Some(f), _) => Path::new("themes/default/templates").join(f),
-        (None, _) => Path::new("themes").to_path_buf(),
+        ErrorKind::MissingParent { current, .. } => (Some(current.as_str()), e.to_string()),
+        ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
+            (Some(tpl.as_str()), e.to_string())
+        }
+        ErrorKind::Msg(text) => {
+            let ds = text_reports(sources, text);
+            if !ds.is_empty() {
+                return ds;
+            }
+            (None, full_error(e))
+        }
+        _ => (None, full_error(e)),
     };
-    Diagnostic::error(path, text).help("fix the template; see the Theming section of the README for the variables each template gets")
+    let path = name.map_or_else(|| PathBuf::from("themes"), |n| template_path(sources, n));
+    vec![Diagnostic::error(path, one_line(&message)).help(TEMPLATE_HELP)]
+}
+
+fn report_error(sources: &[TemplateSource], report: &tera::ReportError) -> Diagnostic {
+    let span = report.span();
+    // tera's lines are 1-based, its columns 0-based.
+    let width = if span.end_line == span.start_line && span.end_col > span.start_col {
+        span.end_col - span.start_col
+    } else {
+        1
+    };
+    placed(
+        sources,
+        report.filename(),
+        report.message(),
+        span.start_line as u32,
+        span.start_col as u32 + 1,
+        width as u32,
+    )
+}
+
+/// tera hands some errors (unknown filters, tests, functions and components, found
+/// when the templates are put together) only as text: its reports, joined by blank
+/// lines. Each is read back from its `error: …` line, its ` --> name:line:col` line
+/// (column 1-based) and its carets.
+fn text_reports(sources: &[TemplateSource], text: &str) -> Vec<Diagnostic> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut ds = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(message) = line.strip_prefix("error: ") else {
+            continue;
+        };
+        let Some(locus) = lines
+            .get(i + 1)
+            .and_then(|l| l.trim_start().strip_prefix("--> "))
+        else {
+            continue;
+        };
+        let mut parts = locus.rsplitn(3, ':');
+        let (Some(col), Some(num), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let (Ok(col), Ok(num)) = (col.parse::<u32>(), num.parse::<u32>()) else {
+            continue;
+        };
+        // `  |       ^^^^^`, two lines below the source line.
+        let width = lines
+            .get(i + 4)
+            .and_then(|l| l.split_once(" | "))
+            .map(|(_, carets)| carets.trim())
+            .filter(|c| !c.is_empty() && c.chars().all(|c| c == '^'))
+            .map_or(1, |c| c.chars().count() as u32);
+        ds.push(placed(sources, name, message, num, col, width).help(TEMPLATE_HELP));
+    }
+    ds
+}
+
+/// A diagnostic at `line:col` of the template tera calls `name`.
+fn placed(
+    sources: &[TemplateSource],
+    name: &str,
+    message: &str,
+    line: u32,
+    col: u32,
+    width: u32,
+) -> Diagnostic {
+    let path = if name.is_empty() {
+        PathBuf::from("themes")
+    } else {
+        template_path(sources, name)
+    };
+    let d = Diagnostic::error(path, one_line(message));
+    match sources.iter().find(|s| s.name == name) {
+        Some(source) => d.at(&source.body, line, col).width(width),
+        None => d,
+    }
+}
+
+/// The first line of a message, without a closing full stop, for a headline.
+fn one_line(message: &str) -> String {
+    let first = message.trim().lines().next().unwrap_or("");
+    first.trim().trim_end_matches('.').to_string()
 }
 
 fn full_error(e: &dyn std::error::Error) -> String {
@@ -139,4 +266,93 @@ fn full_error(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(name: &str, body: &str) -> TemplateSource {
+        TemplateSource {
+            name: name.to_string(),
+            path: Path::new("themes/acme/templates").join(name),
+            body: body.to_string(),
+        }
+    }
+
+    fn load_errors(sources: &[TemplateSource]) -> Vec<Diagnostic> {
+        let mut tera = Tera::new();
+        let e = tera
+            .add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.body.as_str())))
+            .expect_err("the templates are broken");
+        template_errors(sources, &e)
+    }
+
+    fn headline(d: &Diagnostic) -> String {
+        format!("{}: {} ({})", d.location(), d.message, d.width)
+    }
+
+    #[test]
+    fn template_errors_are_placed_in_the_template() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "<p>x</p>\n<h1>{{ title | shout }}</h1>",
+                &["themes/acme/templates/404.html:2:16: Unknown filter `shout` (5)"],
+            ),
+            (
+                "<h1>{{ title </h1>",
+                &["themes/acme/templates/404.html:1:14: Found `</` but expected }} (2)"],
+            ),
+            (
+                "{{ a | shout }}\n{{ b is odder }}",
+                &[
+                    "themes/acme/templates/404.html:1:8: Unknown filter `shout` (5)",
+                    "themes/acme/templates/404.html:2:9: Unknown test `odder` (5)",
+                ],
+            ),
+        ];
+        for (body, want) in cases {
+            let ds = load_errors(&[user("404.html", body)]);
+            let got: Vec<String> = ds.iter().map(headline).collect();
+            assert_eq!(&got, want, "{body:?}");
+            assert!(
+                ds.iter()
+                    .all(|d| d.source_line.is_some() && d.help.is_some())
+            );
+        }
+    }
+
+    #[test]
+    fn builtin_templates_are_named_by_their_source_path() {
+        let sources = [TemplateSource {
+            name: format!("{BUILTIN_PREFIX}gaps.html"),
+            path: builtin_path("gaps.html"),
+            body: "{% if %}".to_string(),
+        }];
+        let ds = load_errors(&sources);
+        assert_eq!(ds.len(), 1);
+        assert_eq!(ds[0].path, Path::new("themes/default/templates/gaps.html"));
+        assert_eq!(ds[0].line, Some(1));
+    }
+
+    #[test]
+    fn rendering_errors_are_placed_in_the_template() {
+        let sources = [user("page.html", "<p>\n{{ nosuch.thing }}</p>")];
+        let mut tera = Tera::new();
+        tera.add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.body.as_str())))
+            .expect("valid template");
+        let e = tera
+            .render("page.html", &tera::Context::new())
+            .expect_err("undefined variable");
+        let ds = template_errors(&sources, &e);
+        assert_eq!(ds.len(), 1);
+        let d = &ds[0];
+        assert_eq!(d.location(), "themes/acme/templates/page.html:2:4");
+        assert!(
+            d.message.starts_with("Variable `nosuch` is not defined"),
+            "{d:?}"
+        );
+        assert!(!d.message.contains('\n'));
+        assert_eq!(d.source_line.as_deref(), Some("{{ nosuch.thing }}</p>"));
+    }
 }
