@@ -90,6 +90,8 @@ struct CellView<'a> {
     /// Library link (from the site root) showing exactly the cell's counted assets.
     href: String,
     decision: Option<DecisionView<'a>>,
+    /// A decision that matched the cell but has lapsed, so no longer applies.
+    lapsed_decision: Option<DecisionView<'a>>,
 }
 
 #[derive(Serialize, Clone)]
@@ -595,6 +597,13 @@ impl<'a> Renderer<'a> {
                 seg.id, per.id, stg.id
             ),
             decision: c.decision.map(|d| self.decision_view(d)),
+            lapsed_decision: p
+                .decisions
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.lapsed(p.as_of) && d.matches(c.segment, c.persona, c.stage))
+                .max_by_key(|(i, d)| (d.specificity(), std::cmp::Reverse(*i)))
+                .map(|(i, _)| self.decision_view(i)),
         }
     }
 

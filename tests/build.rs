@@ -154,6 +154,11 @@ fn coverage_json_shows_the_sample_patterns() {
             .any(|o| o["assets"].as_array().unwrap().is_empty()),
         "an unanswered objection"
     );
+    let gaps = read(&out.join("gaps/index.html"));
+    assert!(
+        gaps.contains("Decision lapsed 2026-09-30"),
+        "a lapsed decision is shown on its cell"
+    );
     let csv = read(&out.join("coverage.csv"));
     assert!(csv.starts_with("segment,persona,stage,count,target,fill,status,pipeline_at_stake\n"));
     assert_eq!(csv.lines().count(), cells.len() + 1);
