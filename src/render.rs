@@ -553,13 +553,7 @@ impl<'a> Renderer<'a> {
             &p.stages[c.stage],
         );
         let stale_only = c.stale_only();
-        let (symbol, words) = match c.status {
-            Status::Covered => ("✓", "covered"),
-            Status::Thin => ("◐", "thin"),
-            Status::Gap if stale_only => ("↻", "gap: only stale assets"),
-            Status::Gap => ("✕", "gap"),
-            Status::Waived => ("–", "light coverage by decision"),
-        };
+        let (symbol, words) = cell_marker(c);
         let band = c.fill.map_or(-1, |f| (f * 4.0).floor() as i32);
         let mut label = format!(
             "{} · {} · {}: {} of {} wanted, {}",
@@ -879,6 +873,18 @@ fn asset_view<'a>(plan: &'a Plan, a: &'a Asset) -> AssetView<'a> {
         }),
         source: a.source.to_string_lossy().replace('\\', "/"),
         extra: &a.extra,
+    }
+}
+
+/// The symbol and words that mark a cell's status without relying on colour; the
+/// site and the terminal heatmap share them.
+pub fn cell_marker(c: &Cell) -> (&'static str, &'static str) {
+    match c.status {
+        Status::Covered => ("✓", "covered"),
+        Status::Thin => ("◐", "thin"),
+        Status::Gap if c.stale_only() => ("↻", "gap: only stale assets"),
+        Status::Gap => ("✕", "gap"),
+        Status::Waived => ("–", "light coverage by decision"),
     }
 }
 

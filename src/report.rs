@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use crate::coverage::{Coverage, Status};
 use crate::diagnostics::printable;
 use crate::plan::Plan;
-use crate::render::{money, pct};
+use crate::render::{cell_marker, money, pct};
 
 pub fn summary_and_heatmap(plan: &Plan, cov: &Coverage, color: bool) -> String {
     let s = &cov.summary;
@@ -78,13 +78,7 @@ pub fn summary_and_heatmap(plan: &Plan, cov: &Coverage, color: bool) -> String {
                 let Some(c) = cov.cell(sc.segment, p, t) else {
                     continue;
                 };
-                let symbol = match c.status {
-                    Status::Covered => "✓",
-                    Status::Thin => "◐",
-                    Status::Gap if c.stale_only() => "↻",
-                    Status::Gap => "✕",
-                    Status::Waived => "–",
-                };
+                let symbol = cell_marker(c).0;
                 let text = if c.status == Status::Waived {
                     format!("{symbol} {}", c.count())
                 } else {
