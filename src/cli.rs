@@ -36,6 +36,33 @@ pub enum Command {
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
     },
+    /// Build into memory, serve it on 127.0.0.1, rebuild on every change and reload open pages.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port on 127.0.0.1; a free one is taken (and printed) when it is in use.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        #[arg(long)]
+        drafts: bool,
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
+    /// Build, then rebuild the output folder on every change.
+    Watch {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: ROOT/public].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        drafts: bool,
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
     /// Validate the library and print the coverage summary and heatmap.
     Check {
         #[arg(long, default_value = ".")]
@@ -96,6 +123,35 @@ pub fn run(cli: Cli) -> ExitCode {
             drafts,
             as_of,
         } => check(&root, min_coverage, format, LoadOptions { drafts, as_of }),
+        Command::Serve {
+            root,
+            port,
+            open,
+            drafts,
+            as_of,
+        } => serve_result(crate::serve::serve(
+            &crate::serve::Options {
+                root,
+                load: LoadOptions { drafts, as_of },
+            },
+            port,
+            open,
+        )),
+        Command::Watch {
+            root,
+            out,
+            drafts,
+            as_of,
+        } => {
+            let out = out.unwrap_or_else(|| root.join("public"));
+            serve_result(crate::serve::watch(
+                &crate::serve::Options {
+                    root,
+                    load: LoadOptions { drafts, as_of },
+                },
+                &out,
+            ))
+        }
         Command::Init { dir } => match crate::init::init(&dir) {
             Ok(files) => {
                 for f in &files {
@@ -112,10 +168,43 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// `serve` and `watch` return only on Ctrl-C (success) or when they cannot start.
+fn serve_result(result: Result<(), crate::serve::ServeError>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Warnings of one kind shown before the rest are summed up in one line, so a large
+/// library's stale assets do not bury its errors. `COVERMAP_WARNINGS=all` lists all.
+const WARNINGS_PER_KIND: usize = 10;
+
 fn print_diagnostics(diags: &Diagnostics) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let all = std::env::var("COVERMAP_WARNINGS").is_ok_and(|v| v == "all");
+    let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
     for d in diags.iter() {
+        if !d.is_error() && !all {
+            // The kind of a warning is its message up to the first `:` ("stale", …).
+            let kind = d.message.split(':').next().unwrap_or_default().to_string();
+            let n = seen.entry(kind).or_default();
+            *n += 1;
+            if *n > WARNINGS_PER_KIND {
+                continue;
+            }
+        }
         eprint!("{}", d.render(color));
+    }
+    for (kind, n) in seen.into_iter().filter(|(_, n)| *n > WARNINGS_PER_KIND) {
+        eprintln!(
+            "warning: … and {} more “{}” warnings (COVERMAP_WARNINGS=all lists every one)",
+            n - WARNINGS_PER_KIND,
+            crate::diagnostics::printable(&kind)
+        );
     }
 }
 
@@ -155,7 +244,8 @@ fn build(root: &std::path::Path, out: Option<PathBuf>, options: LoadOptions) -> 
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            // File names found in the output folder are the library's text: made inert.
+            eprintln!("error: {}", crate::diagnostics::printable(&e.to_string()));
             ExitCode::from(2)
         }
     }

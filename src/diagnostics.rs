@@ -158,16 +158,20 @@ impl Diagnostic {
         if let (Some(line), Some(src)) = (self.line, &self.source_line) {
             let num = line.to_string();
             let pad = " ".repeat(num.len());
-            let src = printable(src);
+            let (src, col, width) = window(
+                &printable(src),
+                self.col.unwrap_or(1) as usize,
+                self.width as usize,
+            );
             let _ = writeln!(out, "{blue}{pad} |{reset}");
             let _ = writeln!(out, "{blue}{num} |{reset} {src}");
-            if let Some(col) = self.col {
+            if self.col.is_some() {
                 let lead: String = src
                     .chars()
-                    .take(col.saturating_sub(1) as usize)
+                    .take(col.saturating_sub(1))
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
-                let carets = "^".repeat(self.width as usize);
+                let carets = "^".repeat(width);
                 let _ = writeln!(out, "{blue}{pad} |{reset} {lead}{code}{carets}{reset}");
             }
         }
@@ -176,6 +180,34 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// Longest source line shown whole; a longer one (a minified blob, a generated file)
+/// is cut to this many characters around the place, so one line cannot flood the terminal.
+const SHOWN_LINE: usize = 120;
+
+/// The part of `line` to show, with the column and caret width moved to match.
+fn window(line: &str, col: usize, width: usize) -> (String, usize, usize) {
+    let len = line.chars().count();
+    if len <= SHOWN_LINE {
+        return (line.to_string(), col, width);
+    }
+    let start = col.saturating_sub(1 + SHOWN_LINE / 2).min(len - SHOWN_LINE);
+    let end = start + SHOWN_LINE;
+    let mut shown: String = if start > 0 {
+        "…".into()
+    } else {
+        String::new()
+    };
+    shown.extend(line.chars().skip(start).take(SHOWN_LINE));
+    if end < len {
+        shown.push('…');
+    }
+    let col = col - start + usize::from(start > 0);
+    let width = width
+        .min(end.saturating_sub(col + start - usize::from(start > 0) - 1))
+        .max(1);
+    (shown, col, width)
 }
 
 impl fmt::Display for Diagnostic {
@@ -271,11 +303,12 @@ pub fn suggest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -
     }
 }
 
-/// Replaces control and bidi-override characters with visible escapes.
+/// Replaces control, bidi-override and invisible characters with visible escapes, so
+/// text from a library can neither drive the terminal nor hide what it says.
 pub fn printable(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if (c.is_control() && c != '\t') || is_bidi_control(c) {
+        if c != '\t' && is_invisible(c) {
             let _ = write!(out, "\\u{{{:x}}}", c as u32);
         } else {
             out.push(c);
@@ -287,6 +320,18 @@ pub fn printable(s: &str) -> String {
 /// Bidirectional formatting characters, which can make text read differently than it is.
 pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+}
+
+/// Characters that show as nothing, or change how the text around them shows: control
+/// characters, bidi controls, zero-width spaces and joiners, the byte-order mark, the
+/// soft hyphen. Two ids that differ only by one of these look the same.
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || is_bidi_control(c)
+        || matches!(
+            c,
+            '\u{00ad}' | '\u{061c}' | '\u{180e}' | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{feff}'
+        )
 }
 
 /// Shows a path relative to `root` when it is inside it.
@@ -323,6 +368,29 @@ mod tests {
     }
 
     #[test]
+    fn long_lines_are_cut_around_the_place() {
+        let src = format!("{}BAD{}", "a".repeat(1000), "b".repeat(1000));
+        let text = Diagnostic::error("x.md", "bad")
+            .at(&src, 1, 1001)
+            .width(3)
+            .render(false);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[2].len() < 200 && lines[2].contains("…aaa") && lines[2].ends_with("bb…"));
+        let caret_at = lines[3].chars().position(|c| c == '^').unwrap();
+        let under: String = lines[2].chars().skip(caret_at).take(3).collect();
+        assert_eq!(under, "BAD", "{text}");
+        // At the very start or end of the line.
+        let end = Diagnostic::error("x.md", "bad")
+            .at(&src, 1, 2003)
+            .render(false);
+        assert!(end.lines().nth(2).unwrap().ends_with("bbb"), "{end}");
+        let start = Diagnostic::error("x.md", "bad")
+            .at(&src, 1, 1)
+            .render(false);
+        assert!(start.contains("1 | aaa"), "{start}");
+    }
+
+    #[test]
     fn suggestions() {
         let ids = ["economic-buyer", "champion", "it-security"];
         assert_eq!(
@@ -335,5 +403,6 @@ mod tests {
     #[test]
     fn control_characters_are_escaped() {
         assert_eq!(printable("a\x1b[2Jb\u{202e}"), "a\\u{1b}[2Jb\\u{202e}");
+        assert_eq!(printable("champ\u{200b}ion\t"), "champ\\u{200b}ion\t");
     }
 }

@@ -8,6 +8,8 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::limits::{MAX_FRONT_MATTER_VALUES, MAX_NESTING, MAX_YAML_ALIASES};
+
 /// The syntax of a front matter block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -166,12 +168,31 @@ fn parse_yaml(block: &str) -> Result<Node, ParseError> {
     }
     let mut options = serde_saphyr::Options::default();
     options.with_snippet = false;
+    // Tight bounds: real front matter is a few dozen values two or three levels deep, and
+    // each level of nesting is a level of recursion in the deserializer below.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_NESTING;
+    budget.flow_nesting_limit = MAX_NESTING;
+    budget.max_nodes = MAX_FRONT_MATTER_VALUES;
+    budget.max_aliases = MAX_YAML_ALIASES;
+    budget.max_anchors = MAX_YAML_ALIASES;
+    options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = MAX_FRONT_MATTER_VALUES;
+    options.alias_limits.max_replay_stack_depth = MAX_NESTING;
     serde_saphyr::from_str_with_options::<YamlNode>(block, options)
         .map(|n| n.0)
         .map_err(|e| {
             let (line, col) = e
                 .location()
                 .map_or((1, 1), |l| (l.line() as u32, l.column() as u32));
+            if let Some((message, help)) = yaml_limit_message(e.without_snippet()) {
+                return ParseError {
+                    message,
+                    line,
+                    col,
+                    help: Some(help),
+                };
+            }
             // serde-saphyr's own wording for this one talks to the programmer
             // ("set DuplicateKeyPolicy in Options"); the writer needs plain words.
             if let serde_saphyr::Error::DuplicateMappingKey { key, .. } = e.without_snippet() {
@@ -201,6 +222,48 @@ fn parse_yaml(block: &str) -> Result<Node, ParseError> {
         })
 }
 
+/// Plain words for a YAML block that hits one of the [`crate::limits`].
+fn yaml_limit_message(e: &serde_saphyr::Error) -> Option<(String, String)> {
+    use serde_saphyr::budget::BudgetBreach;
+    let too_deep = || {
+        (
+            format!("lists or maps nested more than {MAX_NESTING} levels deep"),
+            "front matter holds plain keys with text, dates and short lists: flatten the nesting"
+                .to_string(),
+        )
+    };
+    let too_many = || {
+        (
+            format!(
+                "more than {MAX_FRONT_MATTER_VALUES} values (each use of a YAML alias `*name` counts again)"
+            ),
+            "write the values out plainly instead of through anchors and aliases, and keep big data out of front matter".to_string(),
+        )
+    };
+    match e {
+        serde_saphyr::Error::Budget { breach, .. } => Some(match breach {
+            BudgetBreach::Depth { .. } => too_deep(),
+            BudgetBreach::Aliases { .. }
+            | BudgetBreach::Anchors { .. }
+            | BudgetBreach::AliasAnchorRatio { .. } => (
+                format!("more than {MAX_YAML_ALIASES} YAML anchors or aliases"),
+                "write the values out plainly instead of through anchors (`&name`) and aliases (`*name`)".to_string(),
+            ),
+            _ => too_many(),
+        }),
+        serde_saphyr::Error::AliasReplayLimitExceeded { .. }
+        | serde_saphyr::Error::AliasExpansionLimitExceeded { .. } => Some(too_many()),
+        other => {
+            let text = other.to_string();
+            if text.contains("alias replay") || text.contains("alias expansion") {
+                Some(too_many())
+            } else {
+                (text.contains("recursion limit") || text.contains("nesting limit")).then(too_deep)
+            }
+        }
+    }
+}
+
 /// serde-saphyr appends the place to its messages; the diagnostic shows it already.
 fn clean_yaml_message(message: &str) -> String {
     let first = message.lines().next().unwrap_or(message);
@@ -209,6 +272,23 @@ fn clean_yaml_message(message: &str) -> String {
 }
 
 fn parse_toml(block: &str) -> Result<Node, ParseError> {
+    // The TOML parser allows deeper nesting than the stack of a parsing thread does
+    // with the recursion of the deserializer below; refuse such text before parsing.
+    let (depth, at) = crate::limits::toml_nesting(block);
+    if depth > MAX_NESTING {
+        let (line, col) = crate::diagnostics::line_col(block, at);
+        return Err(ParseError {
+            message: format!(
+                "arrays, tables or dotted keys nested more than {MAX_NESTING} levels deep"
+            ),
+            line,
+            col,
+            help: Some(
+                "front matter holds plain keys with text, dates and short lists: flatten the nesting"
+                    .to_string(),
+            ),
+        });
+    }
     let mut node = toml::from_str::<TomlNode>(block)
         .map(|n| n.0)
         .map_err(|e| {
@@ -462,6 +542,42 @@ mod tests {
         };
         assert_eq!((items[1].line, items[1].col), (2, 19));
         assert_eq!(find(&map, "updated").value, Value::Str("2026-09-01".into()));
+    }
+
+    /// Nesting up to the limit parses, on a test thread's small stack in a debug build;
+    /// one level more is a placed error, never a stack overflow.
+    #[test]
+    fn nesting_is_bounded_without_overflowing_the_stack() {
+        let n = MAX_NESTING - 1; // the top-level map is a level too
+        let cases = |n: usize| {
+            [
+                (
+                    Format::Yaml,
+                    format!("a: {}{}\n", "[".repeat(n), "]".repeat(n)),
+                ),
+                (
+                    Format::Yaml,
+                    (0..n).fold(String::new(), |s, i| s + &"  ".repeat(i) + "k:\n"),
+                ),
+                (
+                    Format::Toml,
+                    format!("a = {}{}\n", "[".repeat(n), "]".repeat(n)),
+                ),
+                (
+                    Format::Toml,
+                    format!("a = {}1{}\n", "{b=".repeat(n), "}".repeat(n)),
+                ),
+                (Format::Toml, format!("{} = 1\n", vec!["a"; n].join("."))),
+            ]
+        };
+        for (format, text) in cases(n) {
+            assert!(parse(format, &text).is_ok(), "{format:?} {text:?}");
+        }
+        for (format, text) in cases(n + 3) {
+            let e = parse(format, &text).unwrap_err();
+            assert!(e.message.contains("nested more than"), "{format:?}: {e:?}");
+            assert!(e.help.is_some());
+        }
     }
 
     #[test]

@@ -12,13 +12,17 @@ pub mod coverage;
 pub mod date;
 pub mod diagnostics;
 pub mod frontmatter;
+pub mod incremental;
 pub mod init;
 pub mod library;
+pub mod limits;
 pub mod markdown;
 pub mod output;
 pub mod plan;
 pub mod render;
 pub mod report;
+pub mod search;
+pub mod serve;
 pub mod theme;
 
 use std::path::Path;
@@ -39,7 +43,28 @@ pub struct Built {
 /// Loads, models and renders the library at `root` into an in-memory site. `build`
 /// writes it to disk; a dev server can serve it from memory.
 pub fn build(root: &Path, options: &LoadOptions) -> Built {
-    let (library, mut diagnostics) = library::load(root, options);
+    build_cached(root, options, None)
+}
+
+/// [`build`], reusing what earlier builds through `cache` read and rendered: the same
+/// result, less work. `serve` and `watch` go through [`incremental::Cache::build`].
+pub fn build_cached(
+    root: &Path,
+    options: &LoadOptions,
+    cache: Option<&incremental::Cache>,
+) -> Built {
+    let trace = std::env::var_os("COVERMAP_TRACE").is_some();
+    let started = std::time::Instant::now();
+    let phase = |name: &str| {
+        if trace {
+            eprintln!(
+                "trace: {name} done at {:.3}s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    };
+    let (library, mut diagnostics) = library::load_cached(root, options, cache.map(|c| &c.assets));
+    phase("load");
     let Some(library) = library else {
         return Built {
             diagnostics,
@@ -47,6 +72,7 @@ pub fn build(root: &Path, options: &LoadOptions) -> Built {
         };
     };
     let coverage = Coverage::compute(&library.plan, &library.assets);
+    phase("coverage");
     let theme = match theme::Theme::load(library.theme_dir().as_deref(), root) {
         Ok(t) => t,
         Err(ds) => {
@@ -57,7 +83,9 @@ pub fn build(root: &Path, options: &LoadOptions) -> Built {
             };
         }
     };
-    match render::render(&library, &coverage, &theme) {
+    let rendered = render::render_cached(&library, &coverage, &theme, cache.map(|c| &c.pages));
+    phase("render");
+    match rendered {
         Ok(site) => Built {
             diagnostics,
             site: Some((library, coverage, site)),

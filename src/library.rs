@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::asset::{self, Asset, ReadOptions};
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::limits::{self, MAX_ASSET_BYTES, MAX_PLAN_BYTES};
 use crate::plan::{self, PLAN_FILE, Plan};
 
 /// Choices that change what is loaded.
@@ -54,9 +55,19 @@ impl Library {
 
 /// Loads the library at `root`.
 pub fn load(root: &Path, options: &LoadOptions) -> (Option<Library>, Diagnostics) {
+    load_cached(root, options, None)
+}
+
+/// [`load`], taking each unchanged asset from `cache` instead of reading and parsing
+/// its file again (`serve` and `watch` rebuilds).
+pub fn load_cached(
+    root: &Path,
+    options: &LoadOptions,
+    cache: Option<&crate::incremental::AssetCache>,
+) -> (Option<Library>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let plan_path = root.join(PLAN_FILE);
-    let plan = match std::fs::read(&plan_path) {
+    let plan = match read_limited(&plan_path, MAX_PLAN_BYTES) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => {
                 // A plan that breaks a rule still comes back, so the assets are checked
@@ -75,6 +86,13 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Option<Library>, Diagnostics
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             diags.push(Diagnostic::error(PLAN_FILE, format!("no plan.toml in {}", root.display())).help("run covermap in the library's folder (or pass --root DIR), or start one with `covermap init`"));
+            None
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+            diags
+                .push(Diagnostic::error(PLAN_FILE, e.to_string()).help(
+                    "a plan is a few dozen tables; keep data that is not the plan elsewhere",
+                ));
             None
         }
         Err(e) => {
@@ -102,23 +120,17 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Option<Library>, Diagnostics
     let read_options = ReadOptions {
         raw_html: plan.as_ref().is_some_and(|p| p.site.raw_html),
     };
+    if let Some(cache) = cache {
+        cache.begin(plan.as_ref(), read_options);
+    }
     let results: Vec<(Option<Asset>, Vec<Diagnostic>)> = walked
         .markdown
         .par_iter()
         .map(|rel| {
-            let source = Path::new("content").join(rel);
-            match std::fs::read(content.join(rel)) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => asset::read(&source, rel, &text, plan.as_ref(), read_options),
-                    Err(e) => (None, vec![not_utf8(&source, &e)]),
-                },
-                Err(e) => (
-                    None,
-                    vec![
-                        Diagnostic::error(&source, format!("cannot read the file: {e}"))
-                            .help("check that it exists and is readable"),
-                    ],
-                ),
+            let read = || read_asset_file(&content, rel, plan.as_ref(), read_options);
+            match cache {
+                Some(cache) => cache.read(&content.join(rel), read),
+                None => read(),
             }
         })
         .collect();
@@ -169,6 +181,77 @@ pub fn load(root: &Path, options: &LoadOptions) -> (Option<Library>, Diagnostics
         static_files,
     };
     (Some(library), diags)
+}
+
+/// Reads and parses one asset, `rel` being its path under `content`. A file that cannot
+/// be read (gone since the folder was listed, unreadable, too big, not a file) is an
+/// error of its own, and the other files are read all the same.
+fn read_asset_file(
+    content: &Path,
+    rel: &Path,
+    plan: Option<&Plan>,
+    options: ReadOptions,
+) -> (Option<Asset>, Vec<Diagnostic>) {
+    let source = Path::new("content").join(rel);
+    match read_limited(&content.join(rel), MAX_ASSET_BYTES) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => asset::read(&source, rel, &text, plan, options),
+            Err(e) => (None, vec![not_utf8(&source, &e)]),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => (
+            None,
+            vec![Diagnostic::error(&source, e.to_string()).help(
+                "keep big documents as attachments (any file under content/ that is not .md) or elsewhere, and link them with `url:` from a short asset",
+            )],
+        ),
+        Err(e) => (
+            None,
+            vec![
+                Diagnostic::error(&source, format!("cannot read the file: {e}"))
+                    .help("check that it exists, is a regular file and is readable by you"),
+            ],
+        ),
+    }
+}
+
+/// The bytes of a file of at most `limit` bytes; a bigger one is an error of kind
+/// `FileTooLarge` whose text gives the size and the limit, and is never read whole.
+fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut open = std::fs::OpenOptions::new();
+    open.read(true);
+    // A FIFO put in a file's place after the folder was listed must not block the build
+    // waiting for a writer; for regular files the flag changes nothing.
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        open.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = open.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let too_large = |size: u64| {
+        std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!(
+                "the file is {}, more than the {} covermap reads",
+                limits::size(size),
+                limits::size(limit)
+            ),
+        )
+    };
+    if meta.len() > limit {
+        return Err(too_large(meta.len()));
+    }
+    // The file may grow after the size was taken: read one byte past the limit to see.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// The theme the plan names must be a folder under `themes/` (the built-in `default`
@@ -283,10 +366,18 @@ pub fn list_files(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
             };
             match target {
                 Ok(t) if inside && t.is_file() => files.push(rel),
-                Ok(_) if inside => diags.push(
+                Ok(t) if inside && t.is_dir() => diags.push(
                     Diagnostic::warning(shown, "symbolic link to a folder skipped").help(
                         "covermap does not follow folder links; move the files into content/",
                     ),
+                ),
+                Ok(_) if inside => diags.push(
+                    Diagnostic::warning(shown, "symbolic link to something that is not a regular file skipped")
+                        .help("link only to files, or move the file into the library"),
+                ),
+                Err(e) if is_link_loop(&e) => diags.push(
+                    Diagnostic::warning(shown, "symbolic link loop skipped")
+                        .help("the link points back to itself through other links: remove it or point it at a file"),
                 ),
                 _ => diags.push(
                     Diagnostic::warning(
@@ -300,10 +391,30 @@ pub fn list_files(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
         }
         if entry.file_type().is_file() {
             files.push(rel);
+        } else if !entry.file_type().is_dir() {
+            diags.push(
+                Diagnostic::warning(
+                    shown,
+                    "not a regular file (a FIFO, socket or device): skipped",
+                )
+                .help("only regular files are assets or attachments; move it out of the library"),
+            );
         }
     }
     let _ = root_real;
     files
+}
+
+/// Whether resolving a path failed because its symbolic links go round in a loop.
+fn is_link_loop(e: &std::io::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        e.to_string().contains("symbolic links")
+    }
 }
 
 /// Hidden files and folders, and the temporary files editors write beside a file
@@ -328,6 +439,58 @@ mod tests {
     fn not_utf8_of(bytes: &[u8]) -> Diagnostic {
         let e = String::from_utf8(bytes.to_vec()).expect_err("not UTF-8");
         not_utf8(Path::new("content/a.md"), &e)
+    }
+
+    /// A file that vanishes between listing the folder and reading it (an editor saving,
+    /// a `git checkout` running) is an error naming it, and the other files are read.
+    #[test]
+    fn a_file_gone_since_listing_is_an_error_and_the_rest_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        for name in ["a.md", "b.md", "c.md"] {
+            std::fs::write(content.join(name), "---\ntitle: x\n---\n").unwrap();
+        }
+        let mut diags = Diagnostics::default();
+        let walked = walk(dir.path(), &content, &mut diags);
+        assert_eq!(walked.markdown.len(), 3);
+
+        std::fs::remove_file(content.join("b.md")).unwrap();
+        let results: Vec<_> = walked
+            .markdown
+            .iter()
+            .map(|rel| read_asset_file(&content, rel, None, ReadOptions::default()))
+            .collect();
+
+        let errors: Vec<String> = results
+            .iter()
+            .flat_map(|(_, ds)| ds.iter().map(|d| d.render(false)))
+            .collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with(
+                "content/b.md: error: cannot read the file: No such file or directory"
+            ),
+            "{errors:?}"
+        );
+        assert!(
+            errors[0].contains("help: check that it exists"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn files_over_the_limit_are_refused_without_being_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.md");
+        std::fs::write(&path, vec![b'x'; 3000]).unwrap();
+        let err = read_limited(&path, 2048).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::FileTooLarge);
+        assert_eq!(
+            err.to_string(),
+            "the file is 3 KB, more than the 2 KB covermap reads"
+        );
+        assert_eq!(read_limited(&path, 3000).unwrap().len(), 3000);
     }
 
     #[test]

@@ -191,7 +191,9 @@ pub fn write(site: &Site, out: &Path, root: &Path) -> Result<WriteReport, Output
     Ok(report)
 }
 
-fn check_site_path(path: &str) -> Result<(), OutputError> {
+/// Checks that a site path names a file inside the output folder: see
+/// [`OutputError::InvalidSitePath`].
+pub fn check_site_path(path: &str) -> Result<(), OutputError> {
     // Each part must be one plain name on this system, so a path can never climb out of
     // the output folder (`..`, a Windows `\\` or drive prefix); line breaks would corrupt
     // the manifest.

@@ -14,6 +14,7 @@ use toml::Spanned;
 
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, suggest};
+use crate::limits::{MAX_CELLS, MAX_NESTING};
 
 /// Site settings from `[site]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -368,6 +369,40 @@ pub fn parse(source: &str, as_of: Option<Date>) -> Parsed {
         src: source,
         diags: Vec::new(),
     };
+    // Nesting deeper than a plan ever needs is refused before the parser recurses into it.
+    let (depth, at) = crate::limits::toml_nesting(source);
+    if depth > MAX_NESTING {
+        v.diags.push(
+            Diagnostic::error(
+                PLAN_FILE,
+                format!("arrays, tables or dotted keys nested more than {MAX_NESTING} levels deep"),
+            )
+            .at_offset(source, at)
+            .help("a plan nests two or three levels at most: see the plan.toml reference in the README"),
+        );
+        return Parsed {
+            plan: None,
+            diagnostics: v.diags,
+        };
+    }
+    // Trojan Source: bidi controls make a plan read differently than it is parsed, in
+    // names and comments alike; a plan never needs them.
+    if let Some((at, c)) = source
+        .char_indices()
+        .find(|&(_, c)| crate::diagnostics::is_bidi_control(c))
+    {
+        v.diags.push(
+            Diagnostic::error(
+                PLAN_FILE,
+                format!(
+                    "plan.toml holds the bidi control character U+{:04X}",
+                    c as u32
+                ),
+            )
+            .at_offset(source, at)
+            .help("remove it: it makes the text around it show in an order other than it is read"),
+        );
+    }
     let raw: RawPlanFile = match toml::from_str(source) {
         Ok(raw) => raw,
         Err(e) => {
@@ -705,6 +740,23 @@ impl Validator<'_> {
                 0..0,
                 "the plan has no segments",
                 "add [[segments]] tables with an id, a name and a pipeline",
+            );
+        }
+        // The model holds a cell, and the heatmap a square, for every combination.
+        let combinations = segments
+            .len()
+            .saturating_mul(personas.len())
+            .saturating_mul(stages.len());
+        if combinations > MAX_CELLS {
+            self.error(
+                0..0,
+                format!(
+                    "the plan has {} segments × {} personas × {} stages = {combinations} coverage cells, more than {MAX_CELLS}",
+                    segments.len(),
+                    personas.len(),
+                    stages.len()
+                ),
+                "merge segments, personas or stages: a heatmap this big cannot be read",
             );
         }
         let segment_ids: Vec<String> = segments.iter().map(|s| s.id.clone()).collect();

@@ -23,7 +23,19 @@ use crate::theme::Theme;
 
 /// Renders the whole site. Errors are template errors or output path clashes.
 pub fn render(library: &Library, coverage: &Coverage, theme: &Theme) -> Result<Site, Diagnostics> {
-    let r = Renderer::new(library, coverage, theme);
+    render_cached(library, coverage, theme, None)
+}
+
+/// [`render`], taking each page whose template context is unchanged since the last
+/// build from `cache` instead of rendering it again (`serve` and `watch` rebuilds).
+pub fn render_cached(
+    library: &Library,
+    coverage: &Coverage,
+    theme: &Theme,
+    cache: Option<&crate::incremental::PageCache>,
+) -> Result<Site, Diagnostics> {
+    let mut r = Renderer::new(library, coverage, theme);
+    r.pages = cache.map(|c| c.begin(library));
     r.site()
 }
 
@@ -172,11 +184,41 @@ struct Renderer<'a> {
     cov: &'a Coverage,
     theme: &'a Theme,
     views: Vec<AssetView<'a>>,
+    /// Each view converted to a template value once; lists share them (tera values
+    /// are reference-counted), so a list page costs no re-serialisation.
+    values: Vec<tera::Value>,
     base: Context,
+    /// The last build's pages, when rebuilding for `serve` or `watch`.
+    pages: Option<crate::incremental::PagePass<'a>>,
 }
 
 fn term_path(kind: &str, id: &str) -> String {
     format!("{kind}/{id}/")
+}
+
+/// Assets per taxonomy page before it is split into `page/N/` pages.
+pub const TERM_PAGE_SIZE: usize = 500;
+
+/// Assets per page of the library as served without JavaScript.
+pub const LIBRARY_PAGE_SIZE: usize = 100;
+
+/// Links between the pages of a paginated list whose first page is `base` (a path
+/// from the site root ending in `/`): paths from the site root, for `{{ root }}`.
+fn pager(base: &str, current: usize, total: usize) -> serde_json::Value {
+    let path = |n: usize| {
+        if n == 1 {
+            base.to_string()
+        } else {
+            format!("{base}page/{n}/")
+        }
+    };
+    serde_json::json!({
+        "current": current,
+        "total": total,
+        "prev": (current > 1).then(|| path(current - 1)),
+        "next": (current < total).then(|| path(current + 1)),
+        "pages": (1..=total).map(|n| serde_json::json!({ "number": n, "path": path(n), "current": n == current })).collect::<Vec<_>>(),
+    })
 }
 
 /// A word as a path part: lowercase, runs of other characters made `-`.
@@ -189,7 +231,11 @@ pub fn slugify(word: &str) -> String {
 impl<'a> Renderer<'a> {
     fn new(lib: &'a Library, cov: &'a Coverage, theme: &'a Theme) -> Self {
         let plan = &lib.plan;
-        let views = lib.assets.iter().map(|a| asset_view(plan, a)).collect();
+        let views: Vec<AssetView> = lib.assets.iter().map(|a| asset_view(plan, a)).collect();
+        let values = views
+            .par_iter()
+            .map(tera::Value::from_serializable)
+            .collect();
         let mut base = Context::new();
         base.insert(
             "site",
@@ -213,7 +259,9 @@ impl<'a> Renderer<'a> {
             cov,
             theme,
             views,
+            values,
             base,
+            pages: None,
         }
     }
 
@@ -238,25 +286,30 @@ impl<'a> Renderer<'a> {
             &serde_json::json!({ "title": title, "path": path, "section": section }),
         );
         ctx.extend(extra);
-        self.theme
-            .tera
-            .render(template, &ctx)
-            .map(|html| (path.to_string(), Content::Bytes(html.into_bytes())))
+        let rendered = match &self.pages {
+            Some(pages) => pages.render(&self.theme.tera, template, path, &ctx),
+            None => (self.theme.tera.render(template, &ctx))
+                .map(|html| Content::Bytes(html.into_bytes())),
+        };
+        rendered
+            .map(|content| (path.to_string(), content))
             .map_err(|e| self.theme.error(&e))
     }
 
     fn site(&self) -> Result<Site, Diagnostics> {
+        let search = crate::search::build(self.lib, self.cov);
         let mut pages: Vec<Result<(String, Content), Diagnostic>> = vec![
-            self.library_page(),
             self.coverage_page(),
             self.gaps_page(),
             self.objections_page(),
         ];
+        pages.extend(self.library_pages(&search));
         pages.extend(self.taxonomy_pages());
         pages.push(self.page("404.html", "404.html", "Not found", "", Context::new()));
+        let related = self.related_all();
         let asset_pages: Vec<_> = (0..self.lib.assets.len())
             .into_par_iter()
-            .map(|i| self.asset_page(i))
+            .map(|i| self.asset_page(i, &related[i]))
             .collect();
         pages.extend(asset_pages);
 
@@ -278,6 +331,9 @@ impl<'a> Renderer<'a> {
             "coverage.csv",
             Content::Bytes(coverage_csv(self.lib, self.cov)),
         );
+        for (path, bytes) in search.files {
+            site.insert(path, Content::Bytes(bytes));
+        }
         for (path, content) in &self.theme.static_files {
             site.insert(path.clone(), content.clone());
         }
@@ -316,120 +372,42 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn facets(&self) -> Vec<FacetView<'a>> {
-        let p = self.plan;
-        let count = |f: &dyn Fn(&Asset) -> bool| self.lib.assets.iter().filter(|a| f(a)).count();
-        let dim = |key: &'static str,
-                   name: &'static str,
-                   kind: &'static str,
-                   items: Vec<(&'a str, &'a str)>,
-                   get: fn(&Asset) -> Option<&Vec<usize>>| FacetView {
-            key,
-            name,
-            values: items
-                .iter()
-                .enumerate()
-                .map(|(i, (id, n))| FacetValue {
-                    id,
-                    name: n,
-                    count: count(&|a| get(a).is_some_and(|v| v.contains(&i))),
-                    path: Some(term_path(kind, id)),
-                })
-                .collect(),
-        };
-        let mut types: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut tags: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut audiences: BTreeMap<&str, usize> = BTreeMap::new();
-        for a in &self.lib.assets {
-            if let Some(k) = &a.kind {
-                *types.entry(k).or_default() += 1;
-            }
-            for t in &a.tags {
-                *tags.entry(t).or_default() += 1;
-            }
-            if let Some(au) = a.audience {
-                *audiences.entry(au.as_str()).or_default() += 1;
-            }
-        }
-        vec![
-            dim(
-                "segment",
-                "Segment",
-                "segments",
-                p.segments
+    /// The library page's facets, from the index's facet data: one source for the
+    /// page's checkboxes and the counts the browser computes.
+    fn facets<'f>(&self, facets: &'f [crate::search::Facet]) -> Vec<FacetView<'f>> {
+        facets
+            .iter()
+            .map(|f| FacetView {
+                key: f.key,
+                name: f.name,
+                values: f
+                    .values
                     .iter()
-                    .map(|s| (s.id.as_str(), s.name.as_str()))
-                    .collect(),
-                |a| a.segments.as_ref(),
-            ),
-            dim(
-                "persona",
-                "Persona",
-                "personas",
-                p.personas
-                    .iter()
-                    .map(|s| (s.id.as_str(), s.name.as_str()))
-                    .collect(),
-                |a| a.personas.as_ref(),
-            ),
-            dim(
-                "stage",
-                "Stage",
-                "stages",
-                p.stages
-                    .iter()
-                    .map(|s| (s.id.as_str(), s.name.as_str()))
-                    .collect(),
-                |a| a.stages.as_ref(),
-            ),
-            FacetView {
-                key: "type",
-                name: "Type",
-                values: types
-                    .into_iter()
-                    .map(|(t, count)| FacetValue {
-                        id: t,
-                        name: t,
-                        count,
-                        path: Some(term_path("types", &slugify(t))),
+                    .map(|v| FacetValue {
+                        id: &v.id,
+                        name: &v.name,
+                        count: v.count,
+                        path: Some(term_path(f.kind, &v.slug)),
                     })
                     .collect(),
-            },
-            FacetView {
-                key: "audience",
-                name: "Audience",
-                values: audiences
-                    .into_iter()
-                    .map(|(t, count)| FacetValue {
-                        id: t,
-                        name: t,
-                        count,
-                        path: None,
-                    })
-                    .collect(),
-            },
-            FacetView {
-                key: "tag",
-                name: "Tag",
-                values: tags
-                    .into_iter()
-                    .map(|(t, count)| FacetValue {
-                        id: t,
-                        name: t,
-                        count,
-                        path: None,
-                    })
-                    .collect(),
-            },
-        ]
+            })
+            .collect()
     }
 
-    fn library_page(&self) -> Result<(String, Content), Diagnostic> {
-        let mut ctx = Context::new();
-        ctx.insert("assets", &self.views);
-        ctx.insert("facets", &self.facets());
-        ctx.insert("summary", &self.summary());
-        // Each cell's name and target, so a link from the heatmap can say which cell it shows.
+    /// The library: every asset, [`LIBRARY_PAGE_SIZE`] a page (`index.html`, then
+    /// `page/N/index.html`), so it reads without JavaScript; `library.js` with the
+    /// index under `search/` adds search and live facet counts on top.
+    fn library_pages(
+        &self,
+        index: &crate::search::Index,
+    ) -> Vec<Result<(String, Content), Diagnostic>> {
+        let n = self.values.len();
+        let pages = n.div_ceil(LIBRARY_PAGE_SIZE).max(1);
+        // Converted once: every page shares them (tera values are reference-counted).
+        let facets = tera::Value::from_serializable(&self.facets(&index.facets));
+        let summary = tera::Value::from_serializable(&self.summary());
+        // Each cell's name and target, so a link from the heatmap can say which cell
+        // it shows (kept for themes; the default one reads them from search/meta.js).
         let cells: BTreeMap<String, serde_json::Value> = self
             .cov
             .cells
@@ -439,23 +417,48 @@ impl<'a> Renderer<'a> {
                 (format!("{}|{}|{}", v.segment, v.persona, v.stage), serde_json::json!({ "label": format!("{} · {} · {}", v.segment_name, v.persona_name, v.stage_name), "count": v.count, "target": v.target, "status": v.status }))
             })
             .collect();
-        ctx.insert("cells_json", &json_for_script(&cells));
-        self.page(
-            "library.html",
-            "index.html",
-            &self.plan.site.title,
-            "library",
-            ctx,
+        let cells = json_for_script(&cells);
+        (1..=pages)
+            .into_par_iter()
+            .map(|k| {
+                let mut ctx = Context::new();
+                ctx.insert_value("facets", facets.clone());
+                ctx.insert_value("summary", summary.clone());
+                ctx.insert("search_version", &index.version);
+                ctx.insert("cells_json", &cells);
+                let first = ((k - 1) * LIBRARY_PAGE_SIZE).min(n);
+                ctx.insert("first", &(first + 1));
+                ctx.insert_value(
+                    "assets",
+                    self.asset_list(first..(k * LIBRARY_PAGE_SIZE).min(n)),
+                );
+                ctx.insert("pager", &pager("", k, pages));
+                let path = if k == 1 {
+                    "index.html".to_string()
+                } else {
+                    format!("page/{k}/index.html")
+                };
+                self.page("library.html", &path, &self.plan.site.title, "library", ctx)
+            })
+            .collect()
+    }
+
+    /// A list of assets for a template, by index.
+    fn asset_list(&self, ids: impl IntoIterator<Item = usize>) -> tera::Value {
+        tera::Value::from(
+            ids.into_iter()
+                .map(|i| self.values[i].clone())
+                .collect::<Vec<_>>(),
         )
     }
 
-    fn asset_page(&self, i: usize) -> Result<(String, Content), Diagnostic> {
+    fn asset_page(&self, i: usize, related: &[usize]) -> Result<(String, Content), Diagnostic> {
         let a = &self.lib.assets[i];
         let view = &self.views[i];
         let mut ctx = Context::new();
         ctx.insert("asset", view);
         ctx.insert("body", &a.body_html);
-        ctx.insert("related", &self.related(i));
+        ctx.insert_value("related", self.asset_list(related.iter().copied()));
         self.page(
             "asset.html",
             &format!("library/{}/index.html", a.slug),
@@ -465,36 +468,59 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    /// Up to five assets sharing the most segment/persona/stage tags with asset `i`.
-    fn related(&self, i: usize) -> Vec<&AssetView<'a>> {
-        let a = &self.lib.assets[i];
+    /// For every asset, up to five related ones: those sharing the most stage, persona,
+    /// segment and tag values. Candidates come from the asset's (persona, stage)
+    /// buckets, the nearest in slug order, so the cost stays linear in the number of
+    /// assets instead of comparing every pair.
+    fn related_all(&self) -> Vec<Vec<usize>> {
+        const NEIGHBOURS: usize = 24;
+        let assets = &self.lib.assets;
+        let mut buckets: std::collections::HashMap<(usize, usize), Vec<usize>> = Default::default();
+        for (i, a) in assets.iter().enumerate() {
+            for &p in a.personas.iter().flatten() {
+                for &t in a.stages.iter().flatten() {
+                    buckets.entry((p, t)).or_default().push(i);
+                }
+            }
+        }
         let overlap = |x: &Option<Vec<usize>>, y: &Option<Vec<usize>>| match (x, y) {
             (Some(x), Some(y)) => x.iter().filter(|v| y.contains(v)).count(),
             _ => 0,
         };
-        let mut scored: Vec<(usize, usize)> = self
-            .lib
-            .assets
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != i)
-            .map(|(j, b)| {
-                let tags = a.tags.iter().filter(|t| b.tags.contains(t)).count();
-                (
-                    j,
-                    3 * overlap(&a.stages, &b.stages).min(1)
-                        + 2 * overlap(&a.personas, &b.personas)
-                        + overlap(&a.segments, &b.segments)
-                        + tags,
-                )
+        (0..assets.len())
+            .into_par_iter()
+            .map(|i| {
+                let a = &assets[i];
+                let mut candidates = Vec::new();
+                for &p in a.personas.iter().flatten() {
+                    for &t in a.stages.iter().flatten() {
+                        let bucket = &buckets[&(p, t)];
+                        // Buckets are in slug order because assets are.
+                        let pos = bucket.binary_search(&i).unwrap_or_else(|x| x);
+                        let lo = pos.saturating_sub(NEIGHBOURS / 2);
+                        let hi = (pos + NEIGHBOURS / 2 + 1).min(bucket.len());
+                        candidates.extend_from_slice(&bucket[lo..hi]);
+                    }
+                }
+                candidates.sort_unstable();
+                candidates.dedup();
+                let mut scored: Vec<(usize, usize)> = candidates
+                    .into_iter()
+                    .filter(|&j| j != i)
+                    .map(|j| {
+                        let b = &assets[j];
+                        let tags = a.tags.iter().filter(|t| b.tags.contains(t)).count();
+                        let score = 3 * overlap(&a.stages, &b.stages).min(1)
+                            + 2 * overlap(&a.personas, &b.personas)
+                            + overlap(&a.segments, &b.segments)
+                            + tags;
+                        (j, score)
+                    })
+                    .filter(|(_, s)| *s > 2)
+                    .collect();
+                scored.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+                scored.into_iter().take(5).map(|(j, _)| j).collect()
             })
-            .filter(|(_, s)| *s > 2)
-            .collect();
-        scored.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-        scored
-            .into_iter()
-            .take(5)
-            .map(|(j, _)| &self.views[j])
             .collect()
     }
 
@@ -708,18 +734,23 @@ impl<'a> Renderer<'a> {
     }
 
     fn objections_page(&self) -> Result<(String, Content), Diagnostic> {
-        let list: Vec<serde_json::Value> = self
+        let list: Vec<tera::Value> = self
             .cov
             .objections
             .iter()
             .map(|o| {
                 let obj = &self.plan.objections[o.objection];
-                let assets: Vec<&AssetView> = o.assets.iter().map(|&a| &self.views[a]).collect();
-                serde_json::json!({ "id": obj.id, "text": obj.text, "heard": obj.heard, "assets": assets, "answered": !assets.is_empty() })
+                let mut map = tera::Map::new();
+                map.insert("id".into(), obj.id.as_str().into());
+                map.insert("text".into(), obj.text.as_str().into());
+                map.insert("heard".into(), tera::Value::from_serializable(&obj.heard));
+                map.insert("answered".into(), (!o.assets.is_empty()).into());
+                map.insert("assets".into(), self.asset_list(o.assets.iter().copied()));
+                tera::Value::from(map)
             })
             .collect();
         let mut ctx = Context::new();
-        ctx.insert("objections", &list);
+        ctx.insert_value("objections", tera::Value::from(list));
         self.page(
             "objections.html",
             "objections/index.html",
@@ -729,102 +760,141 @@ impl<'a> Renderer<'a> {
         )
     }
 
+    /// One page per segment, persona, stage and type (paginated past
+    /// [`TERM_PAGE_SIZE`] assets), and an index page per kind. Rendered in parallel.
     fn taxonomy_pages(&self) -> Vec<Result<(String, Content), Diagnostic>> {
         let p = self.plan;
-        let mut pages = Vec::new();
-        type Getter = fn(&Asset) -> Option<&Vec<usize>>;
-        type Terms<'t> = Vec<(&'t str, &'t str, Option<&'t str>)>;
-        let dims: [(&str, &str, Terms, Getter); 3] = [
-            (
-                "segments",
-                "Segments",
-                p.segments
-                    .iter()
-                    .map(|s| (s.id.as_str(), s.name.as_str(), s.description.as_deref()))
-                    .collect(),
-                |a| a.segments.as_ref(),
-            ),
-            (
-                "personas",
-                "Personas",
-                p.personas
-                    .iter()
-                    .map(|s| (s.id.as_str(), s.name.as_str(), s.description.as_deref()))
-                    .collect(),
-                |a| a.personas.as_ref(),
-            ),
-            (
-                "stages",
-                "Stages",
-                p.stages
-                    .iter()
-                    .map(|s| (s.id.as_str(), s.name.as_str(), s.description.as_deref()))
-                    .collect(),
-                |a| a.stages.as_ref(),
-            ),
-        ];
-        for (kind, title, items, get) in dims {
-            let mut terms = Vec::new();
-            for (i, (id, name, description)) in items.iter().enumerate() {
-                let assets: Vec<&AssetView> = self
-                    .lib
-                    .assets
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, a)| get(a).is_some_and(|v| v.contains(&i)))
-                    .map(|(j, _)| &self.views[j])
-                    .collect();
-                terms.push(serde_json::json!({ "id": id, "name": name, "path": term_path(kind, id), "count": assets.len() }));
-                let mut ctx = Context::new();
-                ctx.insert("term", &serde_json::json!({ "kind": kind, "kind_title": title, "id": id, "name": name, "description": description }));
-                ctx.insert("assets", &assets);
-                pages.push(self.page(
-                    "term.html",
-                    &format!("{kind}/{id}/index.html"),
-                    name,
-                    kind,
-                    ctx,
-                ));
+        let assets = &self.lib.assets;
+        // (kind, kind title, [(id, name, description, asset ids)])
+        type Term<'t> = (String, String, Option<&'t str>, Vec<usize>);
+        let mut kinds: Vec<(&str, &str, Vec<Term>)> = Vec::new();
+        let members = |get: fn(&Asset) -> Option<&Vec<usize>>, n: usize| {
+            let mut lists = vec![Vec::new(); n];
+            for (j, a) in assets.iter().enumerate() {
+                for &i in get(a).into_iter().flatten() {
+                    lists[i].push(j);
+                }
             }
-            let mut ctx = Context::new();
-            ctx.insert("terms", &terms);
-            ctx.insert("kind", kind);
-            pages.push(self.page(
-                "terms.html",
-                &format!("{kind}/index.html"),
-                title,
-                kind,
-                ctx,
-            ));
-        }
-        let mut types: BTreeMap<String, (String, Vec<&AssetView>)> = BTreeMap::new();
-        for (i, a) in self.lib.assets.iter().enumerate() {
+            lists
+        };
+        let seg = members(|a| a.segments.as_ref(), p.segments.len());
+        kinds.push((
+            "segments",
+            "Segments",
+            p.segments
+                .iter()
+                .zip(seg)
+                .map(|(s, l)| (s.id.clone(), s.name.clone(), s.description.as_deref(), l))
+                .collect(),
+        ));
+        let per = members(|a| a.personas.as_ref(), p.personas.len());
+        kinds.push((
+            "personas",
+            "Personas",
+            p.personas
+                .iter()
+                .zip(per)
+                .map(|(s, l)| (s.id.clone(), s.name.clone(), s.description.as_deref(), l))
+                .collect(),
+        ));
+        let stg = members(|a| a.stages.as_ref(), p.stages.len());
+        kinds.push((
+            "stages",
+            "Stages",
+            p.stages
+                .iter()
+                .zip(stg)
+                .map(|(s, l)| (s.id.clone(), s.name.clone(), s.description.as_deref(), l))
+                .collect(),
+        ));
+        let mut types: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+        for (i, a) in assets.iter().enumerate() {
             if let Some(k) = &a.kind {
                 types
                     .entry(slugify(k))
                     .or_insert_with(|| (k.clone(), Vec::new()))
                     .1
-                    .push(&self.views[i]);
+                    .push(i);
             }
         }
-        let terms: Vec<serde_json::Value> = types.iter().map(|(slug, (name, assets))| serde_json::json!({ "id": slug, "name": name, "path": term_path("types", slug), "count": assets.len() })).collect();
-        for (slug, (name, assets)) in &types {
+        kinds.push((
+            "types",
+            "Types",
+            types
+                .into_iter()
+                .map(|(slug, (name, l))| (slug, name, None, l))
+                .collect(),
+        ));
+        // Tags, audiences and owners: the library's free-word facets, so every facet
+        // value on the library page links to a page that works without JavaScript.
+        for f in crate::search::facets(self.lib) {
+            let title = match f.kind {
+                "tags" => "Tags",
+                "audiences" => "Audiences",
+                "owners" => "Owners",
+                _ => continue,
+            };
+            // Values whose slugs collide share a page.
+            let mut terms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+            for (v, ids) in f.values.iter().zip(f.assets_by_value()) {
+                let t = terms
+                    .entry(v.slug.clone())
+                    .or_insert_with(|| (v.name.clone(), Vec::new()));
+                t.1.extend(ids);
+            }
+            kinds.push((
+                f.kind,
+                title,
+                terms
+                    .into_iter()
+                    .map(|(slug, (name, mut l))| {
+                        l.sort_unstable();
+                        l.dedup();
+                        (slug, name, None, l)
+                    })
+                    .collect(),
+            ));
+        }
+
+        // Every page to render: (template, path, title, section, context).
+        let mut specs: Vec<(&str, String, String, &str, Context)> = Vec::new();
+        for (kind, kind_title, terms) in &kinds {
+            let mut index = Vec::new();
+            for (id, name, description, ids) in terms {
+                index.push(serde_json::json!({ "id": id, "name": name, "path": term_path(kind, id), "count": ids.len() }));
+                let pages = ids.len().div_ceil(TERM_PAGE_SIZE).max(1);
+                for n in 1..=pages {
+                    let chunk = &ids[((n - 1) * TERM_PAGE_SIZE).min(ids.len())
+                        ..(n * TERM_PAGE_SIZE).min(ids.len())];
+                    let path = if n == 1 {
+                        format!("{kind}/{id}/index.html")
+                    } else {
+                        format!("{kind}/{id}/page/{n}/index.html")
+                    };
+                    let mut ctx = Context::new();
+                    ctx.insert("term", &serde_json::json!({ "kind": kind, "kind_title": kind_title, "id": id, "name": name, "description": description, "count": ids.len() }));
+                    ctx.insert_value("assets", self.asset_list(chunk.iter().copied()));
+                    ctx.insert("pager", &pager(&format!("{kind}/{id}/"), n, pages));
+                    specs.push(("term.html", path, name.clone(), kind, ctx));
+                }
+            }
             let mut ctx = Context::new();
-            ctx.insert("term", &serde_json::json!({ "kind": "types", "kind_title": "Types", "id": slug, "name": name, "description": null }));
-            ctx.insert("assets", assets);
-            pages.push(self.page(
-                "term.html",
-                &format!("types/{slug}/index.html"),
-                name,
-                "types",
+            ctx.insert("terms", &index);
+            ctx.insert("kind", kind);
+            specs.push((
+                "terms.html",
+                format!("{kind}/index.html"),
+                kind_title.to_string(),
+                kind,
                 ctx,
             ));
         }
-        let mut ctx = Context::new();
-        ctx.insert("terms", &terms);
-        ctx.insert("kind", "types");
-        pages.push(self.page("terms.html", "types/index.html", "Types", "types", ctx));
-        pages
+        specs
+            .into_par_iter()
+            .map(|(template, path, title, section, ctx)| {
+                self.page(template, &path, &title, section, ctx)
+            })
+            .collect()
     }
 }
 

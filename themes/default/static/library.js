@@ -1,85 +1,698 @@
-// covermap library: filters the server-rendered list from the URL, so every view
-// (search text + filters) is a link. Works from any sub-path and from file://.
+// covermap library: full-text search and facet filters over the index that
+// `covermap build` writes under search/ (see src/search.rs for the format).
+//
+// Index files are plain scripts that call covermapSearch.add(name, data), loaded with
+// <script src>, so search works from any static host, under any sub-path and from
+// file:// (where fetch() is not allowed). search/meta.js (facets, flags, cells, shard
+// boundaries) loads up front; a query loads the one or two term shards (t/N.js) its
+// words fall in, then the display chunks (d/N.js) of the results on screen.
+// The view (search text + filters) lives in the URL, so every view is a link, and
+// back/forward walk through them. Without JavaScript the page is a plain paginated
+// list whose facet values link to their taxonomy pages.
 (function () {
   "use strict";
+  var lib = document.getElementById("library");
   var form = document.getElementById("filter-form");
-  var list = document.getElementById("asset-list");
-  if (!form || !list) return;
-  var items = Array.prototype.slice.call(list.querySelectorAll("li.asset"));
+  if (!lib || !form) return;
+
+  var root = lib.getAttribute("data-root") || "./";
+  var version = lib.getAttribute("data-version") || "";
+  var PAGE = 20;
+  var FLAG_STALE = 1, FLAG_COUNTED = 2, FLAG_DRAFT = 4;
+  var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var B64 = new Int8Array(128);
+  for (var i = 0; i < 64; i++) B64[ALPHABET.charCodeAt(i)] = i;
+  // The index's tokenizer (src/search.rs `tokens`): runs of letters and digits.
+  var SPLIT = /[^\p{Alphabetic}\p{N}]+/u;
+  var WORD = /[\p{Alphabetic}\p{N}]+/gu;
+
+  var q = document.getElementById("q");
   var countEl = document.getElementById("result-count");
+  var serverList = document.getElementById("server-list");
+  var results = document.getElementById("search-results");
+  var moreWrap = document.getElementById("more-wrap");
+  var moreBtn = document.getElementById("more");
   var emptyEl = document.getElementById("no-results");
   var banner = document.getElementById("cell-banner");
-  var cells = {};
-  try { cells = JSON.parse(document.getElementById("cells-data").textContent || "{}"); } catch (e) { cells = {}; }
-  var keys = ["segment", "persona", "stage", "type", "audience", "tag"];
-  var q = document.getElementById("q");
+  var serverCount = countEl.textContent;
 
-  function state() {
-    var p = new URLSearchParams(window.location.search);
-    var s = { q: (p.get("q") || "").trim().toLowerCase(), counted: p.get("counted") === "1" };
-    keys.forEach(function (k) { s[k] = p.getAll(k); });
+  // ------------------------------------------------------------------ loading
+  var loaded = {};
+  var waiting = {};
+  var api = (window.covermapSearch = window.covermapSearch || {});
+  api.add = function (name, data) {
+    loaded[name] = data;
+    if (waiting[name]) waiting[name].resolve(data);
+  };
+  function load(name) {
+    if (loaded[name] !== undefined) return Promise.resolve(loaded[name]);
+    if (waiting[name]) return waiting[name].promise;
+    var w = {};
+    w.promise = new Promise(function (resolve, reject) { w.resolve = resolve; w.reject = reject; });
+    waiting[name] = w;
+    var s = document.createElement("script");
+    s.src = root + "search/" + name + ".js" + (version ? "?v=" + version : "");
+    s.async = true;
+    s.onload = function () {
+      s.remove();
+      if (loaded[name] === undefined) { delete waiting[name]; w.reject(new Error(s.src + " held no index data")); }
+    };
+    s.onerror = function () {
+      s.remove();
+      delete waiting[name];
+      w.reject(new Error("could not load " + s.src));
+    };
+    document.head.appendChild(s);
+    return w.promise;
+  }
+
+  // ------------------------------------------------------------------ the index
+  var meta = null;
+  var n = 0;
+  var flags = null;
+  var facets = [];       // {key, values, off, val, boxes, byId}
+  var stop = {};
+  var shardCache = {};   // shard number → {terms, posts}
+  var postCache = {};    // term → {docs, scores}
+
+  function decodeFacet(f) {
+    var off = new Uint32Array(n + 1);
+    var vals = [];
+    var d = f.data, p = 0, doc, j, b, c;
+    if (f.enc === "m") {
+      for (doc = 0; doc < n; doc++) {
+        off[doc] = vals.length;
+        for (j = 0; j < f.width; j++) {
+          c = B64[d.charCodeAt(doc * f.width + j)];
+          for (b = 0; c; b++, c >>= 1) if (c & 1) vals.push(j * 6 + b);
+        }
+      }
+    } else {
+      var next = function () {
+        var v = 0, shift = 1, ch;
+        do { ch = B64[d.charCodeAt(p++)]; v += (ch & 31) * shift; shift *= 32; } while (ch & 32);
+        return v;
+      };
+      for (doc = 0; doc < n; doc++) {
+        off[doc] = vals.length;
+        for (j = next(); j > 0; j--) vals.push(next());
+      }
+    }
+    off[n] = vals.length;
+    return { off: off, val: Uint32Array.from(vals) };
+  }
+
+  function setup(m) {
+    meta = m;
+    n = m.docs;
+    flags = new Uint8Array(n);
+    for (var d = 0; d < n; d++) flags[d] = B64[m.flags.charCodeAt(d)];
+    m.stop.forEach(function (w) { stop[w] = true; });
+    facets = m.facets.map(function (f) {
+      var dec = decodeFacet(f);
+      var byId = {};
+      f.values.forEach(function (v, k) { byId[v[0]] = k; });
+      var boxes = [], rows = [], counts = [];
+      form.querySelectorAll('input[type=checkbox][name="' + f.key + '"]').forEach(function (box) {
+        var k = byId[box.value];
+        if (k === undefined) return;
+        boxes[k] = box;
+        rows[k] = box.closest("li");
+        counts[k] = rows[k] && rows[k].querySelector(".count");
+      });
+      return {
+        key: f.key, name: f.name, values: f.values, off: dec.off, val: dec.val, byId: byId,
+        boxes: boxes, rows: rows, counts: counts, shown: []
+      };
+    });
+  }
+
+  // Postings: per asset a VLQ gap then one score character (see src/search.rs).
+  function decodePostings(s) {
+    var cap = s.length >> 1, docs = new Uint32Array(cap), scores = new Uint8Array(cap);
+    var k = 0, i = 0, doc = -1, v, mul, c;
+    while (i < s.length) {
+      v = 0; mul = 1;
+      do { c = B64[s.charCodeAt(i++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
+      doc += v + 1;
+      docs[k] = doc;
+      scores[k++] = B64[s.charCodeAt(i++)];
+    }
+    return { docs: docs.subarray(0, k), scores: scores.subarray(0, k) };
+  }
+
+  function shard(k) {
+    if (shardCache[k]) return Promise.resolve(shardCache[k]);
+    return load("t/" + k).then(function (list) {
+      var terms = [], posts = [];
+      for (var i = 0; i < list.length; i += 2) { terms.push(list[i]); posts.push(list[i + 1]); }
+      return (shardCache[k] = { terms: terms, posts: posts });
+    });
+  }
+
+  // Index of the last shard whose first term is <= t (0 if none).
+  function shardOf(t) {
+    var lo = 0, hi = meta.shards.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (meta.shards[mid] <= t) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  // ------------------------------------------------------------------ queries
+  // The words of a query, as the index splits and lowercases them. Words of at
+  // least min_prefix characters match every term they begin; a stop-word is dropped
+  // unless it is the word being typed (it may begin a real word: "the" → "theme").
+  function parse(text) {
+    var words = text.split(SPLIT).filter(Boolean);
+    var typing = !SPLIT.test(text.slice(-1));
+    var out = [], seen = {};
+    words.forEach(function (w, i) {
+      w = w.toLowerCase();
+      var last = typing && i === words.length - 1;
+      if (/^[a-z]$/.test(w)) return;
+      if (stop[w] && !(last && Array.from(w).length >= meta.min_prefix)) return;
+      var prefix = Array.from(w).length >= meta.min_prefix;
+      var key = w + (prefix ? "*" : "");
+      if (seen[key]) return;
+      seen[key] = true;
+      out.push({ word: w, prefix: prefix });
+    });
+    return out;
+  }
+
+  // Loads the shards a word needs; resolves to the terms it matches.
+  function termsFor(tok) {
+    var first = shardOf(tok.word);
+    var last = tok.prefix ? shardOf(tok.word + "\uffff") : first;
+    var ks = [];
+    for (var k = first; k <= last; k++) ks.push(shard(k));
+    return Promise.all(ks).then(function (shards) {
+      var out = [];
+      shards.forEach(function (s) {
+        var lo = 0, hi = s.terms.length;
+        while (lo < hi) { var mid = (lo + hi) >> 1; if (s.terms[mid] < tok.word) lo = mid + 1; else hi = mid; }
+        for (var i = lo; i < s.terms.length; i++) {
+          var t = s.terms[i];
+          if (t === tok.word || (tok.prefix && t.lastIndexOf(tok.word, 0) === 0)) {
+            if (!postCache[t]) postCache[t] = decodePostings(s.posts[i]);
+            out.push(t);
+          } else break;
+        }
+      });
+      return out;
+    });
+  }
+
+  function fieldScore(c) {
+    return (c & 32 ? 100 : 0) + (c & 16 ? 40 : 0) + (c & 8 ? 20 : 0) + 2 * (c & 7);
+  }
+
+  // Scores every asset against the query's words (all must match). Resolves to
+  // {score: Float64Array or null (no query), terms: {term: true}}.
+  function search(tokens) {
+    if (!tokens.length) return Promise.resolve({ score: null, docs: null, terms: {}, words: tokens });
+    return Promise.all(tokens.map(termsFor)).then(function (lists) { return score(tokens, lists); });
+  }
+
+  // Scores every asset against the words (all must match), given the terms each
+  // word matched. {score: per asset, docs: the matching assets ascending, terms: {term: true}}
+  function score(tokens, lists) {
+    var total = new Float64Array(n), hits = new Uint8Array(n), best = new Float64Array(n);
+    var matched = {};
+    lists.forEach(function (terms, k) {
+      best.fill(0);
+      terms.forEach(function (t) {
+        matched[t] = true;
+        var p = postCache[t];
+        var w = (t === tokens[k].word ? 1 : 0.8) * (1 + 0.1 * Math.log(1 + n / p.docs.length));
+        for (var i = 0; i < p.docs.length; i++) {
+          var s = fieldScore(p.scores[i]) * w;
+          if (s > best[p.docs[i]]) best[p.docs[i]] = s;
+        }
+      });
+      for (var d = 0; d < n; d++) if (best[d] > 0) { total[d] += best[d]; hits[d]++; }
+    });
+    var docs = [];
+    for (var d = 0; d < n; d++) if (hits[d] === tokens.length) docs.push(d);
+    return { score: total, docs: docs, terms: matched, words: tokens, lists: lists };
+  }
+
+  // Best score first, then library order: one numeric sort of packed keys (score to
+  // 1/100, then asset number) instead of a comparator over thousands of results.
+  function ranked(order, score) {
+    var SHIFT = 16777216, keys = new Float64Array(order.length);
+    for (var j = 0; j < order.length; j++) {
+      keys[j] = Math.round((1e6 - score[order[j]]) * 100) * SHIFT + order[j];
+    }
+    keys.sort();
+    var out = new Array(keys.length);
+    for (j = 0; j < keys.length; j++) out[j] = keys[j] % SHIFT;
+    return out;
+  }
+
+  // ------------------------------------------------------------------ state
+  function emptyState() {
+    var s = { q: "", stale: "", counted: false, f: {} };
+    facets.forEach(function (f) { s.f[f.key] = []; });
     return s;
   }
-
-  function matches(li, s) {
-    for (var i = 0; i < keys.length; i++) {
-      var want = s[keys[i]];
-      if (!want.length) continue;
-      var have = (li.getAttribute("data-" + keys[i]) || "").split(" ");
-      if (!want.some(function (w) { return have.indexOf(w) !== -1; })) return false;
-    }
-    if (s.counted && li.getAttribute("data-counted") !== "1") return false;
-    if (s.q && li.textContent.toLowerCase().indexOf(s.q) === -1) return false;
-    return true;
-  }
-
-  function apply() {
-    var s = state();
-    q.value = s.q;
-    keys.forEach(function (k) {
-      form.querySelectorAll('input[name="' + k + '"]').forEach(function (box) { box.checked = s[k].indexOf(box.value) !== -1; });
+  function fromURL() {
+    var p = new URLSearchParams(window.location.search);
+    var s = emptyState();
+    s.q = p.get("q") || "";
+    s.stale = p.get("stale") === "hide" || p.get("stale") === "only" ? p.get("stale") : "";
+    s.counted = p.get("counted") === "1";
+    facets.forEach(function (f) {
+      s.f[f.key] = p.getAll(f.key).filter(function (v) { return f.byId[v] !== undefined; });
     });
-    form.querySelector('input[name="counted"]').checked = s.counted;
-    var shown = 0;
-    items.forEach(function (li) {
-      var ok = matches(li, s);
-      li.hidden = !ok;
-      if (ok) shown++;
-    });
-    countEl.textContent = shown + (shown === 1 ? " asset" : " assets");
-    emptyEl.hidden = shown !== 0;
-    var cell = s.segment.length === 1 && s.persona.length === 1 && s.stage.length === 1 ? cells[s.segment[0] + "|" + s.persona[0] + "|" + s.stage[0]] : null;
-    if (cell) {
-      banner.hidden = false;
-      banner.textContent = "Showing the cell " + cell.label + ": " + cell.count + " of " + cell.target + " wanted" + (s.counted ? " (assets that count; stale ones hidden)" : "");
-    } else {
-      banner.hidden = true;
-    }
+    return s;
   }
-
-  function push() {
+  function fromForm() {
+    var s = emptyState();
+    s.q = q.value;
+    var r = form.querySelector('input[name="stale"]:checked');
+    s.stale = r ? r.value : "";
+    var c = form.querySelector('input[name="counted"]');
+    s.counted = !!(c && c.checked);
+    facets.forEach(function (f) {
+      f.boxes.forEach(function (box, k) { if (box && box.checked) s.f[f.key].push(f.values[k][0]); });
+    });
+    return s;
+  }
+  function toForm(s) {
+    // Only what differs: every write to .checked invalidates style.
+    var set = function (box, on) { if (box && box.checked !== on) box.checked = on; };
+    if (q.value !== s.q) q.value = s.q;
+    form.querySelectorAll('input[name="stale"]').forEach(function (r) { set(r, r.value === s.stale); });
+    set(form.querySelector('input[name="counted"]'), s.counted);
+    facets.forEach(function (f) {
+      f.boxes.forEach(function (box, k) { set(box, s.f[f.key].indexOf(f.values[k][0]) !== -1); });
+    });
+  }
+  function queryString(s) {
     var p = new URLSearchParams();
-    if (q.value.trim()) p.set("q", q.value.trim());
-    keys.forEach(function (k) {
-      form.querySelectorAll('input[name="' + k + '"]:checked').forEach(function (box) { p.append(k, box.value); });
-    });
-    if (form.querySelector('input[name="counted"]').checked) p.set("counted", "1");
-    var qs = p.toString();
-    history.pushState(null, "", qs ? "?" + qs : window.location.pathname.split("/").pop() || "index.html");
-    apply();
+    if (s.q.trim()) p.set("q", s.q);
+    facets.forEach(function (f) { s.f[f.key].forEach(function (v) { p.append(f.key, v); }); });
+    if (s.stale) p.set("stale", s.stale);
+    if (s.counted) p.set("counted", "1");
+    return p.toString();
+  }
+  function isEmpty(s) { return queryString(s) === ""; }
+
+  // Shows view `s` and records it in the URL: while typing, one history entry is
+  // updated in place, so back skips the intermediate words.
+  function commit(s, typing) {
+    apply(s); // first, so the index files it needs are already on their way
+    var qs = queryString(s);
+    var url = window.location.pathname + (qs ? "?" + qs : "");
+    if ("?" + qs === window.location.search || (!qs && !window.location.search)) return;
+    var st = { typing: typing };
+    if (typing && history.state && history.state.typing) history.replaceState(st, "", url);
+    else history.pushState(st, "", url);
   }
 
-  form.addEventListener("change", push);
-  form.addEventListener("submit", function (e) { e.preventDefault(); push(); });
-  q.addEventListener("input", push);
-  document.getElementById("clear").addEventListener("click", function (e) {
+  // ------------------------------------------------------------------ filtering
+  var seq = 0;
+  var current = null; // {order, found, s, words}
+
+  function apply(s) {
+    var my = ++seq;
+    toForm(s);
+    if (!meta) return;
+    var tokens = parse(s.q);
+    search(tokens).then(function (found) {
+      if (my !== seq) return;
+      var r = filter(s, found.docs);
+      var order = found.score ? ranked(r.order, found.score) : r.order;
+      current = { order: order, found: found, s: s, shown: 0 };
+      // Ask for the first rows' display chunks before touching the page, so they
+      // load while the browser lays out the new counts.
+      if (!isEmpty(s)) order.slice(0, 2).forEach(function (d) { load("d/" + Math.floor(d / meta.chunk)).catch(function () {}); });
+      paintCounts(count(r));
+      return show(my, s);
+    }).catch(function (e) { if (my === seq) fail(e); });
+  }
+
+  // The assets passing every filter, in library order (`order`), and those failing at
+  // most one filter with the one they fail (`near`, `why`: -1 = none), from which
+  // count() works out each value's count among the assets passing every *other*
+  // filter (OR within a facet, AND across). `docs`: the assets matching the search
+  // text, ascending, or null for all.
+  function filter(s, docs) {
+    var F = facets.length, STALE = F, COUNTED = F + 1;
+    var offs = [], vals = [], sels = [];
+    facets.forEach(function (f, k) {
+      offs[k] = f.off;
+      vals[k] = f.val;
+      sels[k] = null;
+      if (s.f[f.key].length) {
+        sels[k] = new Uint8Array(f.values.length);
+        s.f[f.key].forEach(function (v) { sels[k][f.byId[v]] = 1; });
+      }
+    });
+    var hide = s.stale === "hide", only = s.stale === "only", counted = s.counted;
+    var m = docs ? docs.length : n;
+    var order = [], near = new Uint32Array(m), why = new Int8Array(m), nn = 0;
+    for (var j = 0; j < m; j++) {
+      var d = docs ? docs[j] : j;
+      var fail = -1, bad = 0, k, i, off, val, sel;
+      for (k = 0; k < F && bad < 2; k++) {
+        sel = sels[k];
+        if (!sel) continue;
+        off = offs[k]; val = vals[k];
+        for (i = off[d]; i < off[d + 1]; i++) if (sel[val[i]]) break;
+        if (i === off[d + 1]) { fail = k; bad++; }
+      }
+      var fl = flags[d];
+      if (bad < 2 && ((hide && fl & FLAG_STALE) || (only && !(fl & FLAG_STALE)))) { fail = STALE; bad++; }
+      if (bad < 2 && counted && !(fl & FLAG_COUNTED)) { fail = COUNTED; bad++; }
+      if (bad > 1) continue;
+      near[nn] = d;
+      why[nn++] = fail;
+      if (!bad) order.push(d);
+    }
+    return { order: order, near: near.subarray(0, nn), why: why.subarray(0, nn) };
+  }
+
+  function count(r) {
+    var F = facets.length, STALE = F, COUNTED = F + 1;
+    var counts = facets.map(function (f) { return new Uint32Array(f.values.length); });
+    var all = 0, stale = 0, countedN = 0;
+    for (var j = 0; j < r.near.length; j++) {
+      var d = r.near[j], fail = r.why[j], k, i, off, val, c;
+      for (k = 0; k < F; k++) {
+        if (fail !== -1 && fail !== k) continue;
+        off = facets[k].off; val = facets[k].val; c = counts[k];
+        for (i = off[d]; i < off[d + 1]; i++) c[val[i]]++;
+      }
+      var fl = flags[d];
+      if (fail === -1 || fail === STALE) {
+        all++;
+        if (fl & FLAG_STALE) stale++;
+      }
+      if ((fail === -1 || fail === COUNTED) && fl & FLAG_COUNTED) countedN++;
+    }
+    return { counts: counts, fresh: { "": all, hide: all - stale, only: stale }, counted: countedN };
+  }
+
+  // Writes the counts of a count() run beside the checkboxes.
+  function paintCounts(r) {
+    var counts = r.counts, fresh = r.fresh, countedN = r.counted;
+    facets.forEach(function (f, k) {
+      f.boxes.forEach(function (box, v) {
+        var c = counts[k][v];
+        if (f.shown[v] === c) return;
+        f.shown[v] = c;
+        if (f.counts[v]) f.counts[v].textContent = c;
+        if (f.rows[v]) f.rows[v].classList.toggle("zero", c === 0);
+      });
+    });
+    form.querySelectorAll('input[name="stale"]').forEach(function (r) {
+      var c = r.closest("label").querySelector(".count");
+      if (c) c.textContent = fresh[r.value];
+    });
+    var cb = form.querySelector('input[name="counted"]');
+    var cc = cb && cb.closest("label").querySelector(".count");
+    if (cc) cc.textContent = countedN;
+  }
+
+  // ------------------------------------------------------------------ showing
+  function show(my, s) {
+    var empty = isEmpty(s);
+    serverList.hidden = !empty;
+    results.hidden = empty;
+    showBanner(s);
+    if (empty) {
+      countEl.textContent = serverCount;
+      emptyEl.hidden = true;
+      moreWrap.hidden = true;
+      results.textContent = "";
+      lib.setAttribute("data-view", "");
+      return;
+    }
+    var total = current.order.length;
+    var words = current.found.words;
+    var text = total === 0 ? "No asset matches" : total === 1 ? "1 asset matches" : total + " assets match";
+    if (s.q.trim()) text += " “" + s.q.trim() + "”";
+    if (total === 0 && words.some(function (t) { return !t.prefix; }) && /[\p{Alphabetic}\p{N}]$/u.test(s.q)) {
+      text += ". Words of " + meta.min_prefix + " letters or more also match the words they begin.";
+    }
+    emptyEl.hidden = total !== 0;
+    countEl.textContent = text;
+    current.shown = 0;
+    if (!total) results.textContent = "";
+    return more(my, true).then(function () {
+      // Tells tests (and anyone scripting the page) the view is fully shown.
+      if (my === seq) lib.setAttribute("data-view", queryString(s));
+    });
+  }
+
+  // Shows the next PAGE results. Rows appear in order as soon as the display chunks
+  // they need arrive; the previous results stay until the first new row is ready.
+  function more(my, replace) {
+    var from = current.shown, ids = current.order.slice(from, from + PAGE), next = 0;
+    var chunks = [], seen = {};
+    ids.forEach(function (d) {
+      var c = Math.floor(d / meta.chunk);
+      if (!seen[c]) { seen[c] = true; chunks.push(c); }
+    });
+    current.shown = from + ids.length;
+    moreWrap.hidden = true;
+    results.setAttribute("aria-busy", "true");
+    function flush() {
+      if (my !== seq) return;
+      var frag = document.createDocumentFragment();
+      while (next < ids.length && loaded["d/" + Math.floor(ids[next] / meta.chunk)] !== undefined) {
+        frag.appendChild(row(ids[next++]));
+      }
+      if (!frag.childNodes.length) return;
+      if (replace) { results.textContent = ""; replace = false; }
+      results.appendChild(frag);
+    }
+    // The first rows' chunks first: every script inserted costs the page's main thread
+    // time, so the rest are asked for once the first rows are on screen.
+    var get = function (c) { return load("d/" + c).then(flush); };
+    return Promise.all(chunks.slice(0, 2).map(get)).then(function () {
+      if (my === seq) return Promise.all(chunks.slice(2).map(get));
+    }).then(function () {
+      if (my !== seq) return;
+      flush();
+      results.setAttribute("aria-busy", "false");
+      moreWrap.hidden = current.shown >= current.order.length;
+      if (!moreWrap.hidden) moreBtn.textContent = "Show more results (" + (current.order.length - current.shown) + " more)";
+    });
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  // Appends `text` to `parent`, each word that is a matched term in <mark>.
+  function marked(parent, text, terms) {
+    var last = 0, m;
+    WORD.lastIndex = 0;
+    while ((m = WORD.exec(text))) {
+      if (terms[m[0].toLowerCase()]) {
+        if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
+        parent.appendChild(el("mark", "", m[0]));
+        last = m.index + m[0].length;
+      }
+    }
+    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+    return parent;
+  }
+
+  function valuesOf(f, d) {
+    var out = [];
+    for (var i = f.off[d]; i < f.off[d + 1]; i++) out.push(f.values[f.val[i]]);
+    return out;
+  }
+  function facet(key) {
+    for (var i = 0; i < facets.length; i++) if (facets[i].key === key) return facets[i];
+    return null;
+  }
+
+  // Terms of the query found only in the asset's text, not its title, summary or tags.
+  function bodyOnly(d) {
+    var out = [];
+    (current.found.lists || []).forEach(function (terms) {
+      var best = null, bestTf = 0, shown = false;
+      terms.forEach(function (t) {
+        var p = postCache[t], lo = 0, hi = p.docs.length;
+        while (lo < hi) { var mid = (lo + hi) >> 1; if (p.docs[mid] < d) lo = mid + 1; else hi = mid; }
+        if (p.docs[lo] !== d) return;
+        var c = p.scores[lo];
+        if (c & 56) shown = true;
+        else if ((c & 7) > bestTf) { best = t; bestTf = c & 7; }
+      });
+      if (!shown && best) out.push(best);
+    });
+    return out;
+  }
+
+  function row(d) {
+    var doc = loaded["d/" + Math.floor(d / meta.chunk)][d % meta.chunk];
+    var terms = current.found.terms;
+    var li = el("li", "asset");
+    var h = el("h3");
+    var a = el("a");
+    a.href = root + "library/" + doc[0] + "/index.html";
+    marked(a, doc[1], terms);
+    h.appendChild(a);
+    li.appendChild(h);
+    var metaP = el("p", "meta");
+    var type = facet("type"), aud = facet("audience");
+    if (type) valuesOf(type, d).forEach(function (v) { metaP.appendChild(el("span", "type", v[1])); });
+    if (aud) valuesOf(aud, d).forEach(function (v) {
+      metaP.appendChild(v[0] === "internal" ? el("span", "badge internal", "Internal only") : el("span", "badge external", "Forwardable"));
+    });
+    if (flags[d] & FLAG_STALE) metaP.appendChild(el("span", "badge stale", "↻ Stale" + (doc[3] ? " since " + doc[3] : "")));
+    if (flags[d] & FLAG_DRAFT) metaP.appendChild(el("span", "badge draft", "Draft"));
+    if (metaP.childNodes.length) li.appendChild(metaP);
+    if (doc[2]) li.appendChild(marked(el("p", "summary"), doc[2], terms));
+    var chips = el("p", "tags");
+    [["segment", "chip seg"], ["persona", "chip per"], ["stage", "chip stg"]].forEach(function (kc) {
+      var f = facet(kc[0]);
+      if (f) valuesOf(f, d).forEach(function (v) { chips.appendChild(el("span", kc[1], v[1])); chips.appendChild(document.createTextNode(" ")); });
+    });
+    var tag = facet("tag");
+    if (tag) valuesOf(tag, d).forEach(function (v) {
+      if (v[0].split(SPLIT).some(function (w) { return terms[w.toLowerCase()]; })) {
+        chips.appendChild(marked(el("span", "chip tag"), v[1], terms));
+        chips.appendChild(document.createTextNode(" "));
+      }
+    });
+    if (chips.childNodes.length) li.appendChild(chips);
+    var body = bodyOnly(d);
+    if (body.length) {
+      var p = el("p", "mentions", "In the text: ");
+      body.forEach(function (t, i) { if (i) p.appendChild(document.createTextNode(", ")); p.appendChild(el("mark", "", t)); });
+      li.appendChild(p);
+    }
+    return li;
+  }
+
+  function showBanner(s) {
+    var one = function (k) { return s.f[k] && s.f[k].length === 1 ? s.f[k][0] : null; };
+    var key = one("segment") + "|" + one("persona") + "|" + one("stage");
+    var cell = meta.cells[key];
+    banner.textContent = "";
+    banner.hidden = !cell;
+    if (!cell) return;
+    var label = cell[0], count = cell[1], target = cell[2], stale = cell[3];
+    var p = el("p");
+    p.appendChild(document.createTextNode(s.counted ? "Showing the heatmap cell " : "Showing every asset tagged for the heatmap cell "));
+    p.appendChild(el("strong", "", label + ": " + count + " of " + target + " wanted"));
+    var narrowed = s.q.trim() || s.stale || facets.some(function (f) { return ["segment", "persona", "stage"].indexOf(f.key) === -1 && s.f[f.key].length; });
+    p.appendChild(document.createTextNode(s.counted ? " — the assets that count toward it" + (narrowed ? ", narrowed further by your search and filters." : ".") : ", stale ones included."));
+    banner.appendChild(p);
+    var links = el("p");
+    var back = el("a", "", "Back to the heatmap");
+    back.href = root + "coverage/index.html";
+    links.appendChild(back);
+    if (stale && s.counted) {
+      var st = emptyState();
+      st.f.segment = s.f.segment; st.f.persona = s.f.persona; st.f.stage = s.f.stage; st.stale = "only";
+      var sa = el("a", "", "Its " + stale + " stale asset" + (stale === 1 ? "" : "s") + ", due for review");
+      sa.href = "?" + queryString(st);
+      links.appendChild(document.createTextNode(" · "));
+      links.appendChild(sa);
+    }
+    banner.appendChild(links);
+  }
+
+  function fail(e) {
+    countEl.textContent = "Search is unavailable (" + e.message + "); the full list is below.";
+    serverList.hidden = false;
+    results.hidden = true;
+  }
+
+  // ------------------------------------------------------------------ events
+  // Before the index has loaded, the form is read once it has (see the end).
+  var early = false;
+  q.addEventListener("input", function () { if (!meta) early = true; else commit(fromForm(), true); });
+  form.addEventListener("change", function (e) {
+    if (!meta) early = true;
+    else if (e.target !== q) commit(fromForm(), false);
+  });
+  form.addEventListener("submit", function (e) {
     e.preventDefault();
-    form.reset();
-    push();
+    if (!meta) early = true;
+    else commit(fromForm(), false);
   });
-  window.addEventListener("popstate", apply);
+  document.querySelectorAll("#clear, #clear-2").forEach(function (a) {
+    a.addEventListener("click", function (e) {
+      e.preventDefault();
+      if (!meta) return;
+      commit(emptyState(), false);
+      q.focus();
+    });
+  });
+  moreBtn.addEventListener("click", function () {
+    var first = current.shown;
+    more(seq, false).then(function () {
+      var link = results.children[first] && results.children[first].querySelector("h3 a");
+      if (link) link.focus();
+    });
+  });
+  window.addEventListener("popstate", function () { apply(fromURL()); });
+
+  function links() {
+    var list = results.hidden ? document.getElementById("asset-list") : results;
+    return list ? Array.prototype.slice.call(list.querySelectorAll("li.asset h3 a")) : [];
+  }
   document.addEventListener("keydown", function (e) {
-    if (e.key === "/" && document.activeElement !== q) { e.preventDefault(); q.focus(); }
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+    var t = e.target;
+    var editing = t && (t.isContentEditable || /^(TEXTAREA|SELECT)$/.test(t.tagName) ||
+      (t.tagName === "INPUT" && !/^(checkbox|radio|button|submit|reset)$/.test(t.type)));
+    if (e.key === "/" && !editing) {
+      e.preventDefault();
+      q.focus();
+      q.select();
+      return;
+    }
+    if (e.key !== "ArrowDown" && e.key !== "ArrowUp" && e.key !== "Escape") return;
+    var ls = links();
+    var at = ls.indexOf(t);
+    if (t === q && e.key === "ArrowDown" && ls.length) {
+      e.preventDefault();
+      ls[0].focus();
+    } else if (at !== -1) {
+      e.preventDefault();
+      if (e.key === "Escape" || (e.key === "ArrowUp" && at === 0)) q.focus();
+      else if (e.key === "ArrowDown" && at < ls.length - 1) ls[at + 1].focus();
+      else if (e.key === "ArrowUp") ls[at - 1].focus();
+    }
   });
-  apply();
+
+  // ------------------------------------------------------------------ start
+  load("meta").then(function (m) {
+    setup(m);
+    if (early) return commit(fromForm(), false);
+    var s = fromURL();
+    if (isEmpty(s)) {
+      toForm(s);
+      paintCounts(count(filter(s, null)));
+      showBanner(s);
+      lib.setAttribute("data-view", "");
+    } else apply(s);
+    lib.classList.add("search-ready");
+    // Run the query path once on made-up input while the page is idle, so the first
+    // real keystroke finds it compiled. Pure functions: nothing on the page changes.
+    setTimeout(function () {
+      var few = [], points = new Float64Array(n);
+      for (var d = 0; d < n && d < 2000; d++) { few.push(d); points[d] = d % 7; }
+      for (var i = 0; i < 3; i++) { var r = filter(emptyState(), few); ranked(r.order, points); count(r); }
+      var fake = "\u0000";
+      postCache[fake] = decodePostings(new Array(Math.min(n, 2000) + 1).join("Ag"));
+      for (i = 0; i < 3; i++) score([{ word: fake, prefix: false }], [[fake]]);
+      delete postCache[fake];
+    }, 0);
+  }).catch(fail);
 })();

@@ -1,0 +1,786 @@
+//! The library's search index and facet data, built here at build time so the browser
+//! never indexes anything. Everything lands under `search/` as small JavaScript files
+//! that hand their data to a global loader (`covermapSearch.add(name, data)`), so a page
+//! loads them with `<script src>` from any static host, under any sub-path and from
+//! `file://`, where `fetch()` is not allowed. `meta.js` is loaded up front: facet values
+//! with labels, every asset's facet memberships and flags packed into short strings,
+//! heatmap cells, and the first term of each term shard. Term shards (`t/<n>.js`) hold
+//! sorted terms with delta-encoded postings, cut by size in term order so a prefix query
+//! loads one or two of them; display chunks (`d/<n>.js`) hold the title, slug and summary
+//! of a few assets each, loaded only for the results on screen. Each posting carries
+//! field bits (title, summary, tags) and a body term-frequency bucket, so the browser
+//! ranks title and summary matches first. Building is linear in the number of tokens,
+//! tokenized in parallel; every file is ordered deterministically (sorted terms, plan
+//! and slug order), so the same library gives the same bytes.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::asset::Asset;
+use crate::coverage::Coverage;
+use crate::library::Library;
+use crate::render::slugify;
+
+/// Folder of the index in the site.
+pub const DIR: &str = "search";
+/// Assets per display chunk: small, because the first page of results is usually
+/// spread over many chunks and each one fetched costs its whole size.
+const DOCS_PER_CHUNK: usize = 16;
+/// A term shard is closed once its text passes this many bytes (one term's postings
+/// are never split, so a very common term makes a larger shard on its own).
+const SHARD_BYTES: usize = 16 * 1024;
+/// Query words at least this long match every term they begin; shorter ones match
+/// whole terms only, so two typed letters do not load half the index.
+pub const MIN_PREFIX: usize = 3;
+/// Longer "words" (hashes, base64, URLs run together) are not indexed.
+const MAX_TERM_CHARS: usize = 40;
+
+/// Words too common to search for. Sorted, so `binary_search` works. "it" and "us" are
+/// kept on purpose: in sales content they are IT and the US.
+pub const STOP_WORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
+    "but", "by", "can", "do", "does", "each", "for", "from", "had", "has", "have", "how", "if",
+    "in", "into", "is", "its", "may", "more", "most", "no", "not", "of", "on", "one", "or",
+    "other", "our", "out", "over", "so", "such", "than", "that", "the", "their", "them", "then",
+    "there", "these", "they", "this", "to", "up", "was", "we", "were", "what", "when", "which",
+    "who", "will", "with", "you", "your",
+];
+
+/// Field bits of a posting's score character; the low three bits are the body's
+/// term-frequency bucket (0 = not in the body).
+const IN_TITLE: u8 = 32;
+const IN_SUMMARY: u8 = 16;
+const IN_TAGS: u8 = 8;
+
+/// Flags of an asset in `meta.js`.
+const FLAG_STALE: u8 = 1;
+const FLAG_COUNTED: u8 = 2;
+const FLAG_DRAFT: u8 = 4;
+
+/// The URL-safe base64 alphabet every packed string uses.
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// One filterable dimension of the library.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facet {
+    /// The URL parameter (`segment`, `tag`, …).
+    pub key: &'static str,
+    pub name: &'static str,
+    /// The folder of its taxonomy pages (`segments`, `tags`, …).
+    pub kind: &'static str,
+    pub values: Vec<FacetValue>,
+    /// For each asset (library order), the indices of its values, ascending.
+    pub docs: Vec<Vec<u32>>,
+}
+
+/// One value of a facet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FacetValue {
+    /// What the URL carries (`?tag=roi`).
+    pub id: String,
+    pub name: String,
+    /// Path part of its taxonomy page (`tags/roi`).
+    pub slug: String,
+    /// How many assets have it.
+    pub count: usize,
+}
+
+impl Facet {
+    /// The assets (library indices) of each value.
+    pub fn assets_by_value(&self) -> Vec<Vec<usize>> {
+        let mut out = vec![Vec::new(); self.values.len()];
+        for (doc, vals) in self.docs.iter().enumerate() {
+            for &v in vals {
+                out[v as usize].push(doc);
+            }
+        }
+        out
+    }
+}
+
+/// The facets of the library page, in the order the page shows them.
+pub fn facets(lib: &Library) -> Vec<Facet> {
+    let p = &lib.plan;
+    let assets = &lib.assets;
+    let planned =
+        |key, name, kind, items: Vec<(&str, &str)>, get: fn(&Asset) -> &Option<Vec<usize>>| {
+            let docs: Vec<Vec<u32>> = assets
+                .iter()
+                .map(|a| {
+                    let mut v: Vec<u32> = get(a).iter().flatten().map(|&i| i as u32).collect();
+                    v.sort_unstable();
+                    v.dedup();
+                    v
+                })
+                .collect();
+            let values = items
+                .iter()
+                .map(|(id, name)| FacetValue {
+                    id: (*id).to_string(),
+                    name: (*name).to_string(),
+                    slug: (*id).to_string(),
+                    count: 0,
+                })
+                .collect();
+            counted(Facet {
+                key,
+                name,
+                kind,
+                values,
+                docs,
+            })
+        };
+    vec![
+        planned(
+            "segment",
+            "Segment",
+            "segments",
+            p.segments
+                .iter()
+                .map(|x| (x.id.as_str(), x.name.as_str()))
+                .collect(),
+            |a| &a.segments,
+        ),
+        planned(
+            "persona",
+            "Persona",
+            "personas",
+            p.personas
+                .iter()
+                .map(|x| (x.id.as_str(), x.name.as_str()))
+                .collect(),
+            |a| &a.personas,
+        ),
+        planned(
+            "stage",
+            "Stage",
+            "stages",
+            p.stages
+                .iter()
+                .map(|x| (x.id.as_str(), x.name.as_str()))
+                .collect(),
+            |a| &a.stages,
+        ),
+        free(assets, "type", "Type", "types", |a| {
+            a.kind.iter().map(|k| (k.clone(), k.clone())).collect()
+        }),
+        free(assets, "audience", "Audience", "audiences", |a| {
+            a.audience
+                .iter()
+                .map(|x| {
+                    let name = match x {
+                        crate::asset::Audience::External => "External (forwardable)",
+                        crate::asset::Audience::Internal => "Internal only",
+                    };
+                    (x.as_str().to_string(), name.to_string())
+                })
+                .collect()
+        }),
+        free(assets, "tag", "Tag", "tags", |a| {
+            a.tags.iter().map(|t| (t.clone(), t.clone())).collect()
+        }),
+        free(assets, "owner", "Owner", "owners", |a| {
+            a.owner.iter().map(|o| (slugify(o), o.clone())).collect()
+        }),
+    ]
+}
+
+/// A facet whose values are free words from front matter: values sorted by id, the
+/// first spelling met (library order) naming each.
+fn free(
+    assets: &[Asset],
+    key: &'static str,
+    name: &'static str,
+    kind: &'static str,
+    get: impl Fn(&Asset) -> Vec<(String, String)>,
+) -> Facet {
+    let per_doc: Vec<Vec<(String, String)>> = assets.iter().map(get).collect();
+    let mut names: BTreeMap<&str, &str> = BTreeMap::new();
+    for (id, n) in per_doc.iter().flatten() {
+        names.entry(id).or_insert(n);
+    }
+    let index: HashMap<&str, u32> = names
+        .keys()
+        .enumerate()
+        .map(|(i, id)| (*id, i as u32))
+        .collect();
+    let docs = per_doc
+        .iter()
+        .map(|vals| {
+            let mut v: Vec<u32> = vals.iter().map(|(id, _)| index[id.as_str()]).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .collect();
+    let values = names
+        .iter()
+        .map(|(id, n)| FacetValue {
+            id: (*id).to_string(),
+            name: (*n).to_string(),
+            slug: slugify(id),
+            count: 0,
+        })
+        .collect();
+    counted(Facet {
+        key,
+        name,
+        kind,
+        values,
+        docs,
+    })
+}
+
+fn counted(mut f: Facet) -> Facet {
+    for vals in &f.docs {
+        for &v in vals {
+            f.values[v as usize].count += 1;
+        }
+    }
+    f
+}
+
+/// The built index: the files to put under [`DIR`], and what the pages need to know.
+pub struct Index {
+    /// Path from the site root → file content.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// A hash of every file, appended to their URLs so a browser never mixes files of
+    /// two builds from its cache.
+    pub version: String,
+    pub facets: Vec<Facet>,
+}
+
+/// Builds the index of the library's assets. `coverage` says which assets count.
+pub fn build(lib: &Library, coverage: &Coverage) -> Index {
+    let facets = facets(lib);
+    let assets = &lib.assets;
+    let mut counts = vec![false; assets.len()];
+    for c in &coverage.cells {
+        for &a in &c.assets {
+            counts[a] = true;
+        }
+    }
+
+    let terms = postings(assets);
+    let mut files = Vec::new();
+    let mut shard_firsts = Vec::new();
+    for (n, shard) in shards(&terms).into_iter().enumerate() {
+        shard_firsts.push(terms[shard.start].0.as_str());
+        let mut list: Vec<&str> = Vec::with_capacity(2 * shard.len());
+        for (term, post) in &terms[shard] {
+            list.push(term);
+            // Postings are base64 characters only.
+            list.push(std::str::from_utf8(post).unwrap_or_default());
+        }
+        let name = format!("t/{n}");
+        files.push((format!("{DIR}/{name}.js"), script(&name, &list)));
+    }
+
+    for (n, chunk) in assets.chunks(DOCS_PER_CHUNK).enumerate() {
+        // (slug, title, summary, review_by — only for stale assets, shown as "stale since")
+        let docs: Vec<(&str, &str, &str, String)> = chunk
+            .iter()
+            .map(|a| {
+                let review = match (a.stale, a.review_by) {
+                    (true, Some(d)) => d.to_string(),
+                    _ => String::new(),
+                };
+                (
+                    a.slug.as_str(),
+                    a.title.as_str(),
+                    a.summary.as_deref().unwrap_or(""),
+                    review,
+                )
+            })
+            .collect();
+        let name = format!("d/{n}");
+        files.push((format!("{DIR}/{name}.js"), script(&name, &docs)));
+    }
+
+    let flags: String = assets
+        .iter()
+        .zip(&counts)
+        .map(|(a, &c)| {
+            let f = u8::from(a.stale) * FLAG_STALE
+                + u8::from(c) * FLAG_COUNTED
+                + u8::from(a.draft) * FLAG_DRAFT;
+            B64[f as usize] as char
+        })
+        .collect();
+    let p = &lib.plan;
+    let cells: BTreeMap<String, (String, usize, u32, usize)> = coverage
+        .cells
+        .iter()
+        .map(|c| {
+            let (s, pe, t) = (
+                &p.segments[c.segment],
+                &p.personas[c.persona],
+                &p.stages[c.stage],
+            );
+            (
+                format!("{}|{}|{}", s.id, pe.id, t.id),
+                (
+                    format!("{} · {} · {}", s.name, pe.name, t.name),
+                    c.count(),
+                    c.target,
+                    c.stale(),
+                ),
+            )
+        })
+        .collect();
+    let meta = Meta {
+        docs: assets.len(),
+        chunk: DOCS_PER_CHUNK,
+        min_prefix: MIN_PREFIX,
+        stop: STOP_WORDS,
+        shards: shard_firsts,
+        flags,
+        facets: facets.iter().map(MetaFacet::new).collect(),
+        cells,
+    };
+    files.push((format!("{DIR}/meta.js"), script("meta", &meta)));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+
+    // FNV-1a over every path and byte: cheap, stable across platforms.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (path, bytes) in &files {
+        for &b in path.as_bytes().iter().chain(bytes) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    Index {
+        files,
+        version: format!("{:08x}", h >> 32),
+        facets,
+    }
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    docs: usize,
+    chunk: usize,
+    min_prefix: usize,
+    stop: &'a [&'a str],
+    /// The first term of each shard `t/<n>.js`, in term order.
+    shards: Vec<&'a str>,
+    /// One character per asset: [`FLAG_STALE`] | [`FLAG_COUNTED`] | [`FLAG_DRAFT`].
+    flags: String,
+    facets: Vec<MetaFacet<'a>>,
+    /// "segment|persona|stage" → (label, count, target, stale).
+    cells: BTreeMap<String, (String, usize, u32, usize)>,
+}
+
+#[derive(Serialize)]
+struct MetaFacet<'a> {
+    key: &'a str,
+    name: &'a str,
+    /// (id, label, taxonomy page path from the site root)
+    values: Vec<(&'a str, &'a str, String)>,
+    /// `m`: a bit mask of `width` characters per asset; `l`: per asset a count then the
+    /// value indices, each a VLQ number.
+    enc: &'static str,
+    width: usize,
+    data: String,
+}
+
+impl<'a> MetaFacet<'a> {
+    fn new(f: &'a Facet) -> Self {
+        let values = f
+            .values
+            .iter()
+            .map(|v| {
+                (
+                    v.id.as_str(),
+                    v.name.as_str(),
+                    format!("{}/{}/", f.kind, v.slug),
+                )
+            })
+            .collect();
+        let width = f.values.len().div_ceil(6).max(1);
+        let mut list = String::new();
+        for vals in &f.docs {
+            vlq(vals.len() as u64, &mut list);
+            for &v in vals {
+                vlq(u64::from(v), &mut list);
+            }
+        }
+        let (enc, data) = if width * f.docs.len() <= list.len() {
+            let mut mask = String::with_capacity(width * f.docs.len());
+            for vals in &f.docs {
+                let mut bits = vec![0u8; width];
+                for &v in vals {
+                    bits[v as usize / 6] |= 1 << (v % 6);
+                }
+                mask.extend(bits.iter().map(|&b| B64[b as usize] as char));
+            }
+            ("m", mask)
+        } else {
+            ("l", list)
+        };
+        MetaFacet {
+            key: f.key,
+            name: f.name,
+            values,
+            enc,
+            width,
+            data,
+        }
+    }
+}
+
+/// `covermapSearch.add("<name>", <data>);` with every non-ASCII character escaped, so
+/// the file reads the same whatever charset a host declares for it, and `<`, `>`, `&`
+/// too, so no text from an asset reads as markup even if the file is inlined.
+fn script<T: Serialize + ?Sized>(name: &str, data: &T) -> Vec<u8> {
+    let json = serde_json::to_string(data).unwrap_or_else(|_| "null".into());
+    let mut out = String::with_capacity(json.len() + name.len() + 32);
+    let _ = write!(out, "covermapSearch.add(\"{name}\",");
+    for c in json.chars() {
+        if c.is_ascii() && !matches!(c, '<' | '>' | '&') {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{u:04x}");
+            }
+        }
+    }
+    out.push_str(");\n");
+    out.into_bytes()
+}
+
+/// Appends `n` as a base64 VLQ: five bits per character, low bits first, the sixth bit
+/// set on every character but the last.
+pub fn vlq(mut n: u64, out: &mut String) {
+    loop {
+        let low = (n & 31) as usize;
+        n >>= 5;
+        if n == 0 {
+            out.push(B64[low] as char);
+            return;
+        }
+        out.push(B64[low | 32] as char);
+    }
+}
+
+/// The words of a text as index terms: split on anything not a letter or digit,
+/// lowercased, without stop-words, single letters and over-long runs. The browser
+/// splits queries the same way (`library.js`).
+pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .filter(|w| keep(w))
+}
+
+fn keep(w: &str) -> bool {
+    let mut chars = w.chars();
+    let single_letter =
+        matches!((chars.next(), chars.next()), (Some(c), None) if c.is_ascii_lowercase());
+    !single_letter && w.chars().count() <= MAX_TERM_CHARS && STOP_WORDS.binary_search(&w).is_err()
+}
+
+/// Terms of one asset with their score character's value.
+fn doc_terms(a: &Asset) -> Vec<(String, u8)> {
+    let mut terms: HashMap<String, (u8, u32)> = HashMap::new();
+    for t in tokens(&a.title) {
+        terms.entry(t).or_default().0 |= IN_TITLE;
+    }
+    for t in tokens(a.summary.as_deref().unwrap_or("")) {
+        terms.entry(t).or_default().0 |= IN_SUMMARY;
+    }
+    for tag in &a.tags {
+        for t in tokens(tag) {
+            terms.entry(t).or_default().0 |= IN_TAGS;
+        }
+    }
+    for t in tokens(&a.body_text) {
+        terms.entry(t).or_default().1 += 1;
+    }
+    terms
+        .into_iter()
+        .map(|(t, (bits, tf))| {
+            // 1, 2–3, 4–7, … 64+ occurrences → 1 … 7.
+            let bucket = (32 - tf.leading_zeros()).min(7) as u8;
+            (t, bits | bucket)
+        })
+        .collect()
+}
+
+/// Every term with its postings (gap-encoded asset numbers, each followed by its score
+/// character), sorted as JavaScript compares strings (UTF-16 code units).
+fn postings(assets: &[Asset]) -> Vec<(String, Vec<u8>)> {
+    struct Acc {
+        last: i64,
+        out: String,
+    }
+    let mut acc: HashMap<String, Acc> = HashMap::new();
+    // Tokenize a batch in parallel, merge it in asset order: memory stays bounded and
+    // postings come out sorted by asset.
+    const BATCH: usize = 1024;
+    for (b, batch) in assets.chunks(BATCH).enumerate() {
+        let per_doc: Vec<Vec<(String, u8)>> = batch.par_iter().map(doc_terms).collect();
+        for (k, terms) in per_doc.into_iter().enumerate() {
+            let doc = (b * BATCH + k) as i64;
+            for (term, score) in terms {
+                let e = acc.entry(term).or_insert_with(|| Acc {
+                    last: -1,
+                    out: String::new(),
+                });
+                vlq((doc - e.last - 1) as u64, &mut e.out);
+                e.out.push(B64[score as usize] as char);
+                e.last = doc;
+            }
+        }
+    }
+    let mut terms: Vec<(String, Vec<u8>)> = acc
+        .into_iter()
+        .map(|(t, a)| (t, a.out.into_bytes()))
+        .collect();
+    terms.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    terms
+}
+
+/// Cuts the sorted terms into shards of about [`SHARD_BYTES`].
+fn shards(terms: &[(String, Vec<u8>)]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, (t, p)) in terms.iter().enumerate() {
+        size += t.len() + p.len() + 6;
+        if size >= SHARD_BYTES {
+            out.push(start..i + 1);
+            (start, size) = (i + 1, 0);
+        }
+    }
+    if start < terms.len() {
+        out.push(start..terms.len());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_vlq(s: &[u8], i: &mut usize) -> u64 {
+        let (mut n, mut shift) = (0u64, 0);
+        loop {
+            let c = B64.iter().position(|&b| b == s[*i]).unwrap() as u64;
+            *i += 1;
+            n |= (c & 31) << shift;
+            shift += 5;
+            if c & 32 == 0 {
+                return n;
+            }
+        }
+    }
+
+    fn decode_postings(s: &[u8]) -> Vec<(u64, u8)> {
+        let (mut i, mut doc, mut out) = (0, -1i64, Vec::new());
+        while i < s.len() {
+            doc += decode_vlq(s, &mut i) as i64 + 1;
+            let score = B64.iter().position(|&b| b == s[i]).unwrap() as u8;
+            i += 1;
+            out.push((doc as u64, score));
+        }
+        out
+    }
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn tokenizer_splits_lowercases_and_drops_noise() {
+        let got: Vec<String> = tokens("The SAP-integration guide: 3-way match, SOC2 & ISO27001 for IT. Ledgerline's É-invoicing")
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "sap",
+                "integration",
+                "guide",
+                "3",
+                "way",
+                "match",
+                "soc2",
+                "iso27001",
+                "it",
+                "ledgerline",
+                "é",
+                "invoicing"
+            ]
+        );
+        assert_eq!(
+            tokens(&"x".repeat(41)).count(),
+            0,
+            "over-long runs are not terms"
+        );
+        assert_eq!(
+            tokens("Σίσυφος ΟΔΟΣ").collect::<Vec<_>>(),
+            ["σίσυφος", "οδος"]
+        );
+    }
+
+    #[test]
+    fn vlq_round_trips() {
+        for n in [0u64, 1, 31, 32, 33, 1023, 1024, 65_535, 1 << 40] {
+            let mut s = String::new();
+            vlq(n, &mut s);
+            let mut i = 0;
+            assert_eq!(decode_vlq(s.as_bytes(), &mut i), n);
+            assert_eq!(i, s.len());
+        }
+        let mut s = String::new();
+        vlq(31, &mut s);
+        vlq(32, &mut s);
+        assert_eq!(s, "fgB", "one character below 32, two from 32");
+    }
+
+    #[test]
+    fn mask_and_list_encodings_hold_each_assets_values() {
+        let f = counted(Facet {
+            key: "tag",
+            name: "Tag",
+            kind: "tags",
+            values: (0..13)
+                .map(|i| FacetValue {
+                    id: format!("t{i}"),
+                    name: format!("T{i}"),
+                    slug: format!("t{i}"),
+                    count: 0,
+                })
+                .collect(),
+            docs: vec![vec![0, 12], vec![], vec![3]],
+        });
+        assert_eq!(f.values[12].count, 1);
+        // 13 values: a mask takes 3 characters per asset; the lists (count, then
+        // indices) take 6 in all, so they win.
+        let m = MetaFacet::new(&f);
+        assert_eq!((m.enc, m.width, m.data.as_str()), ("l", 3, "CAMABD"));
+        // Two values: one mask character per asset, bit v for value v.
+        let f = counted(Facet {
+            values: f.values[..2].to_vec(),
+            docs: vec![vec![0, 1], vec![1], vec![]],
+            ..f
+        });
+        let m = MetaFacet::new(&f);
+        assert_eq!((m.enc, m.width, m.data.as_str()), ("m", 1, "DCA"));
+    }
+
+    fn library(files: &[(&str, &str)]) -> (tempfile::TempDir, Library, Coverage) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, body) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, body).unwrap();
+        }
+        let (lib, diags) = crate::library::load(dir.path(), &Default::default());
+        let lib = lib.unwrap_or_else(|| panic!("{diags:?}"));
+        let cov = Coverage::compute(&lib.plan, &lib.assets);
+        (dir, lib, cov)
+    }
+
+    const PLAN: &str = r#"
+[site]
+title = "T"
+[plan]
+title = "P"
+as_of = 2026-11-01
+[[stages]]
+id = "decision"
+[[personas]]
+id = "cfo"
+name = "CFO"
+[[segments]]
+id = "smb"
+name = "SMB"
+pipeline = 1
+"#;
+
+    #[test]
+    fn a_tiny_index_end_to_end() {
+        let (_dir, lib, cov) = library(&[
+            ("plan.toml", PLAN),
+            (
+                "content/a.md",
+                "---\ntitle: SAP integration guide\nsegment: smb\npersona: cfo\nstage: decision\ntags: [erp]\nowner: Sales Ops\n---\nIntegration steps.\n",
+            ),
+            (
+                "content/b.md",
+                "---\ntitle: Pricing sheet\nsummary: Integrations priced per seat\nreview_by: 2026-01-01\n---\nThe integration of integrations, integration.\n",
+            ),
+        ]);
+        let index = build(&lib, &cov);
+        let paths: Vec<&str> = index.files.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(paths, ["search/d/0.js", "search/meta.js", "search/t/0.js"]);
+        let text = |p: &str| {
+            String::from_utf8(index.files.iter().find(|f| f.0 == p).unwrap().1.clone()).unwrap()
+        };
+        let shard = text("search/t/0.js");
+        let json = shard
+            .strip_prefix("covermapSearch.add(\"t/0\",")
+            .and_then(|s| s.strip_suffix(");\n"))
+            .unwrap();
+        let list: Vec<String> = serde_json::from_str(json).unwrap();
+        let terms: Vec<&str> = list.iter().step_by(2).map(String::as_str).collect();
+        assert!(terms.windows(2).all(|w| w[0] < w[1]), "terms are sorted");
+        assert!(
+            !terms.contains(&"the") && !terms.contains(&"of"),
+            "stop-words dropped"
+        );
+        let post = |t: &str| {
+            let i = list.iter().position(|x| x == t).unwrap();
+            decode_postings(list[i + 1].as_bytes())
+        };
+        // "integration": title of a (+ once in its body), body of b (twice).
+        assert_eq!(post("integration"), [(0, IN_TITLE | 1), (1, 2)]);
+        assert_eq!(post("integrations"), [(1, IN_SUMMARY | 1)]);
+        assert_eq!(post("erp"), [(0, IN_TAGS)]);
+
+        let meta = text("search/meta.js");
+        assert!(meta.starts_with("covermapSearch.add(\"meta\",{\"docs\":2,"));
+        let json = meta
+            .strip_prefix("covermapSearch.add(\"meta\",")
+            .and_then(|s| s.strip_suffix(");\n"))
+            .unwrap();
+        let meta: serde_json::Value = serde_json::from_str(json).unwrap();
+        // a counts toward the one cell; b is stale and untagged.
+        assert_eq!(meta["flags"], "CB");
+        assert_eq!(meta["cells"]["smb|cfo|decision"][0], "SMB · CFO · decision");
+        let owner = &meta["facets"][6];
+        assert_eq!(owner["key"], "owner");
+        assert_eq!(
+            owner["values"][0],
+            serde_json::json!(["sales-ops", "Sales Ops", "owners/sales-ops/"])
+        );
+        assert_eq!(owner["data"], "BA", "a has owner 0, b none");
+
+        let docs = text("search/d/0.js");
+        assert!(
+            docs.contains(
+                "[\"b\",\"Pricing sheet\",\"Integrations priced per seat\",\"2026-01-01\"]"
+            )
+        );
+
+        let again = build(&lib, &cov);
+        assert_eq!(again.files, index.files, "deterministic");
+        assert_eq!(again.version, index.version);
+    }
+
+    #[test]
+    fn shards_cut_by_size_in_term_order() {
+        let terms: Vec<(String, Vec<u8>)> = (0..100)
+            .map(|i| (format!("t{i:03}"), vec![b'A'; 1000]))
+            .collect();
+        let s = shards(&terms);
+        assert!(s.len() > 1);
+        assert_eq!(s.first().unwrap().start, 0);
+        assert_eq!(s.last().unwrap().end, 100);
+        assert!(s.windows(2).all(|w| w[0].end == w[1].start));
+    }
+}

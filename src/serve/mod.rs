@@ -1,0 +1,522 @@
+//! The authoring loop: `covermap serve` (build into memory, serve it on 127.0.0.1,
+//! reload open pages after each rebuild) and `covermap watch` (the same loop writing
+//! the output folder). Both watch `plan.toml`, `content/`, `themes/` and `static/`.
+//!
+//! Threads: the watcher's (notify + debouncer-full) filters events ([`filter`]) and
+//! wakes the rebuild worker; the worker drains every change that arrived meanwhile,
+//! rebuilds once through the incremental cache, and only then publishes the result:
+//! the served site is swapped and the reload sent after the rebuild is complete, and a
+//! broken edit leaves the last good site in place and sends its errors instead. The
+//! main thread waits for Ctrl-C, then stops the watcher, the worker and the server
+//! and joins them.
+
+pub mod filter;
+pub mod http;
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{Duration, Instant};
+
+use notify::RecursiveMode;
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+use crate::diagnostics::Diagnostics;
+use crate::incremental::{Cache, Rebuilt};
+use crate::library::LoadOptions;
+use crate::output::Site;
+use filter::Scope;
+
+/// How long a path must be quiet before its events are handed on. Editors' saves
+/// (write temp, rename, delete backup) take a few milliseconds; the latency budget from
+/// save to reload is 100 ms. Events that come during a rebuild are coalesced into one
+/// more rebuild, so a longer burst (a `git checkout`) costs a rebuild or two, not one
+/// per file.
+const DEBOUNCE: Duration = Duration::from_millis(30);
+/// How often the debouncer looks for quiet paths.
+const TICK: Duration = Duration::from_millis(5);
+/// Errors sent to the page's overlay; the terminal has all of them.
+const OVERLAY_ERRORS: usize = 10;
+
+/// What `serve` and `watch` were asked.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    pub load: LoadOptions,
+}
+
+/// Why the loop could not start. Bad input never stops it; these are the
+/// environment's problems, and exit with code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot use {}: {source}", .path.display())]
+    Root {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot listen on 127.0.0.1: {0}")]
+    Listen(std::io::Error),
+    #[error("cannot watch {}: {source}", .path.display())]
+    Watch {
+        path: PathBuf,
+        source: notify::Error,
+    },
+    #[error("cannot start a thread: {0}")]
+    Thread(std::io::Error),
+    #[error("cannot handle Ctrl-C: {0}")]
+    Signal(#[from] ctrlc::Error),
+    #[error("{0}")]
+    Output(#[from] crate::output::OutputError),
+}
+
+/// What an open page is told.
+#[derive(Debug, Clone)]
+pub enum Notice {
+    /// On connecting: the build the page is from.
+    Hello(u64),
+    /// A rebuild succeeded: reload.
+    Reload(u64),
+    /// A rebuild failed: the errors, as JSON, for the overlay.
+    Error(String),
+}
+
+/// The state the server reads and the rebuild worker writes.
+#[derive(Default)]
+pub struct Live {
+    site: RwLock<Option<Arc<Site>>>,
+    state: Mutex<LiveState>,
+}
+
+#[derive(Default)]
+struct LiveState {
+    /// Successful builds so far.
+    build: u64,
+    /// The errors of the latest build, when it failed.
+    error: Option<String>,
+    pages: Vec<Sender<Notice>>,
+}
+
+impl Live {
+    /// The site being served: the last good build.
+    pub fn site(&self) -> Option<Arc<Site>> {
+        self.site
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, LiveState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Registers an open page; returns what it must be told first.
+    pub fn subscribe(&self, page: Sender<Notice>) -> Vec<Notice> {
+        let mut state = self.state();
+        state.pages.push(page);
+        let mut first = vec![Notice::Hello(state.build)];
+        first.extend(state.error.clone().map(Notice::Error));
+        first
+    }
+
+    /// Swaps in a good build's site, then tells every page to reload.
+    fn publish_site(&self, site: Arc<Site>) {
+        *self.site.write().unwrap_or_else(PoisonError::into_inner) = Some(site);
+        let mut state = self.state();
+        state.build += 1;
+        state.error = None;
+        let notice = Notice::Reload(state.build);
+        state.pages.retain(|p| p.send(notice.clone()).is_ok());
+    }
+
+    /// Keeps the site, and shows a failed build's errors on every page.
+    fn publish_error(&self, json: String) {
+        let mut state = self.state();
+        state.error = Some(json.clone());
+        state
+            .pages
+            .retain(|p| p.send(Notice::Error(json.clone())).is_ok());
+    }
+
+    /// Ends every event stream.
+    fn close(&self) {
+        self.state().pages.clear();
+    }
+}
+
+/// `covermap serve`: returns on Ctrl-C.
+pub fn serve(options: &Options, port: u16, open: bool) -> Result<(), ServeError> {
+    let root = absolute_root(&options.root)?;
+    let stop = stop_signal()?;
+    let scope = Scope {
+        root: root.clone(),
+        out: None,
+    };
+    // Watching starts before the first build, so no change made during it is missed.
+    let (tx, rx) = mpsc::channel();
+    let watches = Watches::start(&scope, tx.clone())?;
+    let live = Arc::new(Live::default());
+    let (server, fell_back) =
+        http::Server::start(port, live.clone()).map_err(ServeError::Listen)?;
+
+    let mut cache = Cache::new();
+    let mut printer = Printer::new("the last good site is still served");
+    let started = Instant::now();
+    let first = cache.build(&root, &options.load);
+    printer.report(&first, started.elapsed(), &[]);
+    match &first.site {
+        Some(site) => live.publish_site(site.clone()),
+        None => live.publish_error(overlay_json(&first.diagnostics, &root)),
+    }
+    if fell_back {
+        eprintln!("port {port} is in use; serving on another one");
+    }
+    let url = server.url();
+    println!("serving {url} (Ctrl-C to stop)");
+    let _ = std::io::stdout().flush();
+    let browser = open.then(|| open_browser(&url)).flatten();
+
+    let publish = {
+        let (live, root) = (live.clone(), root.clone());
+        move |rebuilt: &Rebuilt| match &rebuilt.site {
+            Some(site) => live.publish_site(site.clone()),
+            None => live.publish_error(overlay_json(&rebuilt.diagnostics, &root)),
+        }
+    };
+    let worker = {
+        let (root, load) = (root.clone(), options.load.clone());
+        std::thread::Builder::new()
+            .name("covermap rebuild".into())
+            .spawn(move || rebuild_loop(&rx, &root, &load, cache, printer, watches, publish))
+            .map_err(ServeError::Thread)?
+    };
+
+    let _ = stop.recv();
+    eprintln!("stopping");
+    let _ = tx.send(Msg::Stop);
+    let _ = worker.join();
+    live.close();
+    server.shutdown();
+    if let Some(mut child) = browser {
+        let _ = child.try_wait();
+    }
+    Ok(())
+}
+
+/// `covermap watch`: returns on Ctrl-C.
+pub fn watch(options: &Options, out: &Path) -> Result<(), ServeError> {
+    let root = absolute_root(&options.root)?;
+    let out = std::path::absolute(out).map_err(|source| ServeError::Root {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let stop = stop_signal()?;
+    let scope = Scope {
+        root: root.clone(),
+        out: Some(out.clone()),
+    };
+    let (tx, rx) = mpsc::channel();
+    let watches = Watches::start(&scope, tx.clone())?;
+
+    let mut cache = Cache::new();
+    let mut printer = Printer::new("the output folder is untouched");
+    let started = Instant::now();
+    let first = cache.build(&root, &options.load);
+    if let Some(site) = &first.site {
+        // A folder covermap must not write to is the user's to fix before watching.
+        crate::output::write(site, &out, &root)?;
+    }
+    printer.report(&first, started.elapsed(), &[]);
+    eprintln!("watching {} (Ctrl-C to stop)", root.display());
+
+    let worker = {
+        let (root, load) = (root.clone(), options.load.clone());
+        std::thread::Builder::new()
+            .name("covermap rebuild".into())
+            .spawn(move || {
+                rebuild_loop(&rx, &root, &load, cache, printer, watches, |rebuilt| {
+                    if let Some(site) = &rebuilt.site
+                        && let Err(e) = crate::output::write(site, &out, &root)
+                    {
+                        eprintln!("error: {e}");
+                    }
+                });
+            })
+            .map_err(ServeError::Thread)?
+    };
+    let _ = stop.recv();
+    eprintln!("stopping");
+    let _ = tx.send(Msg::Stop);
+    let _ = worker.join();
+    Ok(())
+}
+
+fn absolute_root(root: &Path) -> Result<PathBuf, ServeError> {
+    // Events come with real paths: resolve symlinks in the root too, so they match.
+    std::fs::canonicalize(root).map_err(|source| ServeError::Root {
+        path: root.to_path_buf(),
+        source,
+    })
+}
+
+/// A channel that receives once on Ctrl-C (or SIGTERM); a second signal while
+/// stopping exits at once.
+fn stop_signal() -> Result<Receiver<()>, ServeError> {
+    let (tx, rx) = mpsc::channel();
+    let signals = AtomicUsize::new(0);
+    ctrlc::set_handler(move || {
+        if signals.fetch_add(1, Ordering::SeqCst) > 0 {
+            std::process::exit(130);
+        }
+        let _ = tx.send(());
+    })?;
+    Ok(rx)
+}
+
+fn open_browser(url: &str) -> Option<std::process::Child> {
+    let mut cmd = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    cmd.arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    match cmd.spawn() {
+        Ok(child) => Some(child),
+        Err(e) => {
+            eprintln!("cannot open a browser ({e}); open {url} yourself");
+            None
+        }
+    }
+}
+
+enum Msg {
+    Changed(filter::Changes),
+    Stop,
+}
+
+/// Rebuilds once per batch of changes, however many arrive during a rebuild, and
+/// hands each result to `publish`, until told to stop.
+fn rebuild_loop(
+    rx: &Receiver<Msg>,
+    root: &Path,
+    load: &LoadOptions,
+    mut cache: Cache,
+    mut printer: Printer,
+    mut watches: Watches,
+    publish: impl Fn(&Rebuilt),
+) {
+    let mut stopping = false;
+    while !stopping {
+        let Ok(Msg::Changed(first)) = rx.recv() else {
+            break;
+        };
+        let started = Instant::now();
+        let mut changed: Vec<PathBuf> = first.paths;
+        while let Ok(msg) = rx.try_recv() {
+            match msg {
+                Msg::Changed(more) => changed.extend(more.paths),
+                Msg::Stop => stopping = true,
+            }
+        }
+        if stopping {
+            break;
+        }
+        // A content/, themes/ or static/ folder made, or made anew, since the last
+        // rebuild needs its own watch before the rebuild reads it.
+        watches.refresh();
+        let rebuilt = cache.build(root, load);
+        publish(&rebuilt);
+        printer.report(&rebuilt, started.elapsed(), &changed);
+    }
+    watches.stop();
+}
+
+/// The watcher, and which source folders it watches.
+struct Watches {
+    debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    root: PathBuf,
+    /// Each source folder watched, with the identity of the folder watched, so a folder
+    /// deleted and made again gets a new watch.
+    watched: HashMap<PathBuf, Option<FolderId>>,
+}
+
+type FolderId = (u64, u64);
+
+fn folder_id(path: &Path) -> Option<FolderId> {
+    let meta = std::fs::metadata(path)
+        .ok()
+        .filter(std::fs::Metadata::is_dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        Some((0, 0))
+    }
+}
+
+impl Watches {
+    fn start(scope: &Scope, tx: Sender<Msg>) -> Result<Watches, ServeError> {
+        let filter_scope = scope.clone();
+        let handler = move |result: DebounceEventResult| match result {
+            Ok(events) => {
+                let changes = filter::changes(events.iter().map(|e| &e.event), &filter_scope);
+                if !changes.is_empty() {
+                    let _ = tx.send(Msg::Changed(changes));
+                }
+            }
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("warning: file watcher: {e}");
+                }
+                // Events may have been lost: rebuild to be sure.
+                let _ = tx.send(Msg::Changed(filter::Changes {
+                    paths: Vec::new(),
+                    rescan: true,
+                }));
+            }
+        };
+        let watch_error = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| ServeError::Watch { path, source }
+        };
+        let mut debouncer =
+            new_debouncer(DEBOUNCE, Some(TICK), handler).map_err(watch_error(&scope.root))?;
+        // The root itself only for plan.toml and the source folders coming and going:
+        // a recursive watch would also cover public/, target/ and .git/.
+        debouncer
+            .watch(&scope.root, RecursiveMode::NonRecursive)
+            .map_err(watch_error(&scope.root))?;
+        let mut watches = Watches {
+            debouncer,
+            root: scope.root.clone(),
+            watched: HashMap::new(),
+        };
+        watches.refresh();
+        Ok(watches)
+    }
+
+    /// Watches each source folder that exists, anew where it was replaced.
+    fn refresh(&mut self) {
+        for dir in filter::SOURCE_DIRS {
+            let path = self.root.join(dir);
+            let id = folder_id(&path);
+            let before = self.watched.get(&path).copied().flatten();
+            if before == id && self.watched.contains_key(&path) {
+                continue;
+            }
+            if before.is_some() {
+                let _ = self.debouncer.unwatch(&path);
+            }
+            let mut now = None;
+            if id.is_some() {
+                match self.debouncer.watch(&path, RecursiveMode::Recursive) {
+                    Ok(()) => now = id,
+                    Err(e) => eprintln!("warning: cannot watch {}: {e}", path.display()),
+                }
+            }
+            self.watched.insert(path, now);
+        }
+    }
+
+    fn stop(self) {
+        // Joins the debouncer's thread; dropping the watcher ends inotify's.
+        self.debouncer.stop();
+    }
+}
+
+/// Prints each build's outcome: every diagnostic of the first build, then each
+/// rebuild's errors and only the warnings it added, so the terminal stays readable.
+struct Printer {
+    warnings: BTreeSet<String>,
+    /// What a failed build leaves in place.
+    kept: &'static str,
+}
+
+impl Printer {
+    fn new(kept: &'static str) -> Self {
+        Printer {
+            warnings: BTreeSet::new(),
+            kept,
+        }
+    }
+
+    fn report(&mut self, rebuilt: &Rebuilt, took: Duration, changed: &[PathBuf]) {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let mut warnings = BTreeSet::new();
+        let mut shown = String::new();
+        for d in rebuilt.diagnostics.iter() {
+            let text = d.render(color);
+            if d.is_error() || !self.warnings.contains(&text) {
+                shown.push_str(&text);
+            }
+            if !d.is_error() {
+                warnings.insert(text);
+            }
+        }
+        self.warnings = warnings;
+        let what = match changed {
+            [] => String::new(),
+            [one] => format!("{}: ", shown_path(one)),
+            [one, rest @ ..] => format!("{} and {} more: ", shown_path(one), rest.len()),
+        };
+        let ms = took.as_secs_f64() * 1000.0;
+        let line = match &rebuilt.site {
+            Some(site) => format!(
+                "{what}built {} assets, {} files in {ms:.0} ms ({} parsed, {} rendered) · {} warning(s)",
+                rebuilt.assets,
+                site.len(),
+                rebuilt.parsed,
+                rebuilt.rendered,
+                rebuilt.diagnostics.warnings(),
+            ),
+            None => format!(
+                "{what}build failed in {ms:.0} ms: {} error(s); {}",
+                rebuilt.diagnostics.errors(),
+                self.kept
+            ),
+        };
+        eprint!("{shown}");
+        eprintln!("{line}");
+    }
+}
+
+fn shown_path(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// The errors of a failed build, for the page's overlay: `{count, errors: [{file,
+/// line, column, message, source_line, help}]}`.
+pub fn overlay_json(diagnostics: &Diagnostics, root: &Path) -> String {
+    let errors: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .take(OVERLAY_ERRORS)
+        .map(|d| {
+            serde_json::json!({
+                "file": crate::diagnostics::display_path(root, &d.path).to_string_lossy().replace('\\', "/"),
+                "line": d.line,
+                "column": d.col,
+                "message": d.message,
+                "source_line": d.source_line,
+                "help": d.help,
+            })
+        })
+        .collect();
+    serde_json::json!({ "count": diagnostics.errors(), "errors": errors }).to_string()
+}
