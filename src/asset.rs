@@ -1,5 +1,6 @@
-//! One content asset: its front matter read and checked against the plan, its slug,
-//! its freshness and its rendered body. Every broken rule becomes a diagnostic that
+//! One content asset: its front matter read and checked against the plan, its slug
+//! and its freshness. The body is not kept: it is read again and rendered when its page
+//! is ([`read_body`]), so a build never holds every body at once. Every broken rule becomes a diagnostic that
 //! points into the `.md` file itself, not into the front matter block.
 
 use std::collections::BTreeMap;
@@ -59,8 +60,9 @@ pub struct Asset {
     pub tags: Vec<String>,
     /// Front matter keys covermap does not know, handed to templates.
     pub extra: BTreeMap<String, serde_json::Value>,
-    pub body_html: String,
-    pub body_text: String,
+    /// A hash of the body as it was read, so what is derived from it can be kept
+    /// across rebuilds while it stays the same.
+    pub body_hash: u64,
     /// `review_by` is before the plan's `as_of`.
     pub stale: bool,
 }
@@ -97,6 +99,33 @@ pub fn read(
     };
     let asset = r.read(content_path, plan, options);
     (asset, r.diags)
+}
+
+/// A hash of a body's text, stable for one covermap binary.
+pub fn body_hash(body: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    body.hash(&mut h);
+    h.finish()
+}
+
+/// The body of the asset file `source` (relative to `root`) as it is on disk now: the
+/// text after its front matter, normalized as [`read`] normalizes it. A file that can
+/// no longer be read or split (changed or deleted since it was loaded) is an error
+/// naming it.
+pub fn read_body(root: &Path, source: &Path) -> Result<String, Diagnostic> {
+    let gone = |why: String| {
+        Diagnostic::error(source, format!("cannot read the body: {why}"))
+            .help("the file changed or went away while the site was being built; build again")
+    };
+    let bytes = crate::library::read_limited(&root.join(source), crate::limits::MAX_ASSET_BYTES)
+        .map_err(|e| gone(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|_| gone("it is no longer UTF-8".into()))?;
+    let text = frontmatter::normalize(&text);
+    let body = frontmatter::split(&text)
+        .map_err(|_| gone("its front matter is no longer there".into()))?
+        .body;
+    Ok(body.to_string())
 }
 
 struct Reader<'a> {
@@ -364,7 +393,6 @@ impl Reader<'_> {
             return None;
         }
         let plan = plan?;
-        let body = markdown::render(split.body, options.raw_html);
         Some(Asset {
             source: self.source.to_path_buf(),
             slug: slug?,
@@ -384,8 +412,7 @@ impl Reader<'_> {
             draft,
             tags,
             extra,
-            body_html: body.html,
-            body_text: body.text,
+            body_hash: body_hash(split.body),
             stale: review_by.is_some_and(|r| r < plan.as_of),
         })
     }
@@ -764,7 +791,7 @@ mod tests {
         assert_eq!(a.tags, vec!["finance", "roi"]);
         assert_eq!(a.extra.get("region"), Some(&serde_json::json!("NA")));
         assert!(!a.stale);
-        assert!(a.body_html.contains("<strong>bold</strong>"));
+        assert_eq!(a.body_hash, body_hash("Body **bold**\n"));
     }
 
     #[test]

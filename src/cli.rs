@@ -211,27 +211,66 @@ fn print_diagnostics(diags: &Diagnostics) {
 fn build(root: &std::path::Path, out: Option<PathBuf>, options: LoadOptions) -> ExitCode {
     let started = Instant::now();
     let out = out.unwrap_or_else(|| root.join("public"));
-    let built = crate::build(root, &options);
-    print_diagnostics(&built.diagnostics);
-    let Some((library, _coverage, site)) = built.site else {
+    let trace = crate::Trace::start();
+    let (loaded, mut diagnostics) = crate::load(root, &options, &crate::Caches::default(), &trace);
+    let failed = |diagnostics: &Diagnostics| {
+        print_diagnostics(diagnostics);
         eprintln!(
             "build failed: {} error(s), {} warning(s); {} is untouched",
-            built.diagnostics.errors(),
-            built.diagnostics.warnings(),
+            diagnostics.errors(),
+            diagnostics.warnings(),
             out.display()
         );
-        return ExitCode::from(1);
+        ExitCode::from(1)
     };
-    match crate::output::write(&site, &out, root) {
-        Ok(report) => {
+    let Some((library, coverage, theme)) = loaded else {
+        return failed(&diagnostics);
+    };
+    // The output folder is checked before any page is rendered: a folder covermap must
+    // not write to stops the build before it costs anything.
+    let writer = match crate::output::DiskWriter::begin(&out, root) {
+        Ok(w) => w,
+        Err(e) => {
+            print_diagnostics(&diagnostics);
+            return output_failed(&e);
+        }
+    };
+    let progress = ProgressLine::start(started);
+    let rendered = crate::render::render(
+        &library,
+        &coverage,
+        &theme,
+        None,
+        &writer,
+        Some(&progress.counts),
+    );
+    trace.phase("render");
+    let written = match rendered {
+        Ok(report) => writer.finish().map(|written| (report, written)),
+        Err(crate::render::RenderError::Output(e)) => Err(e),
+        Err(crate::render::RenderError::Library(ds)) => {
+            drop(writer);
+            progress.stop();
+            diagnostics.extend(ds);
+            diagnostics.sort();
+            return failed(&diagnostics);
+        }
+    };
+    trace.phase("write");
+    progress.stop();
+    print_diagnostics(&diagnostics);
+    match written {
+        Ok((report, written)) => {
             eprintln!(
-                "built {} assets, {} files ({} KB) into {} in {:.2}s · {} warning(s){}",
+                "built {} assets: {} pages, {} files ({} KB) into {} in {:.2}s · {} error(s), {} warning(s){}",
                 library.assets.len(),
-                report.files,
-                report.bytes / 1024,
+                report.pages,
+                written.files,
+                written.bytes / 1024,
                 out.display(),
                 started.elapsed().as_secs_f64(),
-                built.diagnostics.warnings(),
+                diagnostics.errors(),
+                diagnostics.warnings(),
                 if library.drafts_left_out > 0 {
                     format!(
                         " · {} draft(s) left out (--drafts to include)",
@@ -243,11 +282,87 @@ fn build(root: &std::path::Path, out: Option<PathBuf>, options: LoadOptions) -> 
             );
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            // File names found in the output folder are the library's text: made inert.
-            eprintln!("error: {}", crate::diagnostics::printable(&e.to_string()));
-            ExitCode::from(2)
+        Err(e) => output_failed(&e),
+    }
+}
+
+/// An output folder that cannot be written: exit 2, naming it.
+fn output_failed(e: &crate::output::OutputError) -> ExitCode {
+    // File names found in the output folder are the library's text: made inert.
+    eprintln!("error: {}", crate::diagnostics::printable(&e.to_string()));
+    ExitCode::from(2)
+}
+
+/// A single updating line on stderr for builds that take over a second, when stderr is
+/// a terminal; nothing otherwise.
+struct ProgressLine {
+    counts: std::sync::Arc<crate::render::Progress>,
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ProgressLine {
+    fn start(started: Instant) -> ProgressLine {
+        let counts = std::sync::Arc::new(crate::render::Progress::default());
+        if !std::io::stderr().is_terminal() {
+            return ProgressLine {
+                counts,
+                stop: None,
+                thread: None,
+            };
         }
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let shown = counts.clone();
+        let thread = std::thread::Builder::new()
+            .name("covermap progress".into())
+            .spawn(move || {
+                let mut drawn = false;
+                // Wakes ten times a second until told to stop (or the sender is gone).
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    rx.recv_timeout(std::time::Duration::from_millis(100))
+                {
+                    if started.elapsed() < std::time::Duration::from_secs(1) {
+                        continue;
+                    }
+                    let (done, total) = (
+                        shown.done.load(std::sync::atomic::Ordering::Relaxed),
+                        shown.pages.load(std::sync::atomic::Ordering::Relaxed),
+                    );
+                    let line = if total == 0 {
+                        "loading the library…".to_string()
+                    } else {
+                        format!("rendering pages: {done} of {total}")
+                    };
+                    eprint!("\r\x1b[2K{line}");
+                    drawn = true;
+                }
+                if drawn {
+                    eprint!("\r\x1b[2K");
+                }
+            })
+            .ok();
+        ProgressLine {
+            counts,
+            stop: Some(tx),
+            thread,
+        }
+    }
+
+    fn stop(mut self) {
+        self.finish();
+    }
+
+    fn finish(&mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for ProgressLine {
+    fn drop(&mut self) {
+        self.finish();
     }
 }
 
@@ -257,7 +372,13 @@ fn check(
     format: Format,
     options: LoadOptions,
 ) -> ExitCode {
-    let built = crate::build(root, &options);
+    let sink = crate::output::NullSink::default();
+    let (done, diagnostics) =
+        crate::build_into(root, &options, &mut crate::Caches::default(), &sink, None);
+    let built = crate::Built {
+        diagnostics,
+        site: done.map(|(library, coverage, _)| (library, coverage, Default::default())),
+    };
     let Some((library, coverage, _)) = &built.site else {
         if format == Format::Json {
             println!(

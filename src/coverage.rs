@@ -127,7 +127,8 @@ pub struct Coverage {
 
 impl Coverage {
     /// Computes the model for a plan and the assets in the site.
-    pub fn compute(plan: &Plan, assets: &[Asset]) -> Coverage {
+    pub fn compute<A: std::borrow::Borrow<Asset>>(plan: &Plan, assets: &[A]) -> Coverage {
+        let assets: Vec<&Asset> = assets.iter().map(std::borrow::Borrow::borrow).collect();
         let (np, nt) = (plan.personas.len(), plan.stages.len());
         // Dense index from (segment, persona, stage) to cell, so each asset finds its
         // cells in constant time.
@@ -262,7 +263,7 @@ impl Coverage {
             .map(|o| ObjectionCoverage {
                 objection: o,
                 assets: (0..assets.len())
-                    .filter(|&a| counts(&assets[a]) && assets[a].objections.contains(&o))
+                    .filter(|&a| counts(assets[a]) && assets[a].objections.contains(&o))
                     .collect(),
             })
             .collect();
@@ -390,8 +391,7 @@ why = "The EB signs off on a decision made one level down."
             draft: false,
             tags: Vec::new(),
             extra: Default::default(),
-            body_html: String::new(),
-            body_text: String::new(),
+            body_hash: 0,
             slug_place: None,
             stale: false,
         }
@@ -520,7 +520,7 @@ why = "The EB signs off on a decision made one level down."
     #[test]
     fn gap_list_orders_by_stake_then_plan_order() {
         let plan = plan("");
-        let cov = Coverage::compute(&plan, &[]);
+        let cov = Coverage::compute::<Asset>(&plan, &[]);
         let stakes: Vec<f64> = cov
             .gaps
             .iter()
@@ -557,7 +557,7 @@ why = "The EB signs off on a decision made one level down."
     #[test]
     fn all_waived_segment_has_undefined_coverage() {
         let plan = plan("[[decisions]]\nsegment = \"smb\"\ntarget = 0\nwhy = \"not this half\"\n");
-        let cov = Coverage::compute(&plan, &[]);
+        let cov = Coverage::compute::<Asset>(&plan, &[]);
         let smb = &cov.segments[1];
         assert_eq!(
             (

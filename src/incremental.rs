@@ -8,31 +8,37 @@
 //! - [`AssetCache`]: each Markdown file's parsed asset and diagnostics, keyed by the
 //!   file's stamp (size, times, inode) and content hash, for one plan. An unchanged
 //!   file is neither re-read nor re-parsed; a changed plan re-parses everything.
-//! - [`PageCache`]: each page's bytes, keyed by a hash of its template context, for one
-//!   set of templates. A page whose context did not change is not re-rendered, so an
-//!   edit re-renders the asset's page and the lists and aggregates that show it.
+//! - [`crate::render::RenderCache`]: each unchanged asset's view, row and search terms,
+//!   and each page's bytes under a fingerprint of everything the page shows (its assets'
+//!   views, the coverage model, the plan, the templates). A page whose fingerprint did
+//!   not change is not rendered again, so an edit re-renders the asset's page and the
+//!   lists and aggregates that show it.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{DefaultHasher, Hasher};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use tera::{Context, Tera};
-
 use crate::asset::{Asset, ReadOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::library::{Library, LoadOptions};
-use crate::output::{Content, Site};
+use crate::library::LoadOptions;
+use crate::output::{MemorySink, Sink, Site};
 use crate::plan::Plan;
+use crate::render::RenderCache;
 
-/// The caches of one library across rebuilds. Build with [`Cache::build`].
-#[derive(Default)]
+/// The caches of one library across rebuilds. Build with [`Cache::build`] (into
+/// memory) or [`Cache::build_into`].
 pub struct Cache {
-    pub(crate) assets: AssetCache,
-    pub(crate) pages: PageCache,
+    caches: crate::Caches,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// The result of [`Cache::build`].
@@ -49,32 +55,64 @@ pub struct Rebuilt {
     pub parsed: usize,
     /// Pages rendered (not taken from the cache) in this build.
     pub rendered: usize,
+    /// Files in the site.
+    pub files: usize,
 }
 
 impl Cache {
+    /// Caches for rebuilds into memory (`serve`): every page's bytes are kept.
     pub fn new() -> Self {
-        Self::default()
+        Cache {
+            caches: crate::Caches {
+                assets: Some(AssetCache::default()),
+                render: Some(RenderCache::keeping_pages()),
+            },
+        }
     }
 
-    /// Builds the library at `root` as [`crate::build`] does, reusing what earlier
-    /// builds through this cache read and rendered.
-    pub fn build(&mut self, root: &Path, options: &LoadOptions) -> Rebuilt {
-        let parsed_before = self.assets.parsed.load(Ordering::Relaxed);
-        let rendered_before = self.pages.rendered.load(Ordering::Relaxed);
-        let built = crate::build_cached(root, options, Some(self));
-        let site = built.site.map(|(library, _, site)| {
-            let site = Arc::new(site);
-            self.pages.commit(&site);
-            (library, site)
-        });
-        Rebuilt {
-            diagnostics: built.diagnostics,
-            assets: site.as_ref().map_or(0, |(l, _)| l.assets.len()),
-            drafts_left_out: site.as_ref().map_or(0, |(l, _)| l.drafts_left_out),
-            site: site.map(|(_, s)| s),
-            parsed: self.assets.parsed.load(Ordering::Relaxed) - parsed_before,
-            rendered: self.pages.rendered.load(Ordering::Relaxed) - rendered_before,
+    /// Caches for rebuilds into a sink that keeps its own files (`watch`): only each
+    /// page's fingerprint is kept.
+    pub fn for_disk() -> Self {
+        Cache {
+            caches: crate::Caches {
+                assets: Some(AssetCache::default()),
+                render: Some(RenderCache::fingerprints_only()),
+            },
         }
+    }
+
+    /// Builds the library at `root` into memory as [`crate::build`] does, reusing what
+    /// earlier builds through this cache read and rendered.
+    pub fn build(&mut self, root: &Path, options: &LoadOptions) -> Rebuilt {
+        let sink = MemorySink::default();
+        let mut rebuilt = self.build_into(root, options, &sink);
+        if rebuilt.diagnostics.has_errors() {
+            return rebuilt;
+        }
+        rebuilt.site = Some(Arc::new(sink.into_site()));
+        rebuilt
+    }
+
+    /// Builds the library at `root` into `sink`; `site` is left `None`.
+    pub fn build_into(&mut self, root: &Path, options: &LoadOptions, sink: &dyn Sink) -> Rebuilt {
+        let parsed_before = self.parsed();
+        let (done, diagnostics) = crate::build_into(root, options, &mut self.caches, sink, None);
+        Rebuilt {
+            diagnostics,
+            site: None,
+            assets: done.as_ref().map_or(0, |(l, _, _)| l.assets.len()),
+            drafts_left_out: done.as_ref().map_or(0, |(l, _, _)| l.drafts_left_out),
+            parsed: self.parsed() - parsed_before,
+            rendered: done.as_ref().map_or(0, |(_, _, r)| r.rendered),
+            files: done.as_ref().map_or(0, |(_, _, r)| r.files),
+        }
+    }
+
+    fn parsed(&self) -> usize {
+        self.caches
+            .assets
+            .as_ref()
+            .map_or(0, |a| a.parsed.load(Ordering::Relaxed))
     }
 }
 
@@ -136,7 +174,7 @@ impl Stamp {
     }
 }
 
-type AssetRead = (Option<Asset>, Vec<Diagnostic>);
+type AssetRead = (Option<Arc<Asset>>, Vec<Diagnostic>);
 
 struct AssetEntry {
     stamp: Stamp,
@@ -260,293 +298,9 @@ fn hash_file(path: &Path) -> Option<u64> {
     Some(h.finish())
 }
 
-// ------------------------------------------------------------------ pages
-
-/// Rendered pages by output path, valid for one set of templates.
-pub struct PageCache {
-    /// The templates the entries were rendered with.
-    templates: Mutex<Option<u64>>,
-    /// Context hash of each page of the last committed site.
-    committed: Mutex<Arc<HashMap<String, u64>>>,
-    /// The last committed site, where a page's unchanged bytes are taken from.
-    site: Mutex<Option<Arc<Site>>>,
-    /// Context hashes of the build under way, committed with its site.
-    pending: Mutex<HashMap<String, u64>>,
-    hasher: ContextHasher,
-    /// Pages rendered since the cache was made, for reporting and tests.
-    rendered: AtomicUsize,
-}
-
-impl Default for PageCache {
-    fn default() -> Self {
-        PageCache {
-            templates: Mutex::new(None),
-            committed: Mutex::new(Arc::new(HashMap::new())),
-            site: Mutex::new(None),
-            pending: Mutex::new(HashMap::new()),
-            hasher: ContextHasher::new(),
-            rendered: AtomicUsize::new(0),
-        }
-    }
-}
-
-/// A snapshot of the page cache for one render, shared by the rendering threads.
-pub(crate) struct PagePass<'c> {
-    cache: &'c PageCache,
-    committed: Arc<HashMap<String, u64>>,
-    site: Option<Arc<Site>>,
-}
-
-impl PageCache {
-    /// Starts a render of `library`'s pages; entries of other templates are dropped.
-    pub(crate) fn begin(&self, library: &Library) -> PagePass<'_> {
-        let templates = templates_fingerprint(library);
-        let mut current = lock(&self.templates);
-        if *current != Some(templates) {
-            *lock(&self.committed) = Arc::new(HashMap::new());
-            *lock(&self.site) = None;
-            *current = Some(templates);
-        }
-        lock(&self.pending).clear();
-        self.hasher.reset();
-        PagePass {
-            cache: self,
-            committed: lock(&self.committed).clone(),
-            site: lock(&self.site).clone(),
-        }
-    }
-
-    /// Keeps the pages of a build that succeeded, for the next one.
-    fn commit(&self, site: &Arc<Site>) {
-        let pending = std::mem::take(&mut *lock(&self.pending));
-        *lock(&self.committed) = Arc::new(pending);
-        *lock(&self.site) = Some(site.clone());
-        self.hasher.reset();
-    }
-}
-
-impl PagePass<'_> {
-    /// The page at `path`: the last build's bytes when its template context is the
-    /// same, else `template` rendered with `ctx`.
-    pub(crate) fn render(
-        &self,
-        tera: &Tera,
-        template: &str,
-        path: &str,
-        ctx: &Context,
-    ) -> Result<Content, tera::Error> {
-        let key = self.cache.hasher.hash(template, ctx);
-        if let Some(key) = key {
-            lock(&self.cache.pending).insert(path.to_string(), key);
-            if self.committed.get(path) == Some(&key)
-                && let Some(Content::Bytes(bytes)) =
-                    self.site.as_ref().and_then(|s| s.files.get(path))
-            {
-                return Ok(Content::Bytes(bytes.clone()));
-            }
-        }
-        self.cache.rendered.fetch_add(1, Ordering::Relaxed);
-        tera.render(template, ctx)
-            .map(|html| Content::Bytes(html.into_bytes()))
-    }
-}
-
-/// A fingerprint of the templates a library's pages are rendered with: the built-in
-/// theme (fixed in the binary) overlaid with the library's `themes/<name>/templates/`.
-fn templates_fingerprint(library: &Library) -> u64 {
-    let mut h = DefaultHasher::new();
-    library.plan.site.theme.hash(&mut h);
-    if let Some(dir) = library.theme_dir() {
-        let templates = dir.join("templates");
-        let mut ignored = Diagnostics::default();
-        for rel in crate::library::list_files(&templates, &mut ignored) {
-            rel.hash(&mut h);
-            match std::fs::read(templates.join(&rel)) {
-                Ok(bytes) => bytes.hash(&mut h),
-                // An unreadable template fails the build; make sure nothing is reused.
-                Err(_) => SystemTime::now().hash(&mut h),
-            }
-        }
-    }
-    h.finish()
-}
-
-/// Hashes template contexts. Tera gives no way to walk a [`Context`], but a template
-/// can see all of it as `__tera_context`: a one-filter template hands it to
-/// [`hash_value`]. Maps and lists are hashed once per build and remembered by address
-/// (holding a reference, so no address is reused while remembered): the asset views the
-/// renderer shares between pages cost one hash, not one per list that shows them.
-struct ContextHasher {
-    tera: Tera,
-    memo: Arc<Mutex<HashMap<usize, (tera::Value, u64)>>>,
-    /// The thread freeing the previous build's memo.
-    dropper: Mutex<Option<std::thread::JoinHandle<()>>>,
-}
-
-impl Drop for ContextHasher {
-    fn drop(&mut self) {
-        if let Some(t) = lock(&self.dropper).take() {
-            let _ = t.join();
-        }
-    }
-}
-
-const CONTEXT_TEMPLATE: &str = "context";
-
-impl ContextHasher {
-    fn new() -> Self {
-        let memo: Arc<Mutex<HashMap<usize, (tera::Value, u64)>>> = Arc::default();
-        let mut tera = Tera::new();
-        let m = memo.clone();
-        tera.register_filter(
-            "covermap_hash",
-            move |v: &tera::Value, _: tera::Kwargs, _: &tera::State| {
-                format!("{:016x}", hash_value(v, &m))
-            },
-        );
-        // A template that cannot be added means the cache is never used: no page is
-        // wrong, only re-rendered.
-        let _ = tera.add_raw_template(CONTEXT_TEMPLATE, "{{ __tera_context | covermap_hash }}");
-        ContextHasher {
-            tera,
-            memo,
-            dropper: Mutex::new(None),
-        }
-    }
-
-    fn reset(&self) {
-        let kept = std::mem::take(&mut *lock(&self.memo));
-        if kept.is_empty() {
-            return;
-        }
-        // Freeing what the memo kept alive (a build's page contexts) takes a while at
-        // 10,000 assets: do it beside the reload, not before it.
-        let previous = lock(&self.dropper).replace(std::thread::spawn(move || drop(kept)));
-        if let Some(t) = previous {
-            let _ = t.join();
-        }
-    }
-
-    fn hash(&self, template: &str, ctx: &Context) -> Option<u64> {
-        let hex = self.tera.render(CONTEXT_TEMPLATE, ctx).ok()?;
-        let mut h = DefaultHasher::new();
-        template.hash(&mut h);
-        u64::from_str_radix(&hex, 16).ok()?.hash(&mut h);
-        Some(h.finish())
-    }
-}
-
-/// A hash of a template value that tells apart everything a template can: kinds,
-/// number types, safe and escaped strings, and map entries whatever their order.
-fn hash_value(v: &tera::Value, memo: &Mutex<HashMap<usize, (tera::Value, u64)>>) -> u64 {
-    use tera::value::ValueKind as K;
-    let container = match v.kind() {
-        K::Map => v.as_map().map(|m| (m as *const _ as usize, m.len())),
-        K::Array => v.as_array().map(|a| (a.as_ptr() as usize, a.len())),
-        _ => None,
-    };
-    // Small containers cost less to hash than to look up (and to keep alive).
-    let memo_key = container.filter(|(_, len)| *len >= 8).map(|(addr, _)| addr);
-    if let Some(addr) = memo_key
-        && let Some((_, h)) = lock(memo).get(&addr)
-    {
-        return *h;
-    }
-    let mut h = DefaultHasher::new();
-    std::mem::discriminant(&v.kind()).hash(&mut h);
-    match v.kind() {
-        K::Undefined | K::None => {}
-        K::Bool => v.as_bool().hash(&mut h),
-        K::U64 | K::I64 | K::U128 | K::I128 => {
-            (v.as_i128(), v.as_u128()).hash(&mut h);
-        }
-        K::F64 => v.as_f64().map(f64::to_bits).hash(&mut h),
-        K::String => {
-            v.is_safe().hash(&mut h);
-            v.as_str().hash(&mut h);
-        }
-        K::Bytes => v.as_bytes().hash(&mut h),
-        K::Array => {
-            let items = v.as_array().unwrap_or_default();
-            items.len().hash(&mut h);
-            for item in items {
-                hash_value(item, memo).hash(&mut h);
-            }
-        }
-        K::Map => {
-            if let Some(map) = v.as_map() {
-                let mut entries: Vec<_> = map.iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(b.0));
-                entries.len().hash(&mut h);
-                for (k, item) in entries {
-                    hash_key(k, &mut h);
-                    hash_value(item, memo).hash(&mut h);
-                }
-            }
-        }
-        // A kind added in a later tera: its text is the next best thing.
-        _ => v.to_string().hash(&mut h),
-    }
-    let hash = h.finish();
-    if let Some(addr) = memo_key {
-        lock(memo).insert(addr, (v.clone(), hash));
-    }
-    hash
-}
-
-fn hash_key(k: &tera::value::Key, h: &mut DefaultHasher) {
-    use tera::value::Key;
-    match k {
-        Key::Bool(b) => (0u8, b).hash(h),
-        Key::U64(n) => (1u8, n).hash(h),
-        Key::I64(n) => (2u8, n).hash(h),
-        Key::U128(n) => (3u8, n).hash(h),
-        Key::I128(n) => (4u8, n).hash(h),
-        Key::String(s) => (5u8, &**s).hash(h),
-        Key::Str(s) => (5u8, *s).hash(h),
-        // A key kind added in a later tera.
-        other => (6u8, other.as_value().to_string()).hash(h),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn key(ctx: &Context) -> u64 {
-        ContextHasher::new().hash("page.html", ctx).expect("hash")
-    }
-
-    #[test]
-    fn context_hash_sees_every_difference_a_template_can() {
-        let mut a = Context::new();
-        a.insert("n", &1);
-        let mut b = Context::new();
-        b.insert("n", &1.0);
-        assert_ne!(key(&a), key(&b), "integer and float print differently");
-
-        let mut a = Context::new();
-        a.insert("s", "<b>");
-        let mut b = Context::new();
-        b.insert_value("s", tera::Value::from("<b>").mark_safe());
-        assert_ne!(key(&a), key(&b), "a safe string is not escaped");
-
-        let mut a = Context::new();
-        a.insert("m", &serde_json::json!({ "x": [1, 2, 3, 4, 5], "y": "z" }));
-        let mut b = Context::new();
-        b.insert("m", &serde_json::json!({ "y": "z", "x": [1, 2, 3, 4, 5] }));
-        assert_eq!(key(&a), key(&b), "map order does not matter");
-        let mut c = Context::new();
-        c.insert("m", &serde_json::json!({ "y": "z", "x": [1, 2, 3, 5, 4] }));
-        assert_ne!(key(&a), key(&c), "list order does");
-
-        let hasher = ContextHasher::new();
-        assert_ne!(
-            hasher.hash("a.html", &a),
-            hasher.hash("b.html", &a),
-            "the template is part of the key"
-        );
-    }
 
     #[test]
     fn racy_stamps_are_checked_by_content() {

@@ -3,7 +3,10 @@
 //!
 //! The data flows one way, one module per stage:
 //! `library::load` (plan + assets → [`library::Library`]) → `coverage::Coverage::compute`
-//! → `render::render` (→ [`output::Site`], path → bytes) → `output::write` (disk).
+//! → `render::render` (pages, search index, data files) → an [`output::Sink`]: the
+//! output folder on disk ([`output::DiskWriter`], swapped in whole), memory
+//! ([`output::MemorySink`], for the dev server) or nowhere ([`output::NullSink`], for
+//! `check`).
 #![deny(unsafe_code)]
 
 pub mod asset;
@@ -30,7 +33,7 @@ use std::path::Path;
 use coverage::Coverage;
 use diagnostics::Diagnostics;
 use library::{Library, LoadOptions};
-use output::Site;
+use output::{MemorySink, Sink, Site};
 
 /// The result of building a library in memory.
 pub struct Built {
@@ -40,62 +43,116 @@ pub struct Built {
     pub site: Option<(Library, Coverage, Site)>,
 }
 
-/// Loads, models and renders the library at `root` into an in-memory site. `build`
-/// writes it to disk; a dev server can serve it from memory.
+/// Loads, models and renders the library at `root` into an in-memory site.
 pub fn build(root: &Path, options: &LoadOptions) -> Built {
-    build_cached(root, options, None)
+    let sink = MemorySink::default();
+    let (done, diagnostics) = build_into(root, options, &mut Caches::default(), &sink, None);
+    Built {
+        diagnostics,
+        site: done.map(|(library, coverage, _)| (library, coverage, sink.into_site())),
+    }
 }
 
-/// [`build`], reusing what earlier builds through `cache` read and rendered: the same
-/// result, less work. `serve` and `watch` go through [`incremental::Cache::build`].
-pub fn build_cached(
-    root: &Path,
-    options: &LoadOptions,
-    cache: Option<&incremental::Cache>,
-) -> Built {
-    let trace = std::env::var_os("COVERMAP_TRACE").is_some();
-    let started = std::time::Instant::now();
-    let phase = |name: &str| {
-        if trace {
-            eprintln!(
-                "trace: {name} done at {:.3}s",
-                started.elapsed().as_secs_f64()
-            );
-        }
-    };
-    let (library, mut diagnostics) = library::load_cached(root, options, cache.map(|c| &c.assets));
-    phase("load");
-    let Some(library) = library else {
-        return Built {
-            diagnostics,
-            site: None,
-        };
-    };
-    let coverage = Coverage::compute(&library.plan, &library.assets);
-    phase("coverage");
-    let theme = match theme::Theme::load(library.theme_dir().as_deref(), root) {
-        Ok(t) => t,
-        Err(ds) => {
-            diagnostics.extend(ds);
-            return Built {
-                diagnostics,
-                site: None,
-            };
-        }
-    };
-    let rendered = render::render_cached(&library, &coverage, &theme, cache.map(|c| &c.pages));
-    phase("render");
-    match rendered {
-        Ok(site) => Built {
-            diagnostics,
-            site: Some((library, coverage, site)),
-        },
-        Err(ds) => {
-            diagnostics.extend(ds);
-            Built {
-                diagnostics,
-                site: None,
-            }
+/// What one build can hand on to the next of the same library: parsed assets, and
+/// what rendering derived from them. `build` starts with empty ones; `serve` and
+/// `watch` keep theirs (see [`incremental`]).
+#[derive(Default)]
+pub struct Caches {
+    pub assets: Option<incremental::AssetCache>,
+    pub render: Option<render::RenderCache>,
+}
+
+/// A trace of how long each phase took, on stderr, when `COVERMAP_TRACE` is set.
+pub struct Trace {
+    started: std::time::Instant,
+    on: bool,
+}
+
+impl Trace {
+    pub fn start() -> Self {
+        Trace {
+            started: std::time::Instant::now(),
+            on: std::env::var_os("COVERMAP_TRACE").is_some(),
         }
     }
+
+    pub fn phase(&self, name: &str) {
+        if self.on {
+            eprintln!(
+                "trace: {name} done at {:.3}s",
+                self.started.elapsed().as_secs_f64()
+            );
+        }
+    }
+}
+
+/// Loads the library at `root` (through `caches`), models its coverage and loads its
+/// theme: everything a render needs, or the diagnostics that stop it.
+pub fn load(
+    root: &Path,
+    options: &LoadOptions,
+    caches: &Caches,
+    trace: &Trace,
+) -> (Option<(Library, Coverage, theme::Theme)>, Diagnostics) {
+    let (library, mut diagnostics) = library::load_cached(root, options, caches.assets.as_ref());
+    trace.phase("load");
+    let Some(library) = library else {
+        return (None, diagnostics);
+    };
+    let coverage = Coverage::compute(&library.plan, &library.assets);
+    trace.phase("coverage");
+    match theme::Theme::load(library.theme_dir().as_deref(), root) {
+        Ok(theme) => (Some((library, coverage, theme)), diagnostics),
+        Err(ds) => {
+            diagnostics.extend(ds);
+            (None, diagnostics)
+        }
+    }
+}
+
+/// Loads, models and renders the library at `root` into `sink`. The render's report
+/// comes back with the library and its coverage when there was no error.
+pub fn build_into(
+    root: &Path,
+    options: &LoadOptions,
+    caches: &mut Caches,
+    sink: &dyn Sink,
+    progress: Option<&render::Progress>,
+) -> (Option<(Library, Coverage, render::Report)>, Diagnostics) {
+    let trace = Trace::start();
+    let (loaded, mut diagnostics) = load(root, options, caches, &trace);
+    let Some((library, coverage, theme)) = loaded else {
+        return (None, diagnostics);
+    };
+    let rendered = render::render(
+        &library,
+        &coverage,
+        &theme,
+        caches.render.as_mut(),
+        sink,
+        progress,
+    );
+    trace.phase("render");
+    match rendered {
+        Ok(report) => (Some((library, coverage, report)), diagnostics),
+        Err(render::RenderError::Library(ds)) => {
+            diagnostics.extend(ds);
+            diagnostics.sort();
+            (None, diagnostics)
+        }
+        Err(render::RenderError::Output(e)) => {
+            diagnostics.push(output_diagnostic(&e));
+            (None, diagnostics)
+        }
+    }
+}
+
+/// An output error where only diagnostics can be reported (the dev server's overlay).
+pub fn output_diagnostic(e: &output::OutputError) -> diagnostics::Diagnostic {
+    let path = match e {
+        output::OutputError::Io { path, .. } => path.clone(),
+        _ => std::path::PathBuf::from("output"),
+    };
+    diagnostics::Diagnostic::error(path, diagnostics::printable(&e.to_string()))
+        .help("check that the output folder exists, is writable and has room")
 }

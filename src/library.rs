@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -27,8 +28,9 @@ pub struct LoadOptions {
 pub struct Library {
     pub root: PathBuf,
     pub plan: Plan,
-    /// Every asset in the site, sorted by slug. Drafts only with `--drafts`.
-    pub assets: Vec<Asset>,
+    /// Every asset in the site, sorted by slug. Drafts only with `--drafts`. Shared, so
+    /// a rebuild hands on an unchanged asset without copying it.
+    pub assets: Vec<Arc<Asset>>,
     /// Drafts left out of the site.
     pub drafts_left_out: usize,
     /// Non-Markdown files under `content/`, relative to it, sorted.
@@ -123,11 +125,14 @@ pub fn load_cached(
     if let Some(cache) = cache {
         cache.begin(plan.as_ref(), read_options);
     }
-    let results: Vec<(Option<Asset>, Vec<Diagnostic>)> = walked
+    let results: Vec<(Option<Arc<Asset>>, Vec<Diagnostic>)> = walked
         .markdown
         .par_iter()
         .map(|rel| {
-            let read = || read_asset_file(&content, rel, plan.as_ref(), read_options);
+            let read = || {
+                let (asset, diags) = read_asset_file(&content, rel, plan.as_ref(), read_options);
+                (asset.map(Arc::new), diags)
+            };
             match cache {
                 Some(cache) => cache.read(&content.join(rel), read),
                 None => read(),
@@ -140,7 +145,7 @@ pub fn load_cached(
         assets.extend(a);
     }
 
-    let mut by_slug: HashMap<&str, &Asset> = HashMap::with_capacity(assets.len());
+    let mut by_slug: HashMap<&str, &Arc<Asset>> = HashMap::with_capacity(assets.len());
     let mut duplicate = Vec::new();
     for a in &assets {
         if let Some(first) = by_slug.insert(&a.slug, a) {
@@ -216,7 +221,7 @@ fn read_asset_file(
 
 /// The bytes of a file of at most `limit` bytes; a bigger one is an error of kind
 /// `FileTooLarge` whose text gives the size and the limit, and is never read whole.
-fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
     let mut open = std::fs::OpenOptions::new();
     open.read(true);

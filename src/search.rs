@@ -9,14 +9,20 @@
 //! loads one or two of them; display chunks (`d/<n>.js`) hold the title, slug and summary
 //! of a few assets each, loaded only for the results on screen. Each posting carries
 //! field bits (title, summary, tags) and a body term-frequency bucket, so the browser
-//! ranks title and summary matches first. Building is linear in the number of tokens,
-//! tokenized in parallel; every file is ordered deterministically (sorted terms, plan
-//! and slug order), so the same library gives the same bytes.
+//! ranks title and summary matches first.
+//!
+//! Building is linear in the number of tokens. Assets are tokenized in batches, in
+//! parallel, each batch with a dictionary of its own ([`Batch`]); an [`Interner`] then
+//! numbers every term once, and each asset's terms ([`DocTerms`]) are kept by number,
+//! so a rebuild (`serve`) re-tokenizes only the assets that changed. Every file is
+//! ordered deterministically (sorted terms, plan and slug order), so the same library
+//! gives the same bytes whatever was cached.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::asset::Asset;
@@ -191,13 +197,13 @@ pub fn facets(lib: &Library) -> Vec<Facet> {
 /// A facet whose values are free words from front matter: values sorted by id, the
 /// first spelling met (library order) naming each.
 fn free(
-    assets: &[Asset],
+    assets: &[std::sync::Arc<Asset>],
     key: &'static str,
     name: &'static str,
     kind: &'static str,
     get: impl Fn(&Asset) -> Vec<(String, String)>,
 ) -> Facet {
-    let per_doc: Vec<Vec<(String, String)>> = assets.iter().map(get).collect();
+    let per_doc: Vec<Vec<(String, String)>> = assets.iter().map(|a| get(a)).collect();
     let mut names: BTreeMap<&str, &str> = BTreeMap::new();
     for (id, n) in per_doc.iter().flatten() {
         names.entry(id).or_insert(n);
@@ -250,12 +256,17 @@ pub struct Index {
     /// A hash of every file, appended to their URLs so a browser never mixes files of
     /// two builds from its cache.
     pub version: String,
-    pub facets: Vec<Facet>,
 }
 
-/// Builds the index of the library's assets. `coverage` says which assets count.
-pub fn build(lib: &Library, coverage: &Coverage) -> Index {
-    let facets = facets(lib);
+/// Builds the index of the library's assets from each asset's terms (`docs[i]` for
+/// `lib.assets[i]`, numbered by `interner`). `coverage` says which assets count.
+pub fn build(
+    lib: &Library,
+    coverage: &Coverage,
+    facets: &[Facet],
+    docs: &[&DocTerms],
+    interner: &Interner,
+) -> Index {
     let assets = &lib.assets;
     let mut counts = vec![false; assets.len()];
     for c in &coverage.cells {
@@ -264,41 +275,48 @@ pub fn build(lib: &Library, coverage: &Coverage) -> Index {
         }
     }
 
-    let terms = postings(assets);
-    let mut files = Vec::new();
-    let mut shard_firsts = Vec::new();
-    for (n, shard) in shards(&terms).into_iter().enumerate() {
-        shard_firsts.push(terms[shard.start].0.as_str());
-        let mut list: Vec<&str> = Vec::with_capacity(2 * shard.len());
-        for (term, post) in &terms[shard] {
-            list.push(term);
-            // Postings are base64 characters only.
-            list.push(std::str::from_utf8(post).unwrap_or_default());
-        }
-        let name = format!("t/{n}");
-        files.push((format!("{DIR}/{name}.js"), script(&name, &list)));
-    }
+    let terms = postings(docs, interner);
+    let cuts = shards(&terms);
+    let mut files: Vec<(String, Vec<u8>)> = cuts
+        .par_iter()
+        .enumerate()
+        .map(|(n, shard)| {
+            let mut list: Vec<&str> = Vec::with_capacity(2 * shard.len());
+            for (term, post) in &terms[shard.clone()] {
+                list.push(term);
+                list.push(post);
+            }
+            let name = format!("t/{n}");
+            (format!("{DIR}/{name}.js"), script(&name, &list))
+        })
+        .collect();
+    let shard_firsts: Vec<&str> = cuts.iter().map(|c| terms[c.start].0).collect();
 
-    for (n, chunk) in assets.chunks(DOCS_PER_CHUNK).enumerate() {
-        // (slug, title, summary, review_by — only for stale assets, shown as "stale since")
-        let docs: Vec<(&str, &str, &str, String)> = chunk
-            .iter()
-            .map(|a| {
-                let review = match (a.stale, a.review_by) {
-                    (true, Some(d)) => d.to_string(),
-                    _ => String::new(),
-                };
-                (
-                    a.slug.as_str(),
-                    a.title.as_str(),
-                    a.summary.as_deref().unwrap_or(""),
-                    review,
-                )
-            })
-            .collect();
-        let name = format!("d/{n}");
-        files.push((format!("{DIR}/{name}.js"), script(&name, &docs)));
-    }
+    let chunks: Vec<(String, Vec<u8>)> = assets
+        .par_chunks(DOCS_PER_CHUNK)
+        .enumerate()
+        .map(|(n, chunk)| {
+            // (slug, title, summary, review_by — only for stale assets, shown as "stale since")
+            let docs: Vec<(&str, &str, &str, String)> = chunk
+                .iter()
+                .map(|a| {
+                    let review = match (a.stale, a.review_by) {
+                        (true, Some(d)) => d.to_string(),
+                        _ => String::new(),
+                    };
+                    (
+                        a.slug.as_str(),
+                        a.title.as_str(),
+                        a.summary.as_deref().unwrap_or(""),
+                        review,
+                    )
+                })
+                .collect();
+            let name = format!("d/{n}");
+            (format!("{DIR}/{name}.js"), script(&name, &docs))
+        })
+        .collect();
+    files.extend(chunks);
 
     let flags: String = assets
         .iter()
@@ -354,7 +372,6 @@ pub fn build(lib: &Library, coverage: &Coverage) -> Index {
     Index {
         files,
         version: format!("{:08x}", h >> 32),
-        facets,
     }
 }
 
@@ -466,14 +483,65 @@ pub fn vlq(mut n: u64, out: &mut String) {
     }
 }
 
+/// Calls `f` with each run of letters and digits in `text`, as written.
+fn each_word(text: &str, mut f: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let mut start = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (in_word, len) = if b.is_ascii() {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            // `i` is always at a character boundary: it moves a character at a time.
+            match text[i..].chars().next() {
+                Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+                None => break,
+            }
+        };
+        if in_word {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            f(&text[s..i]);
+        }
+        i += len;
+    }
+    if let Some(s) = start {
+        f(&text[s..]);
+    }
+}
+
+/// Calls `f` with each word of `text` lowercased (by `str::to_lowercase`, as the
+/// browser's `toLowerCase`), reusing one buffer for the words that need changing.
+fn each_lowercase_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut buf = String::new();
+    each_word(text, |w| {
+        if w.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
+            f(w);
+        } else if w.is_ascii() {
+            buf.clear();
+            buf.push_str(w);
+            buf.make_ascii_lowercase();
+            f(&buf);
+        } else {
+            f(&w.to_lowercase());
+        }
+    });
+}
+
 /// The words of a text as index terms: split on anything not a letter or digit,
 /// lowercased, without stop-words, single letters and over-long runs. The browser
 /// splits queries the same way (`library.js`).
-pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .filter(|w| keep(w))
+pub fn tokens(text: &str) -> impl Iterator<Item = String> {
+    let mut out = Vec::new();
+    each_lowercase_word(text, |w| {
+        if keep(w) {
+            out.push(w.to_string());
+        }
+    });
+    out.into_iter()
 }
 
 fn keep(w: &str) -> bool {
@@ -483,69 +551,206 @@ fn keep(w: &str) -> bool {
     !single_letter && w.chars().count() <= MAX_TERM_CHARS && STOP_WORDS.binary_search(&w).is_err()
 }
 
-/// Terms of one asset with their score character's value.
-fn doc_terms(a: &Asset) -> Vec<(String, u8)> {
-    let mut terms: HashMap<String, (u8, u32)> = HashMap::new();
-    for t in tokens(&a.title) {
-        terms.entry(t).or_default().0 |= IN_TITLE;
+/// The terms of one asset, numbered by an [`Interner`], each with its score character's
+/// value: the field bits ([`IN_TITLE`], …) and the body's term-frequency bucket.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocTerms {
+    ids: Vec<u32>,
+    scores: Vec<u8>,
+}
+
+impl DocTerms {
+    pub fn len(&self) -> usize {
+        self.ids.len()
     }
-    for t in tokens(a.summary.as_deref().unwrap_or("")) {
-        terms.entry(t).or_default().0 |= IN_SUMMARY;
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
     }
-    for tag in &a.tags {
-        for t in tokens(tag) {
-            terms.entry(t).or_default().0 |= IN_TAGS;
+}
+
+/// Every index term met, numbered in the order first met. A dev server keeps one
+/// across rebuilds, so the terms of an unchanged asset keep their numbers.
+#[derive(Debug, Default)]
+pub struct Interner {
+    ids: FxHashMap<Box<str>, u32>,
+    terms: Vec<Box<str>>,
+}
+
+impl Interner {
+    fn id(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.ids.get(term) {
+            return id;
         }
+        let id = self.terms.len() as u32;
+        self.terms.push(term.into());
+        self.ids.insert(term.into(), id);
+        id
     }
-    for t in tokens(&a.body_text) {
-        terms.entry(t).or_default().1 += 1;
+
+    /// Numbers a batch's terms and returns each of its assets' terms, in batch order.
+    pub fn absorb(&mut self, batch: Batch) -> Vec<DocTerms> {
+        let global: Vec<u32> = batch.terms.iter().map(|t| self.id(t)).collect();
+        batch
+            .docs
+            .into_iter()
+            .map(|d| DocTerms {
+                ids: d.ids.iter().map(|&l| global[l as usize]).collect(),
+                scores: d.scores,
+            })
+            .collect()
     }
-    terms
-        .into_iter()
-        .map(|(t, (bits, tf))| {
+
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+/// A word met in a batch: the number of its term in the batch, or dropped (a
+/// stop-word, a single letter, an over-long run).
+const DROPPED: u32 = u32::MAX;
+
+/// Tokenizes a run of assets with a dictionary of its own, so that batches run in
+/// parallel; each word is looked up once, and what it maps to (a term, or nothing) is
+/// remembered. [`Interner::absorb`] turns it into [`DocTerms`].
+#[derive(Debug, Default)]
+pub struct Batch {
+    words: FxHashMap<Box<str>, u32>,
+    terms: Vec<Box<str>>,
+    docs: Vec<DocTerms>,
+    /// Per batch term: 1 + its place in `current`, or 0.
+    slot: Vec<u32>,
+    /// The asset being tokenized: (term, field bits, body occurrences).
+    current: Vec<(u32, u8, u32)>,
+}
+
+impl Batch {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn term(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.words.get(word) {
+            return id;
+        }
+        let id = if keep(word) {
+            self.terms.push(word.into());
+            self.slot.push(0);
+            (self.terms.len() - 1) as u32
+        } else {
+            DROPPED
+        };
+        self.words.insert(word.into(), id);
+        id
+    }
+
+    fn add(&mut self, text: &str, bits: u8, body: bool) {
+        // Taken out so `each_lowercase_word`'s closure can borrow `self` whole.
+        let mut current = std::mem::take(&mut self.current);
+        each_lowercase_word(text, |w| {
+            let id = self.term(w);
+            if id == DROPPED {
+                return;
+            }
+            let slot = &mut self.slot[id as usize];
+            if *slot == 0 {
+                current.push((id, 0, 0));
+                *slot = current.len() as u32;
+            }
+            let entry = &mut current[*slot as usize - 1];
+            entry.1 |= bits;
+            entry.2 += u32::from(body);
+        });
+        self.current = current;
+    }
+
+    /// Tokenizes one asset: its title, summary and tags (field bits) and its body's
+    /// text (term frequencies). Assets must come in library order.
+    pub fn add_asset(&mut self, a: &Asset, body_text: &str) {
+        self.add(&a.title, IN_TITLE, false);
+        self.add(a.summary.as_deref().unwrap_or(""), IN_SUMMARY, false);
+        for tag in &a.tags {
+            self.add(tag, IN_TAGS, false);
+        }
+        self.add(body_text, 0, true);
+        let mut doc = DocTerms {
+            ids: Vec::with_capacity(self.current.len()),
+            scores: Vec::with_capacity(self.current.len()),
+        };
+        for (id, bits, tf) in self.current.drain(..) {
+            self.slot[id as usize] = 0;
             // 1, 2–3, 4–7, … 64+ occurrences → 1 … 7.
             let bucket = (32 - tf.leading_zeros()).min(7) as u8;
-            (t, bits | bucket)
-        })
-        .collect()
+            doc.ids.push(id);
+            doc.scores.push(bits | bucket);
+        }
+        self.docs.push(doc);
+    }
 }
 
 /// Every term with its postings (gap-encoded asset numbers, each followed by its score
 /// character), sorted as JavaScript compares strings (UTF-16 code units).
-fn postings(assets: &[Asset]) -> Vec<(String, Vec<u8>)> {
-    struct Acc {
-        last: i64,
-        out: String,
-    }
-    let mut acc: HashMap<String, Acc> = HashMap::new();
-    // Tokenize a batch in parallel, merge it in asset order: memory stays bounded and
-    // postings come out sorted by asset.
-    const BATCH: usize = 1024;
-    for (b, batch) in assets.chunks(BATCH).enumerate() {
-        let per_doc: Vec<Vec<(String, u8)>> = batch.par_iter().map(doc_terms).collect();
-        for (k, terms) in per_doc.into_iter().enumerate() {
-            let doc = (b * BATCH + k) as i64;
-            for (term, score) in terms {
-                let e = acc.entry(term).or_insert_with(|| Acc {
-                    last: -1,
-                    out: String::new(),
-                });
-                vlq((doc - e.last - 1) as u64, &mut e.out);
-                e.out.push(B64[score as usize] as char);
-                e.last = doc;
+fn postings<'i>(docs: &[&DocTerms], interner: &'i Interner) -> Vec<(&'i str, String)> {
+    // Terms are split between threads by number; each thread reads every asset's terms
+    // in library order and encodes its own terms' postings.
+    let parts = rayon::current_num_threads().max(1);
+    let per_part: Vec<Vec<(u32, String)>> = (0..parts)
+        .into_par_iter()
+        .map(|part| {
+            // For each term of this part (id / parts): the last asset and the encoding.
+            let mut acc: Vec<(i64, String)> = Vec::new();
+            let mut used: Vec<u32> = Vec::new();
+            for (doc, terms) in docs.iter().enumerate() {
+                for (&id, &score) in terms.ids.iter().zip(&terms.scores) {
+                    if id as usize % parts != part {
+                        continue;
+                    }
+                    let k = id as usize / parts;
+                    if acc.len() <= k {
+                        acc.resize_with(k + 1, || (-1, String::new()));
+                    }
+                    let e = &mut acc[k];
+                    if e.0 < 0 {
+                        used.push(id);
+                    }
+                    vlq((doc as i64 - e.0 - 1) as u64, &mut e.1);
+                    e.1.push(B64[score as usize] as char);
+                    e.0 = doc as i64;
+                }
             }
-        }
-    }
-    let mut terms: Vec<(String, Vec<u8>)> = acc
-        .into_iter()
-        .map(|(t, a)| (t, a.out.into_bytes()))
+            used.into_iter()
+                .map(|id| {
+                    let k = id as usize / parts;
+                    (id, std::mem::take(&mut acc[k].1))
+                })
+                .collect()
+        })
         .collect();
-    terms.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    let mut terms: Vec<(&str, String)> = per_part
+        .into_iter()
+        .flatten()
+        .map(|(id, post)| (&*interner.terms[id as usize], post))
+        .collect();
+    terms.par_sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
     terms
 }
 
+/// Orders strings as JavaScript does: by UTF-16 code units. That is byte order except
+/// where a character beyond U+FFFF meets one in U+E000–U+FFFF.
+fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        a.cmp(b)
+    } else {
+        a.encode_utf16().cmp(b.encode_utf16())
+    }
+}
+
 /// Cuts the sorted terms into shards of about [`SHARD_BYTES`].
-fn shards(terms: &[(String, Vec<u8>)]) -> Vec<std::ops::Range<usize>> {
+fn shards(terms: &[(&str, String)]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let (mut start, mut size) = (0, 0);
     for (i, (t, p)) in terms.iter().enumerate() {
@@ -672,6 +877,19 @@ mod tests {
         assert_eq!((m.enc, m.width, m.data.as_str()), ("m", 1, "DCA"));
     }
 
+    /// The index of a loaded library, its bodies read from disk.
+    fn index_of(lib: &Library, cov: &Coverage) -> Index {
+        let mut batch = Batch::new();
+        for a in &lib.assets {
+            let body = crate::render::asset_body(lib, a).unwrap();
+            batch.add_asset(a, &body.text);
+        }
+        let mut interner = Interner::default();
+        let docs = interner.absorb(batch);
+        let refs: Vec<&DocTerms> = docs.iter().collect();
+        build(lib, cov, &facets(lib), &refs, &interner)
+    }
+
     fn library(files: &[(&str, &str)]) -> (tempfile::TempDir, Library, Coverage) {
         let dir = tempfile::tempdir().unwrap();
         for (path, body) in files {
@@ -715,7 +933,7 @@ pipeline = 1
                 "---\ntitle: Pricing sheet\nsummary: Integrations priced per seat\nreview_by: 2026-01-01\n---\nThe integration of integrations, integration.\n",
             ),
         ]);
-        let index = build(&lib, &cov);
+        let index = index_of(&lib, &cov);
         let paths: Vec<&str> = index.files.iter().map(|f| f.0.as_str()).collect();
         assert_eq!(paths, ["search/d/0.js", "search/meta.js", "search/t/0.js"]);
         let text = |p: &str| {
@@ -767,15 +985,17 @@ pipeline = 1
             )
         );
 
-        let again = build(&lib, &cov);
+        let again = index_of(&lib, &cov);
         assert_eq!(again.files, index.files, "deterministic");
         assert_eq!(again.version, index.version);
     }
 
     #[test]
     fn shards_cut_by_size_in_term_order() {
-        let terms: Vec<(String, Vec<u8>)> = (0..100)
-            .map(|i| (format!("t{i:03}"), vec![b'A'; 1000]))
+        let names: Vec<String> = (0..100).map(|i| format!("t{i:03}")).collect();
+        let terms: Vec<(&str, String)> = names
+            .iter()
+            .map(|t| (t.as_str(), "A".repeat(1000)))
             .collect();
         let s = shards(&terms);
         assert!(s.len() > 1);

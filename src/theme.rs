@@ -65,6 +65,7 @@ impl Theme {
         let mut diags = Diagnostics::default();
         let mut tera = Tera::new();
         tera.autoescape_on([".html"]);
+        tera.set_escape_fn(escape_html);
         if let Err(e) = tera.set_fallback_prefixes([BUILTIN_PREFIX]) {
             diags.push(Diagnostic::error("themes", e.to_string()));
             return Err(diags);
@@ -79,7 +80,7 @@ impl Theme {
             .collect();
         let mut statics: Vec<(String, Content)> = STATIC
             .iter()
-            .map(|(n, b)| (n.to_string(), Content::Bytes(b.to_vec())))
+            .map(|(n, b)| (n.to_string(), Content::from(b.to_vec())))
             .collect();
         if let Some(dir) = dir {
             let templates = dir.join("templates");
@@ -123,6 +124,24 @@ impl Theme {
         })
     }
 
+    /// A fingerprint of every template and static file: a page rendered with the same
+    /// one is rendered the same.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        for s in &self.sources {
+            (&s.name, &s.body).hash(&mut h);
+        }
+        for (path, content) in &self.static_files {
+            path.hash(&mut h);
+            match content {
+                Content::Bytes(b) => b.hash(&mut h),
+                Content::Copy(from) => from.hash(&mut h),
+            }
+        }
+        h.finish()
+    }
+
     /// A tera error from rendering (one problem at a time) as a diagnostic pointing
     /// into the template.
     pub fn error(&self, e: &tera::Error) -> Diagnostic {
@@ -131,6 +150,27 @@ impl Theme {
             .next()
             .unwrap_or_else(|| Diagnostic::error("themes", one_line(&e.to_string())))
     }
+}
+
+/// Escapes text for HTML as tera's own escaper does (`&`, `<`, `>`, `"`, `'`), writing
+/// the runs between those characters whole instead of byte by byte.
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(entity)?;
+        start = i + 1;
+    }
+    out.write_all(&bytes[start..])
 }
 
 /// Where a default-theme template lives in the covermap source tree, the place a

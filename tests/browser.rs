@@ -209,13 +209,14 @@ fn matches(query: &str, words: &BTreeSet<String>) -> bool {
 }
 
 fn expectations(lib: &Library, out: &Path) -> Value {
-    let all: Vec<&Asset> = lib.assets.iter().collect();
+    let all: Vec<&Asset> = lib.assets.iter().map(|a| &**a).collect();
     let totals = counts(lib, &all);
 
     let first_segment = lib.plan.segments[0].id.clone();
     let in_segment: Vec<&Asset> = lib
         .assets
         .iter()
+        .map(|a| &**a)
         .filter(|a| values(lib, a)["segment"].contains(&first_segment))
         .collect();
     let mut narrow = counts(lib, &in_segment);
@@ -232,13 +233,15 @@ fn expectations(lib: &Library, out: &Path) -> Value {
                     text.push(' ');
                     text.push_str(&a.tags.join(" "));
                     text.push(' ');
-                    text.push_str(&a.body_text);
+                    let body = covermap::render::asset_body(lib, a).expect("the body reads");
+                    text.push_str(&body.text);
                 }
                 tokens(&text).collect()
             };
             let found: Vec<&Asset> = lib
                 .assets
                 .iter()
+                .map(|a| &**a)
                 .filter(|a| matches(q, &words(a, true)))
                 .collect();
             let by_title: Vec<&&Asset> = found

@@ -1,0 +1,535 @@
+//! The plain, pre-formatted views templates get (the `*View` types), so a theme never
+//! has to compute coverage or format money itself, and the small formatting helpers
+//! the site and the terminal share.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::asset::Asset;
+use crate::coverage::{Cell, Coverage, Status};
+use crate::library::Library;
+use crate::plan::Plan;
+
+#[derive(Serialize, Clone)]
+pub(super) struct Named<'a> {
+    id: &'a str,
+    name: &'a str,
+    /// Path of the term's page from the site root.
+    path: String,
+}
+
+#[derive(Serialize, Clone)]
+pub(super) struct AssetView<'a> {
+    slug: &'a str,
+    /// Path of the asset's page from the site root (`library/<slug>/`).
+    path: String,
+    title: &'a str,
+    #[serde(rename = "type")]
+    kind: Option<&'a str>,
+    type_path: Option<String>,
+    summary: Option<&'a str>,
+    audience: Option<&'static str>,
+    owner: Option<&'a str>,
+    updated: Option<String>,
+    review_by: Option<String>,
+    stale: bool,
+    draft: bool,
+    /// Counts toward coverage: tagged on all three dimensions, not stale (unless the
+    /// plan counts stale assets), not a draft.
+    counted: bool,
+    url: Option<&'a str>,
+    tags: &'a [String],
+    personas: Vec<Named<'a>>,
+    stages: Vec<Named<'a>>,
+    segments: Vec<Named<'a>>,
+    objections: Vec<Named<'a>>,
+    source: String,
+    extra: &'a BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+pub(super) struct CellView<'a> {
+    segment: &'a str,
+    persona: &'a str,
+    stage: &'a str,
+    segment_name: &'a str,
+    persona_name: &'a str,
+    stage_name: &'a str,
+    count: usize,
+    stale: usize,
+    target: u32,
+    fill: Option<f64>,
+    fill_pct: String,
+    /// 0–4: fill in quarters, for the colour scale; -1 where waived.
+    band: i32,
+    status: &'static str,
+    stale_only: bool,
+    /// The text symbol that marks the status without colour.
+    symbol: &'static str,
+    /// Words for screen readers and tooltips.
+    label: String,
+    pipeline_at_stake: String,
+    pipeline_at_stake_value: f64,
+    /// Library link (from the site root) showing exactly the cell's counted assets.
+    href: String,
+    decision: Option<DecisionView<'a>>,
+    /// A decision that matched the cell but has lapsed, so no longer applies.
+    lapsed_decision: Option<DecisionView<'a>>,
+}
+
+#[derive(Serialize, Clone)]
+pub(super) struct DecisionView<'a> {
+    segment: Option<&'a str>,
+    persona: Option<&'a str>,
+    stage: Option<&'a str>,
+    scope: String,
+    target: u32,
+    why: &'a str,
+    owner: Option<&'a str>,
+    decided: Option<String>,
+    review_by: Option<String>,
+    lapsed: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct RowView<'a> {
+    persona: Named<'a>,
+    weight: f64,
+    weight_label: String,
+    coverage: String,
+    cells: Vec<CellView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct SegmentView<'a> {
+    id: &'a str,
+    name: &'a str,
+    description: Option<&'a str>,
+    path: String,
+    pipeline: String,
+    coverage: String,
+    coverage_value: Option<f64>,
+    buying_group_coverage: String,
+    weakest: Option<&'a str>,
+    pipeline_at_stake: String,
+    stages: Vec<Named<'a>>,
+    rows: Vec<RowView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct SummaryView {
+    assets: usize,
+    counted: usize,
+    stale: usize,
+    cells: usize,
+    covered: usize,
+    thin: usize,
+    gap: usize,
+    waived: usize,
+    coverage: String,
+    pipeline_weighted_coverage: String,
+    pipeline_at_stake: String,
+    pipeline: String,
+    revenue_goal: Option<String>,
+    drafts_left_out: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct FacetView<'a> {
+    key: &'static str,
+    name: &'static str,
+    values: Vec<FacetValue<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct FacetValue<'a> {
+    id: &'a str,
+    name: &'a str,
+    count: usize,
+    path: Option<String>,
+}
+
+/// `site`, `plan` and `generator`: what every template gets.
+pub(super) fn base(plan: &Plan) -> [(&'static str, tera::Value); 3] {
+    [
+        (
+            "site",
+            tera::Value::from_serializable(
+                &serde_json::json!({ "title": plan.site.title, "base_url": plan.site.base_url }),
+            ),
+        ),
+        (
+            "plan",
+            tera::Value::from_serializable(&serde_json::json!({
+                "title": plan.title,
+                "currency": plan.currency,
+                "revenue_goal": plan.revenue_goal.map(|g| money(g, &plan.currency)),
+                "qualified_lead": plan.qualified_lead,
+                "as_of": plan.as_of.to_string(),
+                "target": plan.target,
+            })),
+        ),
+        (
+            "generator",
+            tera::Value::from(concat!("covermap ", env!("CARGO_PKG_VERSION"))),
+        ),
+    ]
+}
+
+/// Builds the coverage views of one library.
+pub(super) struct Views<'a> {
+    pub lib: &'a Library,
+    pub plan: &'a Plan,
+    pub cov: &'a Coverage,
+}
+
+pub(super) fn term_path(kind: &str, id: &str) -> String {
+    format!("{kind}/{id}/")
+}
+
+/// Assets per taxonomy page before it is split into `page/N/` pages.
+pub const TERM_PAGE_SIZE: usize = 500;
+
+/// Assets per page of the library as served without JavaScript.
+pub const LIBRARY_PAGE_SIZE: usize = 100;
+
+/// Links between the pages of a paginated list whose first page is `base` (a path
+/// from the site root ending in `/`): paths from the site root, for `{{ root }}`.
+pub(super) fn pager(base: &str, current: usize, total: usize) -> serde_json::Value {
+    let path = |n: usize| {
+        if n == 1 {
+            base.to_string()
+        } else {
+            format!("{base}page/{n}/")
+        }
+    };
+    serde_json::json!({
+        "current": current,
+        "total": total,
+        "prev": (current > 1).then(|| path(current - 1)),
+        "next": (current < total).then(|| path(current + 1)),
+        "pages": (1..=total).map(|n| serde_json::json!({ "number": n, "path": path(n), "current": n == current })).collect::<Vec<_>>(),
+    })
+}
+
+/// A word as a path part: lowercase, runs of other characters made `-`.
+pub fn slugify(word: &str) -> String {
+    let s = crate::asset::slug_from_path(std::path::Path::new(&word.replace('/', "-")));
+    let s = s.trim_matches('-');
+    if s.is_empty() { "-".into() } else { s.into() }
+}
+
+impl<'a> Views<'a> {
+    /// The library page's facets, from the index's facet data: one source for the
+    /// page's checkboxes and the counts the browser computes.
+    pub(super) fn facets<'f>(&self, facets: &'f [crate::search::Facet]) -> Vec<FacetView<'f>> {
+        facets
+            .iter()
+            .map(|f| FacetView {
+                key: f.key,
+                name: f.name,
+                values: f
+                    .values
+                    .iter()
+                    .map(|v| FacetValue {
+                        id: &v.id,
+                        name: &v.name,
+                        count: v.count,
+                        path: Some(term_path(f.kind, &v.slug)),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    pub(super) fn summary(&self) -> SummaryView {
+        let s = &self.cov.summary;
+        let cur = &self.plan.currency;
+        SummaryView {
+            assets: s.assets,
+            counted: s.counted,
+            stale: s.stale,
+            cells: s.cells,
+            covered: s.covered,
+            thin: s.thin,
+            gap: s.gap,
+            waived: s.waived,
+            coverage: pct(s.coverage),
+            pipeline_weighted_coverage: pct(s.pipeline_weighted_coverage),
+            pipeline_at_stake: money(s.pipeline_at_stake, cur),
+            pipeline: money(self.plan.segments.iter().map(|s| s.pipeline).sum(), cur),
+            revenue_goal: self.plan.revenue_goal.map(|g| money(g, cur)),
+            drafts_left_out: self.lib.drafts_left_out,
+        }
+    }
+
+    pub(super) fn decision_view(&self, i: usize) -> DecisionView<'a> {
+        let p = self.plan;
+        let d = &p.decisions[i];
+        let seg = d.segment.map(|s| p.segments[s].name.as_str());
+        let per = d.persona.map(|x| p.personas[x].name.as_str());
+        let stg = d.stage.map(|x| p.stages[x].name.as_str());
+        let scope = [
+            seg.unwrap_or("every segment"),
+            per.unwrap_or("every persona"),
+            stg.unwrap_or("every stage"),
+        ]
+        .join(" · ");
+        DecisionView {
+            segment: seg,
+            persona: per,
+            stage: stg,
+            scope,
+            target: d.target,
+            why: &d.why,
+            owner: d.owner.as_deref(),
+            decided: d.decided.map(|x| x.to_string()),
+            review_by: d.review_by.map(|x| x.to_string()),
+            lapsed: d.lapsed(p.as_of),
+        }
+    }
+
+    pub(super) fn cell_view(&self, c: &Cell) -> CellView<'a> {
+        let p = self.plan;
+        let (seg, per, stg) = (
+            &p.segments[c.segment],
+            &p.personas[c.persona],
+            &p.stages[c.stage],
+        );
+        let stale_only = c.stale_only();
+        let (symbol, words) = cell_marker(c);
+        let band = c.fill.map_or(-1, |f| (f * 4.0).floor() as i32);
+        let mut label = format!(
+            "{} · {} · {}: {} of {} wanted, {}",
+            seg.name,
+            per.name,
+            stg.name,
+            c.count(),
+            c.target,
+            words
+        );
+        if c.stale() > 0 && !stale_only {
+            let _ = write!(label, ", {} stale", c.stale());
+        }
+        CellView {
+            segment: &seg.id,
+            persona: &per.id,
+            stage: &stg.id,
+            segment_name: &seg.name,
+            persona_name: &per.name,
+            stage_name: &stg.name,
+            count: c.count(),
+            stale: c.stale(),
+            target: c.target,
+            fill: c.fill,
+            fill_pct: pct(c.fill),
+            band,
+            status: c.status.as_str(),
+            stale_only,
+            symbol,
+            label,
+            pipeline_at_stake: money(c.pipeline_at_stake, &p.currency),
+            pipeline_at_stake_value: c.pipeline_at_stake,
+            href: format!(
+                "index.html?segment={}&persona={}&stage={}&counted=1",
+                seg.id, per.id, stg.id
+            ),
+            decision: c.decision.map(|d| self.decision_view(d)),
+            lapsed_decision: p
+                .decisions
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.lapsed(p.as_of) && d.matches(c.segment, c.persona, c.stage))
+                .max_by_key(|(i, d)| (d.specificity(), std::cmp::Reverse(*i)))
+                .map(|(i, _)| self.decision_view(i)),
+        }
+    }
+
+    pub(super) fn segment_views(&self) -> Vec<SegmentView<'a>> {
+        let p = self.plan;
+        self.cov
+            .segments
+            .iter()
+            .map(|sc| {
+                let seg = &p.segments[sc.segment];
+                let cells = &self.cov.cells[sc.cells.clone()];
+                let rows = seg
+                    .personas
+                    .iter()
+                    .enumerate()
+                    .map(|(gi, &pi)| RowView {
+                        persona: Named {
+                            id: &p.personas[pi].id,
+                            name: &p.personas[pi].name,
+                            path: term_path("personas", &p.personas[pi].id),
+                        },
+                        weight: seg.weights[gi],
+                        weight_label: format!("{}", seg.weights[gi]),
+                        coverage: pct(sc.personas[gi].coverage),
+                        cells: cells
+                            .iter()
+                            .filter(|c| c.persona == pi)
+                            .map(|c| self.cell_view(c))
+                            .collect(),
+                    })
+                    .collect();
+                let weakest = sc
+                    .personas
+                    .iter()
+                    .filter(|pc| pc.coverage.is_some() && pc.coverage == sc.buying_group_coverage)
+                    .map(|pc| p.personas[pc.persona].name.as_str())
+                    .next();
+                SegmentView {
+                    id: &seg.id,
+                    name: &seg.name,
+                    description: seg.description.as_deref(),
+                    path: term_path("segments", &seg.id),
+                    pipeline: money(seg.pipeline, &p.currency),
+                    coverage: pct(sc.coverage),
+                    coverage_value: sc.coverage,
+                    buying_group_coverage: pct(sc.buying_group_coverage),
+                    weakest,
+                    pipeline_at_stake: money(sc.pipeline_at_stake, &p.currency),
+                    stages: seg
+                        .stages
+                        .iter()
+                        .map(|&t| Named {
+                            id: &p.stages[t].id,
+                            name: &p.stages[t].name,
+                            path: term_path("stages", &p.stages[t].id),
+                        })
+                        .collect(),
+                    rows,
+                }
+            })
+            .collect()
+    }
+}
+
+pub(super) fn asset_view<'a>(plan: &'a Plan, a: &'a Asset) -> AssetView<'a> {
+    let names = |ids: &Option<Vec<usize>>,
+                 kind: &str,
+                 f: &dyn Fn(usize) -> (&'a str, &'a str)|
+     -> Vec<Named<'a>> {
+        ids.iter()
+            .flatten()
+            .map(|&i| f(i))
+            .map(|(id, name)| Named {
+                id,
+                name,
+                path: term_path(kind, id),
+            })
+            .collect()
+    };
+    AssetView {
+        slug: &a.slug,
+        path: format!("library/{}/", a.slug),
+        title: &a.title,
+        kind: a.kind.as_deref(),
+        type_path: a.kind.as_deref().map(|k| term_path("types", &slugify(k))),
+        summary: a.summary.as_deref(),
+        audience: a.audience.map(|x| x.as_str()),
+        owner: a.owner.as_deref(),
+        updated: a.updated.map(|d| d.to_string()),
+        review_by: a.review_by.map(|d| d.to_string()),
+        stale: a.stale,
+        draft: a.draft,
+        counted: a.is_tagged() && !a.draft && (!a.stale || plan.count_stale),
+        url: a.url.as_deref(),
+        tags: &a.tags,
+        personas: names(&a.personas, "personas", &|i| {
+            (&plan.personas[i].id, &plan.personas[i].name)
+        }),
+        stages: names(&a.stages, "stages", &|i| {
+            (&plan.stages[i].id, &plan.stages[i].name)
+        }),
+        segments: names(&a.segments, "segments", &|i| {
+            (&plan.segments[i].id, &plan.segments[i].name)
+        }),
+        objections: names(&Some(a.objections.clone()), "objections", &|i| {
+            (&plan.objections[i].id, &plan.objections[i].text)
+        }),
+        source: a.source.to_string_lossy().replace('\\', "/"),
+        extra: &a.extra,
+    }
+}
+
+/// The symbol and words that mark a cell's status without relying on colour; the
+/// site and the terminal heatmap share them.
+pub fn cell_marker(c: &Cell) -> (&'static str, &'static str) {
+    match c.status {
+        Status::Covered => ("✓", "covered"),
+        Status::Thin => ("◐", "thin"),
+        Status::Gap if c.stale_only() => ("↻", "gap: only stale assets"),
+        Status::Gap => ("✕", "gap"),
+        Status::Waived => ("–", "light coverage by decision"),
+    }
+}
+
+/// JSON safe to embed in a `<script type="application/json">` element.
+pub(super) fn json_for_script<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// A share as a whole percentage; "—" where undefined.
+pub fn pct(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), |v| format!("{:.0}%", v * 100.0))
+}
+
+/// Money, short: `$4.2M`, `$65.6k`, `EUR 950`.
+pub fn money(v: f64, currency: &str) -> String {
+    let symbol = match currency {
+        "USD" => "$",
+        "EUR" => "€",
+        "GBP" => "£",
+        "JPY" => "¥",
+        _ => "",
+    };
+    let prefix = if symbol.is_empty() {
+        format!("{currency} ")
+    } else {
+        symbol.to_string()
+    };
+    let a = v.abs();
+    let body = if a >= 1e9 {
+        format!("{:.1}B", v / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1}M", v / 1e6)
+    } else if a >= 1e3 {
+        format!("{:.1}k", v / 1e3)
+    } else {
+        format!("{v:.0}")
+    };
+    format!(
+        "{prefix}{}",
+        body.replace(".0M", "M")
+            .replace(".0k", "k")
+            .replace(".0B", "B")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_money_and_percent() {
+        assert_eq!(money(4_200_000.0, "USD"), "$4.2M");
+        assert_eq!(money(5_000_000.0, "USD"), "$5M");
+        assert_eq!(money(65_625.0, "EUR"), "€65.6k");
+        assert_eq!(money(950.0, "CHF"), "CHF 950");
+        assert_eq!(pct(Some(0.25)), "25%");
+        assert_eq!(pct(None), "—");
+    }
+
+    #[test]
+    fn script_json_cannot_close_the_script() {
+        assert_eq!(json_for_script(&"</script>"), "\"\\u003c/script\\u003e\"");
+    }
+}
