@@ -259,11 +259,14 @@ fn build(root: &std::path::Path, out: Option<PathBuf>, options: LoadOptions) -> 
     trace.phase("write");
     progress.stop();
     print_diagnostics(&diagnostics);
+    let assets = library.assets.len();
+    let drafts_left_out = library.drafts_left_out;
+    crate::drop_later((library, coverage, theme));
     match written {
         Ok((report, written)) => {
             eprintln!(
                 "built {} assets: {} pages, {} files ({} KB) into {} in {:.2}s · {} error(s), {} warning(s){}",
-                library.assets.len(),
+                assets,
                 report.pages,
                 written.files,
                 written.bytes / 1024,
@@ -271,11 +274,8 @@ fn build(root: &std::path::Path, out: Option<PathBuf>, options: LoadOptions) -> 
                 started.elapsed().as_secs_f64(),
                 diagnostics.errors(),
                 diagnostics.warnings(),
-                if library.drafts_left_out > 0 {
-                    format!(
-                        " · {} draft(s) left out (--drafts to include)",
-                        library.drafts_left_out
-                    )
+                if drafts_left_out > 0 {
+                    format!(" · {drafts_left_out} draft(s) left out (--drafts to include)")
                 } else {
                     String::new()
                 }

@@ -156,3 +156,12 @@ pub fn output_diagnostic(e: &output::OutputError) -> diagnostics::Diagnostic {
     diagnostics::Diagnostic::error(path, diagnostics::printable(&e.to_string()))
         .help("check that the output folder exists, is writable and has room")
 }
+
+/// Drops `value` on a thread of its own: freeing what a big build allocated takes
+/// seconds, and nothing waits for it (a command about to exit does not wait at all).
+pub fn drop_later<T: Send + 'static>(value: T) {
+    // Without a thread, it is dropped here, as it would have been anyway.
+    let _ = std::thread::Builder::new()
+        .name("covermap drop".into())
+        .spawn(move || drop(value));
+}

@@ -486,8 +486,9 @@ impl<'a> Renderer<'a> {
             files: files + pages,
         };
         let mut next = Next::default();
+        let mut docs = Some(docs);
         if self.incremental {
-            for (p, d) in self.prepared.iter().zip(docs) {
+            for (p, d) in self.prepared.iter().zip(docs.take().unwrap_or_default()) {
                 next.docs
                     .insert(p.asset.source.clone(), (doc_key(&p.asset), d));
             }
@@ -501,6 +502,15 @@ impl<'a> Renderer<'a> {
                 .map(|(path, fp, bytes)| (path, (fp, bytes)))
                 .collect();
         }
+        // What only this render needed is freed beside the caller's next step: at
+        // 100,000 assets that is seconds of `free`.
+        crate::drop_later((
+            std::mem::take(&mut self.prepared),
+            std::mem::take(&mut self.related),
+            std::mem::take(&mut self.taxonomies),
+            std::mem::take(&mut self.facets),
+            docs,
+        ));
         trace.phase("render: cache kept");
         Ok((report, next))
     }
@@ -717,35 +727,39 @@ impl<'a> Renderer<'a> {
     ) -> Result<Vec<Arc<DocTerms>>, RenderError> {
         let n = self.lib.assets.len();
         let ids: Vec<usize> = (0..n).collect();
-        type Batched = (Batch, Vec<Option<Arc<DocTerms>>>, Vec<Fail>);
+        // Each batch's dictionary is numbered into the interner as soon as the batch is
+        // done, so only the batches under way hold one. The numbers differ with the
+        // order batches finish in; the index does not (its terms are sorted).
+        let interner = Mutex::new(interner);
+        type Batched = (Vec<(usize, Arc<DocTerms>)>, Vec<Fail>);
         let batches: Vec<Batched> = ids
             .par_chunks(ASSET_BATCH)
             .map(|chunk| {
                 let mut batch = Batch::new();
-                let mut docs = Vec::with_capacity(chunk.len());
+                let mut cached = Vec::with_capacity(chunk.len());
+                let mut fresh = Vec::new();
                 let mut fails = Vec::new();
                 for &i in chunk {
                     match self.asset_page(i, sink, &mut batch) {
-                        Ok(doc) => docs.push(doc),
-                        Err(f) => {
-                            // Its terms are not needed: the render fails.
-                            docs.push(Some(Arc::default()));
-                            fails.push(f);
-                        }
+                        Ok(Some(doc)) => cached.push((i, doc)),
+                        Ok(None) => fresh.push(i),
+                        // Its terms are not needed: the render fails.
+                        Err(f) => fails.push(f),
                     }
                 }
-                (batch, docs, fails)
+                let numbered = lock(&interner).absorb(batch);
+                cached.extend(fresh.into_iter().zip(numbered.into_iter().map(Arc::new)));
+                (cached, fails)
             })
             .collect();
         let mut failures = Failures::default();
-        let mut out = Vec::with_capacity(n);
-        for (batch, docs, fails) in batches {
+        let mut out: Vec<Arc<DocTerms>> = vec![Arc::default(); n];
+        for (docs, fails) in batches {
             for f in fails {
                 failures.add(f);
             }
-            let mut fresh = interner.absorb(batch).into_iter();
-            for doc in docs {
-                out.push(doc.unwrap_or_else(|| Arc::new(fresh.next().unwrap_or_default())));
+            for (i, doc) in docs {
+                out[i] = doc;
             }
         }
         failures.stop()?;
@@ -792,15 +806,12 @@ impl<'a> Renderer<'a> {
                     crate::markdown::render(&text, self.lib.plan.site.raw_html).html
                 }
             };
-            let root = root_of(&path);
             let mut ctx = Context::new();
             ctx.insert_value("asset", p.view.clone());
             ctx.insert_value("body", Value::safe_string(&html));
-            let related_ids = related.iter().map(|&j| j as usize);
-            ctx.insert_value("related", self.views_of(related_ids.clone()));
             ctx.insert_value(
-                "related_rows",
-                Value::safe_string(&self.rows(related_ids, &root)?),
+                "related",
+                self.views_of(related.iter().map(|&j| j as usize)),
             );
             self.render_page("asset.html", &path, &a.title, "library", ctx)
         })?;
