@@ -14,12 +14,14 @@
 //!   not change is not rendered again, so an edit re-renders the asset's page and the
 //!   lists and aggregates that show it.
 
-use std::collections::HashMap;
+use std::ffi::OsString;
 use std::hash::{DefaultHasher, Hasher};
 use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
+
+use rustc_hash::FxHashMap;
 use std::time::{Duration, SystemTime};
 
 use crate::asset::{Asset, ReadOptions};
@@ -116,9 +118,13 @@ impl Cache {
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // A panic while holding a cache lock leaves at worst a missing entry: keep going.
-    m.lock().unwrap_or_else(PoisonError::into_inner)
+// A panic while holding a cache lock leaves at worst a missing entry: keep going.
+fn read<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(PoisonError::into_inner)
 }
 
 // ------------------------------------------------------------------ assets
@@ -182,14 +188,15 @@ struct AssetEntry {
     /// When the content behind `stamp` and `hash` was last read.
     verified: SystemTime,
     read: AssetRead,
-    /// The load that last saw the file; entries of deleted files are dropped.
-    seen: u64,
+    /// The load that last saw the file; entries of deleted files are dropped. Atomic, so
+    /// the common case — an unchanged file — needs only a shared lock.
+    seen: AtomicU64,
 }
 
 /// Parsed assets by file, valid for one plan (ids, names, `as_of`, `raw_html`).
 #[derive(Default)]
 pub struct AssetCache {
-    state: Mutex<AssetState>,
+    state: RwLock<AssetState>,
     /// Files parsed since the cache was made, for reporting and tests.
     parsed: AtomicUsize,
 }
@@ -199,7 +206,9 @@ struct AssetState {
     /// The plan and read options the entries were parsed against (`None` before the
     /// first load; `Some((None, _))` when the plan failed to load).
     plan: Option<(Option<Plan>, String)>,
-    entries: HashMap<PathBuf, AssetEntry>,
+    /// By the file's path as the loader gives it (hashed as bytes: hashing a `Path`
+    /// walks its components).
+    entries: FxHashMap<OsString, AssetEntry>,
     load: u64,
 }
 
@@ -207,14 +216,16 @@ impl AssetCache {
     /// Starts a load against `plan`: every entry parsed against another plan is dropped,
     /// and so is every entry the previous load did not see (a deleted file).
     pub(crate) fn begin(&self, plan: Option<&Plan>, options: ReadOptions) {
-        let mut state = lock(&self.state);
+        let mut state = write(&self.state);
         let key = (plan.cloned(), format!("{options:?}"));
         if state.plan.as_ref() != Some(&key) {
             state.entries.clear();
             state.plan = Some(key);
         }
         let previous = state.load;
-        state.entries.retain(|_, e| e.seen == previous);
+        state
+            .entries
+            .retain(|_, e| e.seen.load(Ordering::Relaxed) == previous);
         state.load += 1;
     }
 
@@ -233,16 +244,16 @@ impl AssetCache {
             return self.parse_uncached(parse);
         }
         let load = {
-            let mut state = lock(&self.state);
+            let state = read(&self.state);
             let load = state.load;
-            if let Some(e) = state.entries.get_mut(path)
+            if let Some(e) = state.entries.get(path.as_os_str())
                 && e.stamp == stamp
                 && stamp
                     .last_change()
                     .and_then(|t| e.verified.duration_since(t).ok())
                     .is_some_and(|age| age > RACY)
             {
-                e.seen = load;
+                e.seen.store(load, Ordering::Relaxed);
                 return e.read.clone();
             }
             load
@@ -251,27 +262,27 @@ impl AssetCache {
         let Some(hash) = hash_file(path) else {
             return self.parse_uncached(parse);
         };
-        let mut state = lock(&self.state);
-        if let Some(e) = state.entries.get_mut(path)
+        let mut state = write(&self.state);
+        if let Some(e) = state.entries.get_mut(path.as_os_str())
             && e.hash == hash
         {
             e.stamp = stamp;
             e.verified = now;
-            e.seen = load;
+            e.seen.store(load, Ordering::Relaxed);
             return e.read.clone();
         }
         drop(state);
         // The stamp and hash are taken before `parse` reads the file: if it changes in
         // between, the next build sees a newer stamp (or a racy one) and reads it again.
         let read = self.parse_uncached(parse);
-        lock(&self.state).entries.insert(
-            path.to_path_buf(),
+        write(&self.state).entries.insert(
+            path.as_os_str().to_owned(),
             AssetEntry {
                 stamp,
                 hash,
                 verified: now,
                 read: read.clone(),
-                seen: load,
+                seen: AtomicU64::new(load),
             },
         );
         read

@@ -19,7 +19,8 @@
 //! gives the same bytes whatever was cached.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
+use std::io::Write as _;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -260,12 +261,15 @@ pub struct Index {
 
 /// Builds the index of the library's assets from each asset's terms (`docs[i]` for
 /// `lib.assets[i]`, numbered by `interner`). `coverage` says which assets count.
+/// With `kept` (a dev server's), postings are updated from the last build's for the
+/// assets whose terms changed, instead of encoded anew.
 pub fn build(
     lib: &Library,
     coverage: &Coverage,
     facets: &[Facet],
-    docs: &[&DocTerms],
+    docs: &[Arc<DocTerms>],
     interner: &Interner,
+    kept: Option<&mut Postings>,
 ) -> Index {
     let assets = &lib.assets;
     let mut counts = vec![false; assets.len()];
@@ -275,7 +279,18 @@ pub fn build(
         }
     }
 
-    let terms = postings(docs, interner);
+    let fresh;
+    let terms: Vec<(&str, &str)> = match kept {
+        Some(kept) => {
+            kept.update(docs);
+            kept.sorted(interner)
+        }
+        None => {
+            let refs: Vec<&DocTerms> = docs.iter().map(|d| &**d).collect();
+            fresh = postings(&refs, interner);
+            fresh.iter().map(|(t, p)| (*t, p.as_str())).collect()
+        }
+    };
     let cuts = shards(&terms);
     let mut files: Vec<(String, Vec<u8>)> = cuts
         .par_iter()
@@ -356,18 +371,33 @@ pub fn build(
         stop: STOP_WORDS,
         shards: shard_firsts,
         flags,
-        facets: facets.iter().map(MetaFacet::new).collect(),
+        facets: facets.par_iter().map(MetaFacet::new).collect(),
         cells,
     };
     files.push((format!("{DIR}/meta.js"), script("meta", &meta)));
     files.sort_by(|a, b| a.0.cmp(&b.0));
 
-    // FNV-1a over every path and byte: cheap, stable across platforms.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (path, bytes) in &files {
-        for &b in path.as_bytes().iter().chain(bytes) {
+    // FNV-1a over every path and byte, eight bytes at a step: cheap, and stable across
+    // platforms.
+    let fnv = |h: u64, bytes: &[u8]| {
+        let mut h = h;
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            h = (h ^ w).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        for &b in words.remainder() {
             h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
         }
+        h
+    };
+    let per_file: Vec<u64> = files
+        .par_iter()
+        .map(|(path, bytes)| fnv(fnv(0xcbf2_9ce4_8422_2325, path.as_bytes()), bytes))
+        .collect();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for f in per_file {
+        h = fnv(h, &f.to_le_bytes());
     }
     Index {
         files,
@@ -452,21 +482,28 @@ impl<'a> MetaFacet<'a> {
 /// the file reads the same whatever charset a host declares for it, and `<`, `>`, `&`
 /// too, so no text from an asset reads as markup even if the file is inlined.
 fn script<T: Serialize + ?Sized>(name: &str, data: &T) -> Vec<u8> {
-    let json = serde_json::to_string(data).unwrap_or_else(|_| "null".into());
-    let mut out = String::with_capacity(json.len() + name.len() + 32);
-    let _ = write!(out, "covermapSearch.add(\"{name}\",");
-    for c in json.chars() {
+    let json = serde_json::to_vec(data).unwrap_or_else(|_| b"null".to_vec());
+    let mut out = Vec::with_capacity(json.len() + name.len() + 32);
+    out.extend_from_slice(b"covermapSearch.add(\"");
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\",");
+    // Runs of plain ASCII are copied whole; serde_json's output is UTF-8.
+    let text = String::from_utf8_lossy(&json);
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
         if c.is_ascii() && !matches!(c, '<' | '>' | '&') {
-            out.push(c);
-        } else {
-            let mut units = [0u16; 2];
-            for u in c.encode_utf16(&mut units) {
-                let _ = write!(out, "\\u{u:04x}");
-            }
+            continue;
         }
+        out.extend_from_slice(&text.as_bytes()[start..i]);
+        let mut units = [0u16; 2];
+        for u in c.encode_utf16(&mut units) {
+            let _ = write!(out, "\\u{u:04x}");
+        }
+        start = i + c.len_utf8();
     }
-    out.push_str(");\n");
-    out.into_bytes()
+    out.extend_from_slice(&text.as_bytes()[start..]);
+    out.extend_from_slice(b");\n");
+    out
 }
 
 /// Appends `n` as a base64 VLQ: five bits per character, low bits first, the sixth bit
@@ -692,6 +729,103 @@ impl Batch {
     }
 }
 
+/// The postings of the last build, kept by a dev server: an edit re-encodes only the
+/// terms of the assets whose terms changed. Any other change to the list of assets (one
+/// added, removed or renamed) builds them anew.
+#[derive(Debug, Default)]
+pub struct Postings {
+    /// The assets' terms as of the last build, in library order.
+    docs: Vec<Arc<DocTerms>>,
+    /// Per term: (asset, score), by asset.
+    lists: Vec<Vec<(u32, u8)>>,
+    /// Per term: its postings encoded.
+    encoded: Vec<String>,
+    /// The terms with postings, in JavaScript order.
+    order: Vec<u32>,
+}
+
+impl Postings {
+    fn update(&mut self, docs: &[Arc<DocTerms>]) {
+        let same_assets = self.docs.len() == docs.len();
+        if !same_assets {
+            *self = Postings::default();
+        }
+        let mut dirty: Vec<u32> = Vec::new();
+        let grow = |lists: &mut Vec<Vec<(u32, u8)>>, id: u32| {
+            if lists.len() <= id as usize {
+                lists.resize_with(id as usize + 1, Vec::new);
+            }
+        };
+        for (d, doc) in docs.iter().enumerate() {
+            let old = self.docs.get(d);
+            if old.is_some_and(|o| Arc::ptr_eq(o, doc)) {
+                continue;
+            }
+            let d = d as u32;
+            if let Some(old) = old {
+                for &id in &old.ids {
+                    let list = &mut self.lists[id as usize];
+                    if let Ok(at) = list.binary_search_by_key(&d, |e| e.0) {
+                        list.remove(at);
+                    }
+                    dirty.push(id);
+                }
+            }
+            for (&id, &score) in doc.ids.iter().zip(&doc.scores) {
+                grow(&mut self.lists, id);
+                let list = &mut self.lists[id as usize];
+                match list.binary_search_by_key(&d, |e| e.0) {
+                    Ok(at) => list[at].1 = score,
+                    Err(at) => list.insert(at, (d, score)),
+                }
+                dirty.push(id);
+            }
+        }
+        self.docs = docs.to_vec();
+        dirty.sort_unstable();
+        dirty.dedup();
+        self.encoded.resize_with(self.lists.len(), String::new);
+        let mut order_changed = !same_assets;
+        for id in dirty {
+            let list = &self.lists[id as usize];
+            let was_empty = self.encoded[id as usize].is_empty();
+            let mut out = String::with_capacity(list.len() * 2);
+            let mut last = -1i64;
+            for &(doc, score) in list {
+                vlq((i64::from(doc) - last - 1) as u64, &mut out);
+                out.push(B64[score as usize] as char);
+                last = i64::from(doc);
+            }
+            order_changed |= was_empty != out.is_empty();
+            self.encoded[id as usize] = out;
+        }
+        if order_changed {
+            self.order.clear();
+        }
+    }
+
+    fn sorted<'i>(&mut self, interner: &'i Interner) -> Vec<(&'i str, &str)> {
+        if self.order.is_empty() {
+            let mut order: Vec<u32> = (0..self.encoded.len() as u32)
+                .filter(|&id| !self.encoded[id as usize].is_empty())
+                .collect();
+            order.par_sort_unstable_by(|&a, &b| {
+                utf16_cmp(&interner.terms[a as usize], &interner.terms[b as usize])
+            });
+            self.order = order;
+        }
+        self.order
+            .iter()
+            .map(|&id| {
+                (
+                    &*interner.terms[id as usize],
+                    self.encoded[id as usize].as_str(),
+                )
+            })
+            .collect()
+    }
+}
+
 /// Every term with its postings (gap-encoded asset numbers, each followed by its score
 /// character), sorted as JavaScript compares strings (UTF-16 code units).
 fn postings<'i>(docs: &[&DocTerms], interner: &'i Interner) -> Vec<(&'i str, String)> {
@@ -750,7 +884,7 @@ fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// Cuts the sorted terms into shards of about [`SHARD_BYTES`].
-fn shards(terms: &[(&str, String)]) -> Vec<std::ops::Range<usize>> {
+fn shards(terms: &[(&str, &str)]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let (mut start, mut size) = (0, 0);
     for (i, (t, p)) in terms.iter().enumerate() {
@@ -885,9 +1019,8 @@ mod tests {
             batch.add_asset(a, &body.text);
         }
         let mut interner = Interner::default();
-        let docs = interner.absorb(batch);
-        let refs: Vec<&DocTerms> = docs.iter().collect();
-        build(lib, cov, &facets(lib), &refs, &interner)
+        let docs: Vec<Arc<DocTerms>> = interner.absorb(batch).into_iter().map(Arc::new).collect();
+        build(lib, cov, &facets(lib), &docs, &interner, None)
     }
 
     fn library(files: &[(&str, &str)]) -> (tempfile::TempDir, Library, Coverage) {
@@ -993,10 +1126,8 @@ pipeline = 1
     #[test]
     fn shards_cut_by_size_in_term_order() {
         let names: Vec<String> = (0..100).map(|i| format!("t{i:03}")).collect();
-        let terms: Vec<(&str, String)> = names
-            .iter()
-            .map(|t| (t.as_str(), "A".repeat(1000)))
-            .collect();
+        let post = "A".repeat(1000);
+        let terms: Vec<(&str, &str)> = names.iter().map(|t| (t.as_str(), post.as_str())).collect();
         let s = shards(&terms);
         assert!(s.len() > 1);
         assert_eq!(s.first().unwrap().start, 0);

@@ -102,6 +102,28 @@ fn sample_builds_every_page_of_the_spec() {
         index.contains("library/case-studies/"),
         "the library lists assets server-side"
     );
+    // Rows and library pages are rendered with placeholders for the page's root and the
+    // search index's version; none may be left in any file.
+    for (path, bytes) in tree(&out) {
+        assert!(
+            !bytes.contains(&0),
+            "{path} holds a NUL byte (a placeholder left in)"
+        );
+    }
+    let asset = read(&out.join("library/case-studies/enterprise/meridian-foods/index.html"));
+    assert!(
+        asset.contains("href=\"../../../../index.html\""),
+        "links from a page four folders down climb four folders"
+    );
+    let segment = read(&out.join("segments/enterprise/index.html"));
+    assert!(
+        segment.contains("<a href=\"../../library/"),
+        "rows on a page two folders down link two folders up"
+    );
+    assert!(
+        index.contains("<a href=\"./library/"),
+        "rows at the root link from the root"
+    );
 }
 
 #[test]

@@ -257,13 +257,40 @@ fn check_same(root: &Path, cache: &mut Cache, step: &str) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn incremental_rebuilds_equal_clean_builds(ops in proptest::collection::vec(op(), 1..12)) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("lib");
         copy_fixture(&root);
+        let base_plan = std::fs::read_to_string(root.join("plan.toml")).unwrap();
+        let mut cache = Cache::new();
+        check_same(&root, &mut cache, "the first build");
+        for (i, op) in ops.iter().enumerate() {
+            apply(&root, op, &base_plan);
+            check_same(&root, &mut cache, &format!("step {i}: {op:?}"));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The same over a library of three library pages (230 assets), where a body edit
+    /// changes the search index's version on every library page and a tag edit the
+    /// lists kept across rebuilds.
+    #[test]
+    fn incremental_rebuilds_of_a_paginated_library_equal_clean_builds(ops in proptest::collection::vec(op(), 1..6)) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("lib");
+        copy_fixture(&root);
+        std::fs::create_dir_all(root.join("content/gen")).unwrap();
+        for i in 0..230u32 {
+            let text = asset_text((i % 251) as u8, (i % 7) as u8)
+                .replace("title: \"Asset ", &format!("title: \"Generated {i} asset "));
+            std::fs::write(root.join(format!("content/gen/a{i:03}.md")), text).unwrap();
+        }
         let base_plan = std::fs::read_to_string(root.join("plan.toml")).unwrap();
         let mut cache = Cache::new();
         check_same(&root, &mut cache, "the first build");

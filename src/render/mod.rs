@@ -34,7 +34,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use tera::{Context, Value};
 
 use crate::asset::Asset;
@@ -54,6 +54,11 @@ pub const ROW_TEMPLATE: &str = "partials/asset_row.html";
 /// NUL outside this mark (only an `extra` front matter value could put one there) is
 /// rendered anew for each page instead.
 const ROOT_MARK: &str = "\u{0}covermap-root\u{0}";
+
+/// What `search_version` is while a library page is rendered: the page is kept with it
+/// and given the search index's version as it is handed over, so a body edit (which
+/// changes the version) does not render every library page again.
+const VERSION_MARK: &str = "\u{0}covermap-search-version\u{0}";
 
 /// Assets whose pages one thread renders in a row, sharing one search tokenizer.
 const ASSET_BATCH: usize = 128;
@@ -84,10 +89,15 @@ pub struct RenderCache {
     /// Fingerprint of everything every page depends on: the plan, the options, the
     /// templates. A different one makes every entry useless.
     globals: u64,
-    assets: FxHashMap<PathBuf, Arc<Prepared>>,
-    docs: FxHashMap<PathBuf, (u64, Arc<DocTerms>)>,
+    /// By slug (unique in a library).
+    assets: FxHashMap<String, Arc<Prepared>>,
+    docs: FxHashMap<String, (u64, Arc<DocTerms>)>,
     pages: FxHashMap<String, (u64, Option<Bytes>)>,
+    lists: Option<(u64, Arc<Lists>)>,
+    /// `coverage.json` and `coverage.csv`, under a fingerprint of the model.
+    data: Option<(u64, Bytes, Bytes)>,
     interner: Interner,
+    postings: crate::search::Postings,
     /// Fingerprint pages and keep what the next render can use (off for a one-off
     /// build, which would only pay for it).
     enabled: bool,
@@ -153,8 +163,10 @@ pub fn render(
         cache.assets.clear();
         cache.pages.clear();
         cache.docs.clear();
+        cache.data = None;
     }
     let mut interner = std::mem::take(&mut cache.interner);
+    let mut postings = std::mem::take(&mut cache.postings);
     let r = Renderer::new(
         library,
         coverage,
@@ -164,24 +176,70 @@ pub fn render(
         incremental,
         progress,
     );
-    let result = r.run(sink, &mut interner);
+    let result = r.run(sink, &mut interner, incremental.then_some(&mut postings));
     cache.interner = interner;
+    cache.postings = postings;
     let (report, next) = result?;
     if incremental {
         cache.globals = globals;
-        cache.assets = next.assets;
-        cache.docs = next.docs;
-        cache.pages = next.pages;
+        keep(cache, next);
     }
     Ok(report)
+}
+
+/// Updates the cache in place from a successful render: most entries stay as they were.
+fn keep(cache: &mut RenderCache, next: Next) {
+    let mut changed = false;
+    for (p, d) in next.prepared.iter().zip(next.docs) {
+        let slug = p.asset.slug.as_str();
+        if !cache
+            .assets
+            .get(slug)
+            .is_some_and(|old| Arc::ptr_eq(old, p))
+        {
+            cache.assets.insert(slug.to_string(), p.clone());
+            changed = true;
+        }
+        let key = doc_key(&p.asset);
+        if !cache
+            .docs
+            .get(slug)
+            .is_some_and(|(k, old)| *k == key && Arc::ptr_eq(old, &d))
+        {
+            cache.docs.insert(slug.to_string(), (key, d));
+        }
+    }
+    // Entries of assets gone from the library (there are more entries than assets).
+    if changed || cache.assets.len() != next.prepared.len() {
+        let current: FxHashSet<&str> = next
+            .prepared
+            .iter()
+            .map(|p| p.asset.slug.as_str())
+            .collect();
+        cache.assets.retain(|k, _| current.contains(k.as_str()));
+        cache.docs.retain(|k, _| current.contains(k.as_str()));
+    }
+    for (path, fp, bytes) in next.pages {
+        cache.pages.insert(path, (fp, bytes));
+    }
+    if let Some(paths) = next.paths {
+        cache.pages.retain(|k, _| paths.contains(k));
+    }
+    cache.lists = next.lists;
+    cache.data = next.data;
 }
 
 /// What a successful render leaves for the next one.
 #[derive(Default)]
 struct Next {
-    assets: FxHashMap<PathBuf, Arc<Prepared>>,
-    docs: FxHashMap<PathBuf, (u64, Arc<DocTerms>)>,
-    pages: FxHashMap<String, (u64, Option<Bytes>)>,
+    prepared: Vec<Arc<Prepared>>,
+    docs: Vec<Arc<DocTerms>>,
+    /// Pages rendered anew, with their fingerprints.
+    pages: Vec<(String, u64, Option<Bytes>)>,
+    /// Every page of the site, when pages may have come or gone.
+    paths: Option<FxHashSet<String>>,
+    lists: Option<(u64, Arc<Lists>)>,
+    data: Option<(u64, Bytes, Bytes)>,
 }
 
 fn fingerprint(parts: impl FnOnce(&mut FxHasher)) -> u64 {
@@ -254,6 +312,38 @@ struct Term {
     assets: Vec<usize>,
 }
 
+/// What the lists of the site are made of, which only tags (personas, stages,
+/// segments, tags, types, audiences, owners) and slugs change: kept across rebuilds
+/// while those stay the same (a body or title edit leaves them).
+#[derive(Default)]
+struct Lists {
+    related: Vec<Vec<u32>>,
+    facets: Vec<Facet>,
+    taxonomies: Vec<Taxonomy>,
+}
+
+impl Lists {
+    fn of(lib: &Library) -> Lists {
+        let facets = crate::search::facets(lib);
+        let taxonomies = taxonomies(lib, &facets);
+        Lists {
+            related: related_all(&lib.assets),
+            facets,
+            taxonomies,
+        }
+    }
+
+    /// A fingerprint of everything [`Lists::of`] reads.
+    fn fingerprint(lib: &Library) -> u64 {
+        fingerprint(|h| {
+            for a in &lib.assets {
+                (&a.slug, &a.personas, &a.stages, &a.segments, &a.tags).hash(h);
+                (&a.kind, a.audience.map(|x| x.as_str()), &a.owner).hash(h);
+            }
+        })
+    }
+}
+
 struct Renderer<'a> {
     lib: &'a Library,
     cov: &'a Coverage,
@@ -265,9 +355,9 @@ struct Renderer<'a> {
     globals: u64,
     progress: Option<&'a Progress>,
     prepared: Vec<Arc<Prepared>>,
-    related: Vec<Vec<u32>>,
-    facets: Vec<Facet>,
-    taxonomies: Vec<Taxonomy>,
+    lists: Arc<Lists>,
+    /// `Lists::fingerprint`, when rebuilding.
+    lists_fp: u64,
     rendered: AtomicUsize,
     /// Pages made in this render, with their fingerprints, for the next one.
     pages: Mutex<Vec<(String, u64, Option<Bytes>)>>,
@@ -348,8 +438,15 @@ impl<'a> Renderer<'a> {
         incremental: bool,
         progress: Option<&'a Progress>,
     ) -> Self {
-        let facets = crate::search::facets(lib);
-        let taxonomies = taxonomies(lib, &facets);
+        let lists_fp = if incremental {
+            Lists::fingerprint(lib)
+        } else {
+            0
+        };
+        let lists = match &old.lists {
+            Some((fp, lists)) if incremental && *fp == lists_fp => lists.clone(),
+            _ => Arc::new(Lists::of(lib)),
+        };
         Renderer {
             lib,
             cov,
@@ -364,9 +461,8 @@ impl<'a> Renderer<'a> {
             globals,
             progress,
             prepared: Vec::new(),
-            related: related_all(&lib.assets),
-            facets,
-            taxonomies,
+            lists,
+            lists_fp,
             rendered: AtomicUsize::new(0),
             pages: Mutex::new(Vec::new()),
             base: views::base(&lib.plan),
@@ -385,6 +481,7 @@ impl<'a> Renderer<'a> {
         mut self,
         sink: &dyn Sink,
         interner: &mut Interner,
+        postings: Option<&mut crate::search::Postings>,
     ) -> Result<(Report, Next), RenderError> {
         let trace = crate::Trace::start();
         let mut fails = Failures::default();
@@ -422,8 +519,14 @@ impl<'a> Renderer<'a> {
         // Asset pages, and every asset's search terms.
         let docs = self.asset_pages(sink, interner)?;
         trace.phase("render: asset pages");
-        let doc_refs: Vec<&DocTerms> = docs.iter().map(|d| &**d).collect();
-        let index = crate::search::build(self.lib, self.cov, &self.facets, &doc_refs, interner);
+        let index = crate::search::build(
+            self.lib,
+            self.cov,
+            &self.lists.facets,
+            &docs,
+            interner,
+            postings,
+        );
         trace.phase("render: search index");
         let index_paths: BTreeSet<&str> = index.files.iter().map(|(p, _)| p.as_str()).collect();
         copies.retain(|(path, source)| {
@@ -442,10 +545,10 @@ impl<'a> Renderer<'a> {
             .map_err(RenderError::Output)?;
         trace.phase("render: search files");
 
-        // Every other page.
-        let model = self.model_hash();
+        // Every other page. `coverage.json` is taken as it was while the model is.
+        let (model, data) = self.model();
         let shared = LibraryShared {
-            facets: Value::from_serializable(&self.views.facets(&self.facets)),
+            facets: Value::from_serializable(&self.views.facets(&self.lists.facets)),
             summary: Value::from_serializable(&self.views.summary()),
             cells_json: self.cells_json(),
         };
@@ -461,15 +564,13 @@ impl<'a> Renderer<'a> {
         fails.stop()?;
         trace.phase("render: list pages");
 
+        let (json, csv) = match &data {
+            Some((_, json, csv)) => (json.clone(), csv.clone()),
+            None => self.data_files(),
+        };
         let mut rest: Vec<(String, Content)> = vec![
-            (
-                "coverage.json".into(),
-                Content::from(coverage_json(self.lib, self.cov)),
-            ),
-            (
-                "coverage.csv".into(),
-                Content::from(coverage_csv(self.lib, self.cov)),
-            ),
+            ("coverage.json".into(), Content::Bytes(json)),
+            ("coverage.csv".into(), Content::Bytes(csv)),
         ];
         rest.extend(self.theme.static_files.iter().cloned());
         rest.extend(copies.into_iter().map(|(p, from)| (p, Content::Copy(from))));
@@ -486,31 +587,31 @@ impl<'a> Renderer<'a> {
             files: files + pages,
         };
         let mut next = Next::default();
-        let mut docs = Some(docs);
         if self.incremental {
-            for (p, d) in self.prepared.iter().zip(docs.take().unwrap_or_default()) {
-                next.docs
-                    .insert(p.asset.source.clone(), (doc_key(&p.asset), d));
-            }
-            next.assets = self
-                .prepared
+            next.pages = std::mem::take(&mut *lock(&self.pages));
+            // The cache's pages are swept only when the site's pages may have changed.
+            let added = next
+                .pages
                 .iter()
-                .map(|p| (p.asset.source.clone(), p.clone()))
-                .collect();
-            next.pages = std::mem::take(&mut *lock(&self.pages))
-                .into_iter()
-                .map(|(path, fp, bytes)| (path, (fp, bytes)))
-                .collect();
+                .any(|(p, _, _)| !self.old.pages.contains_key(p));
+            if added || self.old.pages.len() != pages {
+                let mut paths: FxHashSet<String> = specs.iter().map(|s| s.path.clone()).collect();
+                paths.extend(asset_paths.iter().cloned());
+                next.paths = Some(paths);
+            }
+            next.prepared = self.prepared.clone();
+            next.docs = docs;
+            next.lists = Some((self.lists_fp, self.lists.clone()));
+            next.data = data;
+        } else {
+            // What only this render needed is freed beside the caller's next step: at
+            // 100,000 assets that is seconds of `free`.
+            crate::drop_later((
+                std::mem::take(&mut self.prepared),
+                std::mem::take(&mut self.lists),
+                docs,
+            ));
         }
-        // What only this render needed is freed beside the caller's next step: at
-        // 100,000 assets that is seconds of `free`.
-        crate::drop_later((
-            std::mem::take(&mut self.prepared),
-            std::mem::take(&mut self.related),
-            std::mem::take(&mut self.taxonomies),
-            std::mem::take(&mut self.facets),
-            docs,
-        ));
         trace.phase("render: cache kept");
         Ok((report, next))
     }
@@ -564,7 +665,7 @@ impl<'a> Renderer<'a> {
             .assets
             .par_iter()
             .map(|a| {
-                if let Some(p) = self.old.assets.get(&a.source)
+                if let Some(p) = self.old.assets.get(&a.slug)
                     && Arc::ptr_eq(&p.asset, a)
                 {
                     return Ok(p.clone());
@@ -689,23 +790,41 @@ impl<'a> Renderer<'a> {
         fp: Option<u64>,
         make: impl FnOnce() -> Result<Vec<u8>, Diagnostic>,
     ) -> Result<(), Fail> {
+        self.emit_with(sink, path, fp, make, None)
+    }
+
+    /// [`Self::emit`] for a page made with a placeholder: `fill` is (mark, value), put
+    /// in the page's bytes as they are handed over; the kept bytes hold the mark.
+    fn emit_with(
+        &self,
+        sink: &dyn Sink,
+        path: &str,
+        fp: Option<u64>,
+        make: impl FnOnce() -> Result<Vec<u8>, Diagnostic>,
+        fill: Option<(&str, &str)>,
+    ) -> Result<(), Fail> {
         if let Some(p) = self.progress {
             p.done.fetch_add(1, Ordering::Relaxed);
         }
+        let filled = |bytes: &Bytes| -> Bytes {
+            match fill {
+                Some((mark, value)) => {
+                    Arc::new(replace_bytes(bytes, mark.as_bytes(), value.as_bytes()))
+                }
+                None => bytes.clone(),
+            }
+        };
         if let Some(fp) = fp
             && let Some((old, bytes)) = self.old.pages.get(path)
             && *old == fp
         {
-            let reused = match bytes {
+            match bytes {
                 Some(b) => {
-                    sink.put(path, Content::Bytes(b.clone()))?;
-                    true
+                    sink.put(path, Content::Bytes(filled(b)))?;
+                    return Ok(());
                 }
-                None => sink.keep(path),
-            };
-            if reused {
-                lock(&self.pages).push((path.to_string(), fp, bytes.clone()));
-                return Ok(());
+                None if sink.keep(path) => return Ok(()),
+                None => {}
             }
         }
         let bytes: Bytes = Arc::new(make()?);
@@ -713,7 +832,7 @@ impl<'a> Renderer<'a> {
             let kept = self.old.keep_bytes.then(|| bytes.clone());
             lock(&self.pages).push((path.to_string(), fp, kept));
         }
-        sink.put(path, Content::Bytes(bytes))?;
+        sink.put(path, Content::Bytes(filled(&bytes)))?;
         Ok(())
     }
 
@@ -777,7 +896,7 @@ impl<'a> Renderer<'a> {
         let p = &self.prepared[i];
         let a = &p.asset;
         let path = format!("library/{}/index.html", a.slug);
-        let related = &self.related[i];
+        let related = &self.lists.related[i];
         let fp = self.incremental.then(|| {
             fingerprint(|h| {
                 (self.globals, "asset", p.view_hash, a.body_hash).hash(h);
@@ -787,7 +906,7 @@ impl<'a> Renderer<'a> {
         let cached_doc = self
             .old
             .docs
-            .get(&a.source)
+            .get(&a.slug)
             .filter(|(key, _)| *key == doc_key(a))
             .map(|(_, d)| d.clone());
         let page_cached =
@@ -861,7 +980,7 @@ impl<'a> Renderer<'a> {
                 kind: PageKind::Library { page, pages },
             });
         }
-        for (k, tax) in self.taxonomies.iter().enumerate() {
+        for (k, tax) in self.lists.taxonomies.iter().enumerate() {
             for (t, term) in tax.terms.iter().enumerate() {
                 let pages = term.assets.len().div_ceil(TERM_PAGE_SIZE).max(1);
                 for page in 1..=pages {
@@ -889,22 +1008,44 @@ impl<'a> Renderer<'a> {
         specs
     }
 
-    /// A hash of the coverage model and the headline figures: what the coverage, gaps
-    /// and objections pages and the library page's summary show besides assets.
-    fn model_hash(&self) -> u64 {
+    fn data_files(&self) -> (Bytes, Bytes) {
+        let (json, csv) = rayon::join(
+            || coverage_json(self.lib, self.cov),
+            || coverage_csv(self.lib, self.cov),
+        );
+        (Arc::new(json), Arc::new(csv))
+    }
+
+    /// A fingerprint of the coverage model and the headline figures — what the
+    /// coverage, gaps and objections pages and the library page's summary show besides
+    /// assets — and, when rebuilding, `coverage.json` and `coverage.csv` under it.
+    #[allow(clippy::type_complexity)]
+    fn model(&self) -> (u64, Option<(u64, Bytes, Bytes)>) {
         if !self.incremental {
-            return 0;
+            return (0, None);
         }
-        fingerprint(|h| {
-            coverage_json(self.lib, self.cov).hash(h);
+        let model = fingerprint(|h| {
+            self.globals.hash(h);
+            coverage_fingerprint(self.cov, h);
+            for a in &self.lib.assets {
+                a.slug.hash(h);
+            }
             (self.lib.drafts_left_out, self.lib.assets.len()).hash(h);
-            for f in &self.facets {
+            for f in &self.lists.facets {
                 f.key.hash(h);
                 for v in &f.values {
                     (&v.id, &v.name, &v.slug, v.count).hash(h);
                 }
             }
-        })
+        });
+        let data = match &self.old.data {
+            Some((fp, json, csv)) if *fp == model => (model, json.clone(), csv.clone()),
+            _ => {
+                let (json, csv) = self.data_files();
+                (model, json, csv)
+            }
+        };
+        (model, Some(data))
     }
 
     fn list_page(
@@ -930,15 +1071,18 @@ impl<'a> Renderer<'a> {
             PageKind::Library { page, pages } => {
                 let range =
                     ((page - 1) * LIBRARY_PAGE_SIZE).min(n)..(page * LIBRARY_PAGE_SIZE).min(n);
+                // Bytes kept in memory hold the version's placeholder; a sink that keeps
+                // its own copy of the page holds the version itself.
+                let kept_version = if self.old.keep_bytes { "" } else { version };
                 let fp = fp(&|h| {
-                    (version, pages).hash(h);
+                    (kept_version, pages).hash(h);
                     self.view_hashes(range.clone(), h);
                 });
-                self.emit(sink, path, fp, || {
+                let make = || {
                     let mut ctx = Context::new();
                     ctx.insert_value("facets", shared.facets.clone());
                     ctx.insert_value("summary", shared.summary.clone());
-                    ctx.insert("search_version", version);
+                    ctx.insert_value("search_version", Value::safe_string(VERSION_MARK));
                     ctx.insert("cells_json", &shared.cells_json);
                     ctx.insert("first", &(range.start + 1));
                     ctx.insert_value("assets", self.views_of(range.clone()));
@@ -954,7 +1098,8 @@ impl<'a> Renderer<'a> {
                         "library",
                         ctx,
                     )
-                })
+                };
+                self.emit_with(sink, path, fp, make, Some((VERSION_MARK, version)))
             }
             PageKind::Term {
                 kind,
@@ -962,7 +1107,7 @@ impl<'a> Renderer<'a> {
                 page,
                 pages,
             } => {
-                let tax = &self.taxonomies[kind];
+                let tax = &self.lists.taxonomies[kind];
                 let t = &tax.terms[term];
                 let chunk = &t.assets[((page - 1) * TERM_PAGE_SIZE).min(t.assets.len())
                     ..(page * TERM_PAGE_SIZE).min(t.assets.len())];
@@ -983,7 +1128,7 @@ impl<'a> Renderer<'a> {
                 })
             }
             PageKind::Terms { kind } => {
-                let tax = &self.taxonomies[kind];
+                let tax = &self.lists.taxonomies[kind];
                 let fp = fp(&|h| {
                     for t in &tax.terms {
                         (&t.id, &t.name, t.assets.len()).hash(h);
@@ -1102,6 +1247,59 @@ struct LibraryShared {
     facets: Value,
     summary: Value,
     cells_json: String,
+}
+
+/// Hashes everything of the coverage model into `h`.
+fn coverage_fingerprint(cov: &Coverage, h: &mut FxHasher) {
+    let f = |v: f64| v.to_bits();
+    for c in &cov.cells {
+        (c.segment, c.persona, c.stage, &c.assets, &c.stale_assets).hash(h);
+        (c.target, c.decision, c.fill.map(f), c.status, f(c.weight)).hash(h);
+        f(c.pipeline_at_stake).hash(h);
+    }
+    for s in &cov.segments {
+        (s.segment, s.coverage.map(f), s.buying_group_coverage.map(f)).hash(h);
+        (f(s.pipeline_at_stake), &s.cells).hash(h);
+        for p in &s.personas {
+            (p.persona, p.coverage.map(f)).hash(h);
+        }
+    }
+    cov.gaps.hash(h);
+    for o in &cov.objections {
+        (o.objection, &o.assets).hash(h);
+    }
+    let s = &cov.summary;
+    (
+        s.assets, s.counted, s.stale, s.cells, s.covered, s.thin, s.gap, s.waived,
+    )
+        .hash(h);
+    (
+        s.coverage.map(f),
+        s.pipeline_weighted_coverage.map(f),
+        f(s.pipeline_at_stake),
+    )
+        .hash(h);
+}
+
+/// `bytes` with every `mark` replaced by `value`.
+fn replace_bytes(bytes: &[u8], mark: &[u8], value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + value.len());
+    let Some(&first) = mark.first() else {
+        return bytes.to_vec();
+    };
+    let mut rest = bytes;
+    while let Some(i) = rest.iter().position(|&b| b == first) {
+        if rest[i..].starts_with(mark) {
+            out.extend_from_slice(&rest[..i]);
+            out.extend_from_slice(value);
+            rest = &rest[i + mark.len()..];
+        } else {
+            out.extend_from_slice(&rest[..=i]);
+            rest = &rest[i + 1..];
+        }
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 /// What an asset's search terms are made of besides the body.
