@@ -17,7 +17,7 @@
 use std::ffi::OsString;
 use std::hash::{DefaultHasher, Hasher};
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -59,6 +59,21 @@ pub struct Rebuilt {
     pub rendered: usize,
     /// Files in the site.
     pub files: usize,
+}
+
+impl Rebuilt {
+    /// A build that failed before it could start, with why.
+    pub fn failed(diagnostics: Diagnostics) -> Rebuilt {
+        Rebuilt {
+            diagnostics,
+            site: None,
+            assets: 0,
+            drafts_left_out: 0,
+            parsed: 0,
+            rendered: 0,
+            files: 0,
+        }
+    }
 }
 
 impl Cache {
@@ -115,6 +130,69 @@ impl Cache {
             .assets
             .as_ref()
             .map_or(0, |a| a.parsed.load(Ordering::Relaxed))
+    }
+}
+
+/// An output folder kept up to date (`watch`): each rebuild updates it in place (only
+/// what changed, each file replaced whole), or writes it anew and swaps it in when
+/// there is no earlier build of it or the change is too big to update in place.
+pub struct OutputFolder {
+    out: PathBuf,
+    root: PathBuf,
+    load: LoadOptions,
+    cache: Cache,
+    updater: Option<crate::output::Updater>,
+}
+
+impl OutputFolder {
+    /// Keeps `out` up to date with the library at `root`; nothing is written before the
+    /// first [`Self::rebuild`].
+    pub fn new(root: &Path, out: &Path, load: &LoadOptions) -> Self {
+        OutputFolder {
+            out: out.to_path_buf(),
+            root: root.to_path_buf(),
+            load: load.clone(),
+            cache: Cache::for_disk(),
+            updater: None,
+        }
+    }
+
+    /// Rebuilds the library into the folder; a library with errors leaves it untouched
+    /// (the errors are in the result), an output error is returned.
+    pub fn rebuild(&mut self) -> Result<Rebuilt, crate::output::OutputError> {
+        if self.updater.is_none() {
+            self.updater = crate::output::Updater::open(&self.out, &self.root)?;
+        }
+        if let Some(updater) = &mut self.updater {
+            let round = updater.round();
+            let rebuilt = self.cache.build_into(&self.root, &self.load, &round);
+            if rebuilt.diagnostics.has_errors() {
+                return Ok(rebuilt);
+            }
+            if !round.too_big() {
+                match updater.commit(round.into_changes()) {
+                    Ok(_) => return Ok(rebuilt),
+                    Err(e) => {
+                        // What is on disk is no longer what the cache says: start over.
+                        self.cache = Cache::for_disk();
+                        self.updater = None;
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        self.updater = None;
+        let writer = crate::output::DiskWriter::begin(&self.out, &self.root)?;
+        let rebuilt = self.cache.build_into(&self.root, &self.load, &writer);
+        if rebuilt.diagnostics.has_errors() {
+            return Ok(rebuilt);
+        }
+        if let Err(e) = writer.finish() {
+            self.cache = Cache::for_disk();
+            return Err(e);
+        }
+        self.updater = crate::output::Updater::open(&self.out, &self.root)?;
+        Ok(rebuilt)
     }
 }
 

@@ -6,7 +6,7 @@
 //! tells apart by the `.covermap-manifest` every build leaves at the output root.
 
 use std::collections::HashSet;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io;
@@ -445,6 +445,254 @@ impl Drop for DiskWriter {
     }
 }
 
+/// The prefix of the temporary file [`Updater`] writes each file to before renaming it
+/// over the file; one left by a killed `watch` is covermap's own, not the user's.
+const UPDATE_TEMP: &str = ".covermap-tmp-";
+
+fn is_update_temp(key: &str) -> bool {
+    key.rsplit('/')
+        .next()
+        .is_some_and(|name| name.starts_with(UPDATE_TEMP))
+}
+
+/// Most bytes an [`Updater`] holds before it gives up on updating in place: a change
+/// that touches more than this (a plan or template edit on a big library) is written as
+/// a whole new folder instead, by [`DiskWriter`].
+pub const UPDATE_LIMIT: usize = 256 << 20;
+
+/// Updates an output folder a previous build wrote, in place: `watch`'s rebuilds. Only
+/// files whose bytes changed are written, each to a temporary file renamed over it;
+/// files no longer generated are removed; the manifest always lists every file there.
+/// Nothing is written until the rebuild succeeded ([`UpdateRound::commit`]), so a
+/// broken edit leaves the folder untouched.
+pub struct Updater {
+    out: PathBuf,
+    dir: PathBuf,
+    /// Every file of the folder (its manifest).
+    listed: BTreeSet<String>,
+    /// What was written to each file, as far as this updater knows: a hash of generated
+    /// bytes, or the size and time of a copied file's source.
+    written: HashMap<String, u64>,
+}
+
+/// One rebuild's files, for an [`Updater`]: a [`Sink`].
+pub struct UpdateRound<'u> {
+    updater: &'u Updater,
+    state: Mutex<RoundState>,
+}
+
+#[derive(Default)]
+struct RoundState {
+    /// Files to write: path → (content, its stamp for `written`).
+    changed: Vec<(String, Content, u64)>,
+    /// Every path of this rebuild's site.
+    seen: HashSet<String>,
+    bytes: usize,
+    too_big: bool,
+}
+
+impl Updater {
+    /// An updater for `out`, a folder covermap wrote for the library at `root`; `None`
+    /// when there is none (not yet built, or deleted since): build it whole then.
+    pub fn open(out: &Path, root: &Path) -> Result<Option<Updater>, OutputError> {
+        let dir = resolve(out)?;
+        check_not_library(out, &dir, root)?;
+        if !dir.join(MANIFEST).is_file() {
+            return Ok(None);
+        }
+        check_existing(out, &dir)?;
+        let manifest = dir.join(MANIFEST);
+        let listed = fs::read_to_string(&manifest)
+            .map_err(io_at(&manifest))?
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+        Ok(Some(Updater {
+            out: out.to_path_buf(),
+            dir,
+            listed,
+            written: HashMap::new(),
+        }))
+    }
+
+    /// The output folder as the user named it.
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    pub fn round(&self) -> UpdateRound<'_> {
+        UpdateRound {
+            updater: self,
+            state: Mutex::new(RoundState::default()),
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        let mut p = self.dir.clone();
+        p.extend(rel.split('/'));
+        p
+    }
+
+    fn write_manifest(&self, paths: &BTreeSet<String>) -> Result<(), OutputError> {
+        let mut text = String::new();
+        for p in paths {
+            text.push_str(p);
+            text.push('\n');
+        }
+        write_replacing(&self.dir.join(MANIFEST), text.as_bytes())
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `dest`, then renames it over `dest`: a
+/// reader sees the old file or the new one, never half of one.
+fn write_replacing(dest: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dest.with_file_name(format!("{UPDATE_TEMP}{name}"));
+    fs::write(&tmp, bytes).map_err(io_at(&tmp))?;
+    fs::rename(&tmp, dest).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io_at(dest)(e)
+    })
+}
+
+fn stamp_of(content: &Content) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    match content {
+        Content::Bytes(b) => (0u8, b.as_slice()).hash(&mut h),
+        Content::Copy(from) => {
+            let meta = fs::metadata(from).ok();
+            (
+                1u8,
+                from,
+                meta.as_ref().map(fs::Metadata::len),
+                meta.and_then(|m| m.modified().ok()),
+            )
+                .hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+impl UpdateRound<'_> {
+    fn state(&self) -> std::sync::MutexGuard<'_, RoundState> {
+        lock(&self.state)
+    }
+
+    /// Whether the round held more than [`UPDATE_LIMIT`] bytes of changes and stopped
+    /// taking them: the site must then be written whole.
+    pub fn too_big(&self) -> bool {
+        self.state().too_big
+    }
+
+    /// What the round collected, for [`Updater::commit`].
+    pub fn into_changes(self) -> Changes {
+        Changes(
+            self.state
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
+    }
+}
+
+/// A rebuild's changes to an output folder, collected by an [`UpdateRound`].
+pub struct Changes(RoundState);
+
+impl Updater {
+    /// Writes a rebuild's changes into the folder and returns how many files it wrote
+    /// and removed. Call only after the rebuild succeeded.
+    pub fn commit(&mut self, changes: Changes) -> Result<(usize, usize), OutputError> {
+        let updater = self;
+        let state = changes.0;
+        // The manifest first lists every file that will be there at any moment.
+        let mut union = updater.listed.clone();
+        union.extend(state.changed.iter().map(|(p, _, _)| p.clone()));
+        if union.len() != updater.listed.len() {
+            updater.write_manifest(&union)?;
+        }
+        let written = state.changed.len();
+        for (path, content, stamp) in state.changed {
+            let dest = updater.path(&path);
+            if let Some(parent) = dest.parent() {
+                fs::create_dir_all(parent).map_err(io_at(parent))?;
+            }
+            match content {
+                Content::Bytes(b) => write_replacing(&dest, &b)?,
+                Content::Copy(from) => {
+                    let bytes = fs::read(&from).map_err(io_at(&from))?;
+                    write_replacing(&dest, &bytes)?;
+                }
+            }
+            updater.written.insert(path, stamp);
+        }
+        let gone: Vec<String> = union
+            .difference(&state.seen.iter().cloned().collect())
+            .cloned()
+            .collect();
+        for path in &gone {
+            let dest = updater.path(path);
+            match fs::remove_file(&dest) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_at(&dest)(e)),
+            }
+            updater.written.remove(path);
+            // Folders left empty go too, up to the output folder.
+            let mut dir = dest.parent().map(Path::to_path_buf);
+            while let Some(d) = dir {
+                if d == updater.dir || fs::remove_dir(&d).is_err() {
+                    break;
+                }
+                dir = d.parent().map(Path::to_path_buf);
+            }
+        }
+        let listed: BTreeSet<String> = state.seen.into_iter().collect();
+        if listed != union {
+            updater.write_manifest(&listed)?;
+        }
+        updater.listed = listed;
+        Ok((written, gone.len()))
+    }
+}
+
+impl Sink for UpdateRound<'_> {
+    fn put(&self, path: &str, content: Content) -> Result<(), OutputError> {
+        check_site_path(path)?;
+        let stamp = stamp_of(&content);
+        let u = self.updater;
+        let unchanged = u.written.get(path) == Some(&stamp) && u.path(path).is_file();
+        let mut state = self.state();
+        state.seen.insert(path.to_string());
+        if unchanged || state.too_big {
+            return Ok(());
+        }
+        state.bytes += match &content {
+            Content::Bytes(b) => b.len(),
+            Content::Copy(_) => 0,
+        };
+        if state.bytes > UPDATE_LIMIT {
+            state.too_big = true;
+            state.changed = Vec::new();
+            return Ok(());
+        }
+        state.changed.push((path.to_string(), content, stamp));
+        Ok(())
+    }
+
+    fn keep(&self, path: &str) -> bool {
+        let u = self.updater;
+        let kept = u.listed.contains(path) && u.path(path).is_file();
+        if kept {
+            self.state().seen.insert(path.to_string());
+        }
+        kept
+    }
+}
+
 /// Checks that a site path names a file inside the output folder: see
 /// [`OutputError::InvalidSitePath`].
 pub fn check_site_path(path: &str) -> Result<(), OutputError> {
@@ -584,7 +832,7 @@ fn foreign_files(dir: &Path) -> Result<(Vec<String>, usize), OutputError> {
         let ours = if is_folder {
             folders.contains(key.as_str())
         } else {
-            (has_manifest && key == MANIFEST) || listed.contains(&key)
+            (has_manifest && (key == MANIFEST || is_update_temp(&key))) || listed.contains(&key)
         };
         if ours {
             continue;
@@ -1056,6 +1304,105 @@ mod tests {
         write(&Site::default(), &out, &root).unwrap();
         assert_eq!(read(out.join(MANIFEST)), "");
         write(&site(&[("index.html", "home")]), &out, &root).unwrap();
+    }
+
+    /// Puts every file of `site` through an update round of `updater`, then commits it.
+    fn update(updater: &mut Updater, site: &Site) -> (usize, usize) {
+        let round = updater.round();
+        for (path, content) in &site.files {
+            round.put(path, content.clone()).unwrap();
+        }
+        assert!(!round.too_big());
+        updater.commit(round.into_changes()).unwrap()
+    }
+
+    #[cfg(unix)]
+    fn inode(path: &Path) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(path).unwrap().ino()
+    }
+
+    #[test]
+    fn an_update_writes_what_changed_in_place_and_removes_what_went() {
+        let (_dir, root) = library();
+        let out = root.join("public");
+        let first = site(&[
+            ("index.html", "home"),
+            ("a/index.html", "a"),
+            ("b/index.html", "b"),
+        ]);
+        write(&first, &out, &root).unwrap();
+        let mut updater = Updater::open(&out, &root).unwrap().expect("a built folder");
+
+        // The first round knows nothing it wrote: everything is written once.
+        assert_eq!(update(&mut updater, &first), (3, 0));
+        #[cfg(unix)]
+        let kept = inode(&out.join("a/index.html"));
+
+        let second = site(&[
+            ("index.html", "home, edited"),
+            ("a/index.html", "a"),
+            ("c/d/index.html", "new"),
+        ]);
+        assert_eq!(update(&mut updater, &second), (2, 1));
+        assert_eq!(read(out.join("index.html")), "home, edited");
+        assert_eq!(read(out.join("c/d/index.html")), "new");
+        assert!(
+            !out.join("b").exists(),
+            "a folder left empty goes with its file"
+        );
+        #[cfg(unix)]
+        assert_eq!(
+            inode(&out.join("a/index.html")),
+            kept,
+            "an unchanged file is not rewritten"
+        );
+        assert_eq!(
+            read(out.join(MANIFEST)),
+            "a/index.html\nc/d/index.html\nindex.html\n"
+        );
+        // What it wrote is the folder `write` would have made of the same site.
+        let fresh = root.join("fresh");
+        write(&second, &fresh, &root).unwrap();
+        assert_eq!(snapshot(&out), snapshot(&fresh));
+    }
+
+    #[test]
+    fn an_update_not_committed_changes_nothing() {
+        let (_dir, root) = library();
+        let out = root.join("public");
+        write(&site(&[("index.html", "home")]), &out, &root).unwrap();
+        let before = snapshot(&out);
+        let updater = Updater::open(&out, &root).unwrap().unwrap();
+        let round = updater.round();
+        round
+            .put("index.html", Content::from(b"broken".to_vec()))
+            .unwrap();
+        round
+            .put("new.html", Content::from(b"new".to_vec()))
+            .unwrap();
+        drop(round);
+        assert_eq!(snapshot(&out), before);
+    }
+
+    #[test]
+    fn an_update_leftover_is_never_a_foreign_file() {
+        let (_dir, root) = library();
+        let out = root.join("public");
+        write(&site(&[("a/index.html", "a")]), &out, &root).unwrap();
+        // What a `watch` killed between writing a file and renaming it leaves.
+        fs::write(
+            out.join("a").join(format!("{UPDATE_TEMP}index.html")),
+            "half",
+        )
+        .unwrap();
+        write(&site(&[("a/index.html", "again")]), &out, &root).unwrap();
+        assert_eq!(read(out.join("a/index.html")), "again");
+        assert!(
+            Updater::open(&root.join("nothing-here"), &root)
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]

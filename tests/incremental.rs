@@ -301,6 +301,65 @@ proptest! {
     }
 }
 
+/// Every file under `dir` with its bytes.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// `watch`'s way: the output folder updated in place after each edit holds exactly
+    /// what `build` writes into a fresh one, and an edit with errors leaves it as it was.
+    #[test]
+    fn an_output_folder_updated_in_place_equals_a_clean_build(ops in proptest::collection::vec(op(), 1..10)) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("lib");
+        copy_fixture(&root);
+        let base_plan = std::fs::read_to_string(root.join("plan.toml")).unwrap();
+        let out = dir.path().join("site");
+        let options = LoadOptions::default();
+        let mut folder = covermap::incremental::OutputFolder::new(&root, &out, &options);
+        folder.rebuild().unwrap();
+        for (i, op) in ops.iter().enumerate() {
+            apply(&root, op, &base_plan);
+            let before = tree(&out);
+            let rebuilt = folder.rebuild().unwrap();
+            if rebuilt.diagnostics.has_errors() {
+                prop_assert!(tree(&out) == before, "step {i}: {op:?} changed the folder of a failed build");
+                continue;
+            }
+            let clean = dir.path().join(format!("clean-{i}"));
+            let o = std::process::Command::new(env!("CARGO_BIN_EXE_covermap"))
+                .args(["build", "--root"])
+                .arg(&root)
+                .arg("--out")
+                .arg(&clean)
+                .output()
+                .unwrap();
+            prop_assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let (updated, built) = (tree(&out), tree(&clean));
+            prop_assert_eq!(updated.keys().collect::<Vec<_>>(), built.keys().collect::<Vec<_>>(), "step {}: {:?}", i, op);
+            for (path, bytes) in &built {
+                prop_assert!(updated.get(path) == Some(bytes), "step {}: {:?}: {} differs", i, op, path);
+            }
+        }
+    }
+}
+
 #[test]
 fn an_unchanged_library_is_neither_parsed_nor_rendered_again() {
     let dir = tempfile::tempdir().unwrap();

@@ -829,7 +829,9 @@ impl<'a> Renderer<'a> {
         }
         let bytes: Bytes = Arc::new(make()?);
         if let Some(fp) = fp {
-            let kept = self.old.keep_bytes.then(|| bytes.clone());
+            // A page with a placeholder is kept in memory whatever the sink: its bytes
+            // change with every fill.
+            let kept = (self.old.keep_bytes || fill.is_some()).then(|| bytes.clone());
             lock(&self.pages).push((path.to_string(), fp, kept));
         }
         sink.put(path, Content::Bytes(filled(&bytes)))?;
@@ -1058,10 +1060,12 @@ impl<'a> Renderer<'a> {
     ) -> Result<(), Fail> {
         let path = spec.path.as_str();
         let inc = self.incremental;
+        // `model` goes into the fingerprint of the pages that show the coverage model,
+        // the headline figures or the facets.
         let fp = |parts: &dyn Fn(&mut FxHasher)| -> Option<u64> {
             inc.then(|| {
                 fingerprint(|h| {
-                    (self.globals, path, model).hash(h);
+                    (self.globals, path).hash(h);
                     parts(h);
                 })
             })
@@ -1071,11 +1075,10 @@ impl<'a> Renderer<'a> {
             PageKind::Library { page, pages } => {
                 let range =
                     ((page - 1) * LIBRARY_PAGE_SIZE).min(n)..(page * LIBRARY_PAGE_SIZE).min(n);
-                // Bytes kept in memory hold the version's placeholder; a sink that keeps
-                // its own copy of the page holds the version itself.
-                let kept_version = if self.old.keep_bytes { "" } else { version };
+                // The page is kept with the version's placeholder (see `emit_with`), so
+                // the version is not part of what it is made of.
                 let fp = fp(&|h| {
-                    (kept_version, pages).hash(h);
+                    (model, pages).hash(h);
                     self.view_hashes(range.clone(), h);
                 });
                 let make = || {
@@ -1146,7 +1149,7 @@ impl<'a> Renderer<'a> {
                     self.render_page("terms.html", path, tax.title, tax.kind, ctx)
                 })
             }
-            PageKind::Coverage => self.emit(sink, path, fp(&|_| {}), || {
+            PageKind::Coverage => self.emit(sink, path, fp(&|h| model.hash(h)), || {
                 let mut ctx = Context::new();
                 ctx.insert("summary", &self.views.summary());
                 ctx.insert("segments", &self.views.segment_views());
@@ -1160,7 +1163,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("top_gaps", &top);
                 self.render_page("coverage.html", path, "Coverage", "coverage", ctx)
             }),
-            PageKind::Gaps => self.emit(sink, path, fp(&|_| {}), || {
+            PageKind::Gaps => self.emit(sink, path, fp(&|h| model.hash(h)), || {
                 let v = &self.views;
                 let mut ctx = Context::new();
                 let gaps: Vec<_> = self
@@ -1187,6 +1190,7 @@ impl<'a> Renderer<'a> {
             }),
             PageKind::Objections => {
                 let fp = fp(&|h| {
+                    model.hash(h);
                     for o in &self.cov.objections {
                         self.view_hashes(o.assets.iter().copied(), h);
                     }

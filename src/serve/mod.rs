@@ -189,7 +189,9 @@ pub fn serve(options: &Options, port: u16, open: bool) -> Result<(), ServeError>
         let (root, load) = (root.clone(), options.load.clone());
         std::thread::Builder::new()
             .name("covermap rebuild".into())
-            .spawn(move || rebuild_loop(&rx, &root, &load, cache, printer, watches, publish))
+            .spawn(move || {
+                rebuild_loop(&rx, printer, watches, || cache.build(&root, &load), publish);
+            })
             .map_err(ServeError::Thread)?
     };
 
@@ -220,32 +222,30 @@ pub fn watch(options: &Options, out: &Path) -> Result<(), ServeError> {
     let (tx, rx) = mpsc::channel();
     let watches = Watches::start(&scope, tx.clone())?;
 
-    let mut cache = Cache::new();
+    let mut output = crate::incremental::OutputFolder::new(&root, &out, &options.load);
     let mut printer = Printer::new("the output folder is untouched");
     let started = Instant::now();
-    let first = cache.build(&root, &options.load);
-    if let Some(site) = &first.site {
-        // A folder covermap must not write to is the user's to fix before watching.
-        crate::output::write(site, &out, &root)?;
-    }
+    // A folder covermap must not write to is the user's to fix before watching.
+    let first = output.rebuild()?;
     printer.report(&first, started.elapsed(), &[]);
     eprintln!("watching {} (Ctrl-C to stop)", root.display());
 
-    let worker = {
-        let (root, load) = (root.clone(), options.load.clone());
-        std::thread::Builder::new()
-            .name("covermap rebuild".into())
-            .spawn(move || {
-                rebuild_loop(&rx, &root, &load, cache, printer, watches, |rebuilt| {
-                    if let Some(site) = &rebuilt.site
-                        && let Err(e) = crate::output::write(site, &out, &root)
-                    {
-                        eprintln!("error: {e}");
-                    }
-                });
-            })
-            .map_err(ServeError::Thread)?
-    };
+    let worker = std::thread::Builder::new()
+        .name("covermap rebuild".into())
+        .spawn(move || {
+            let build = || match output.rebuild() {
+                Ok(rebuilt) => rebuilt,
+                Err(e) => {
+                    // The folder is as the last good build left it, or was changed
+                    // under covermap's feet; either way, say so and keep watching.
+                    let mut diagnostics = Diagnostics::default();
+                    diagnostics.push(crate::output_diagnostic(&e));
+                    Rebuilt::failed(diagnostics)
+                }
+            };
+            rebuild_loop(&rx, printer, watches, build, |_| {});
+        })
+        .map_err(ServeError::Thread)?;
     let _ = stop.recv();
     eprintln!("stopping");
     let _ = tx.send(Msg::Stop);
@@ -307,11 +307,9 @@ enum Msg {
 /// hands each result to `publish`, until told to stop.
 fn rebuild_loop(
     rx: &Receiver<Msg>,
-    root: &Path,
-    load: &LoadOptions,
-    mut cache: Cache,
     mut printer: Printer,
     mut watches: Watches,
+    mut build: impl FnMut() -> Rebuilt,
     publish: impl Fn(&Rebuilt),
 ) {
     let mut stopping = false;
@@ -333,7 +331,7 @@ fn rebuild_loop(
         // A content/, themes/ or static/ folder made, or made anew, since the last
         // rebuild needs its own watch before the rebuild reads it.
         watches.refresh();
-        let rebuilt = cache.build(root, load);
+        let rebuilt = build();
         publish(&rebuilt);
         printer.report(&rebuilt, started.elapsed(), &changed);
     }
@@ -473,16 +471,16 @@ impl Printer {
             [one, rest @ ..] => format!("{} and {} more: ", shown_path(one), rest.len()),
         };
         let ms = took.as_secs_f64() * 1000.0;
-        let line = match &rebuilt.site {
-            Some(site) => format!(
+        let line = match rebuilt.diagnostics.has_errors() {
+            false => format!(
                 "{what}built {} assets, {} files in {ms:.0} ms ({} parsed, {} rendered) · {} warning(s)",
                 rebuilt.assets,
-                site.len(),
+                rebuilt.files,
                 rebuilt.parsed,
                 rebuilt.rendered,
                 rebuilt.diagnostics.warnings(),
             ),
-            None => format!(
+            true => format!(
                 "{what}build failed in {ms:.0} ms: {} error(s); {}",
                 rebuilt.diagnostics.errors(),
                 self.kept
