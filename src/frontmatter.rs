@@ -166,6 +166,168 @@ fn parse_yaml(block: &str) -> Result<Node, ParseError> {
             col: 1,
         });
     }
+    if let Some(node) = plain_yaml(block) {
+        return Ok(node);
+    }
+    parse_yaml_fully(block)
+}
+
+/// Reads front matter made only of the common, unambiguous YAML (maps and lists of
+/// strings, dates, small whole numbers, `true`/`false` and nulls, without anchors,
+/// aliases, tags or repeated keys) straight from the parser's events. `None` for
+/// anything else, or for anything it is not sure serde-saphyr would read the same way:
+/// [`parse_yaml_fully`] then reads it, with its exact typing and messages. What both
+/// read, they read alike (`plain_yaml_reads_as_serde_saphyr_does`).
+pub fn plain_yaml(block: &str) -> Option<Node> {
+    use granit_parser::{Event, Parser, ScalarStyle};
+    enum Open {
+        Seq(Vec<Node>, u32, u32),
+        Map(Vec<(String, Node)>, Option<String>, u32, u32),
+    }
+    let mut stack: Vec<Open> = Vec::new();
+    let mut root = None;
+    let mut values = 0usize;
+    let mut documents = 0;
+    for event in Parser::new_from_str(block) {
+        let (event, span) = event.ok()?;
+        let (line, col) = (span.start.line() as u32, span.start.col() as u32 + 1);
+        let done = match event {
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => continue,
+            Event::DocumentStart(..) => {
+                documents += 1;
+                if documents > 1 {
+                    return None;
+                }
+                continue;
+            }
+            Event::Scalar(text, style, 0, None) => {
+                // A key: a string that is surely one.
+                if let Some(Open::Map(_, key @ None, _, _)) = stack.last_mut() {
+                    let plain = matches!(style, ScalarStyle::Plain);
+                    if plain && !plain_string(&text) {
+                        return None;
+                    }
+                    *key = Some(text.into_owned());
+                    continue;
+                }
+                let value = match style {
+                    ScalarStyle::Plain => plain_scalar(&text)?,
+                    _ => Value::Str(text.into_owned()),
+                };
+                Node { value, line, col }
+            }
+            Event::SequenceStart(_, 0, None) => {
+                if stack.len() >= MAX_NESTING {
+                    return None;
+                }
+                stack.push(Open::Seq(Vec::new(), line, col));
+                continue;
+            }
+            Event::MappingStart(_, 0, None) => {
+                if stack.len() >= MAX_NESTING
+                    || matches!(stack.last(), Some(Open::Map(_, None, _, _)))
+                {
+                    return None;
+                }
+                stack.push(Open::Map(Vec::new(), None, line, col));
+                continue;
+            }
+            Event::SequenceEnd => match stack.pop()? {
+                Open::Seq(items, line, col) => Node {
+                    value: Value::Seq(items),
+                    line,
+                    col,
+                },
+                Open::Map(..) => return None,
+            },
+            Event::MappingEnd => match stack.pop()? {
+                Open::Map(entries, None, line, col) => Node {
+                    value: Value::Map(entries),
+                    line,
+                    col,
+                },
+                _ => return None,
+            },
+            // Anchors, aliases, tags: serde-saphyr's to resolve.
+            _ => return None,
+        };
+        values += 1;
+        if values > MAX_FRONT_MATTER_VALUES {
+            return None;
+        }
+        match stack.last_mut() {
+            None => root = Some(done),
+            Some(Open::Seq(items, ..)) => items.push(done),
+            Some(Open::Map(entries, key, ..)) => {
+                let key = key.take()?;
+                if entries.iter().any(|(k, _)| *k == key) {
+                    return None;
+                }
+                entries.push((key, done));
+            }
+        }
+    }
+    root.filter(|r| stack.is_empty() && matches!(r.value, Value::Map(_)))
+}
+
+/// A plain scalar's value as serde-saphyr types it, for the spellings whose type is
+/// plain to see; `None` for the rest.
+fn plain_scalar(text: &str) -> Option<Value> {
+    if matches!(text, "" | "~" | "null" | "Null" | "NULL") {
+        return Some(Value::Null);
+    }
+    // serde-saphyr reads YAML 1.1 booleans (`yes`, `off`, `y`, …) as booleans too.
+    for (words, b) in [
+        (["true", "yes", "y", "on"], true),
+        (["false", "no", "n", "off"], false),
+    ] {
+        if words.iter().any(|w| text.eq_ignore_ascii_case(w)) {
+            return Some(Value::Bool(b));
+        }
+    }
+    if plain_string(text) {
+        return Some(Value::Str(text.to_string()));
+    }
+    let b = text.as_bytes();
+    // A date (YYYY-MM-DD) is text.
+    if b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+    {
+        return Some(Value::Str(text.to_string()));
+    }
+    // A small whole number without a leading zero.
+    if !b.is_empty()
+        && b.len() <= 18
+        && b.iter().all(u8::is_ascii_digit)
+        && (b[0] != b'0' || b.len() == 1)
+    {
+        return text.parse().ok().map(Value::Int);
+    }
+    None
+}
+
+/// Whether a plain scalar is text whatever YAML makes of it: it starts with a letter and
+/// is none of the words YAML reads as null, a boolean or a number.
+fn plain_string(text: &str) -> bool {
+    let Some(first) = text.chars().next() else {
+        return false;
+    };
+    first.is_alphabetic()
+        && ![
+            "null", "true", "false", "yes", "no", "y", "n", "on", "off", "nan", "inf", "infinity",
+        ]
+        .iter()
+        .any(|w| text.eq_ignore_ascii_case(w))
+}
+
+/// Reads a YAML block with serde-saphyr: every construct, every error with its place.
+pub fn parse_yaml_fully(block: &str) -> Result<Node, ParseError> {
     let mut options = serde_saphyr::Options::default();
     options.with_snippet = false;
     // Tight bounds: real front matter is a few dozen values two or three levels deep, and
@@ -595,5 +757,121 @@ mod tests {
         assert_eq!(e.line, 2, "{e:?}");
         let e = parse(Format::Yaml, "- a\n- b\n").unwrap_err();
         assert!(e.message.contains("must be a map"), "{e:?}");
+    }
+}
+
+#[cfg(test)]
+mod plain_yaml_tests {
+    use super::*;
+
+    /// Every YAML front matter block of the repository's libraries (the sample, every
+    /// fixture, the fuzz regressions), and variations of common shapes.
+    fn blocks() -> Vec<String> {
+        let mut out = Vec::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in ["content", "tests/fixtures", "src/init"] {
+            for e in walkdir::WalkDir::new(root.join(dir))
+                .into_iter()
+                .filter_map(Result::ok)
+            {
+                let Ok(text) = std::fs::read_to_string(e.path()) else {
+                    continue;
+                };
+                let text = normalize(&text).into_owned();
+                if let Ok(s) = split(&text)
+                    && s.format == Format::Yaml
+                {
+                    out.push(s.block.to_string());
+                }
+            }
+        }
+        let values = [
+            "plain words",
+            "\"quoted: text\"",
+            "'single'",
+            "2026-09-01",
+            "2026-9-1",
+            "12",
+            "012",
+            "0",
+            "-3",
+            "+4",
+            "1.5",
+            "1e3",
+            ".inf",
+            "nan",
+            "Inf",
+            "yes",
+            "No",
+            "y",
+            "n",
+            "ON",
+            "off",
+            "true",
+            "False",
+            "null",
+            "~",
+            "",
+            "[a, b]",
+            "[]",
+            "[1, two]",
+            "{a: 1}",
+            "{}",
+            "x # comment",
+            "é-accent",
+            "_under",
+            "0x1F",
+            "0o7",
+            "1_000",
+            "\"\"",
+            "|\n  block\n  text",
+            ">\n  folded",
+            "[a, [b, c]]",
+            "&a x",
+            "*a",
+            "!!str 1",
+            "!tag x",
+            "a: b: c",
+            "123456789012345678",
+            "1234567890123456789",
+        ];
+        for v in values {
+            out.push(format!("title: {v}\n"));
+            out.push(format!("tags:\n  - {v}\n  - other\n"));
+            out.push(format!("{v}: key\n"));
+            out.push(format!("a: 1\nextra:\n  nested: {v}\n"));
+        }
+        out.push("title: a\ntitle: b\n".into());
+        out.push("---\na: 1\n---\nb: 2\n".into());
+        out.push("- a\n- b\n".into());
+        out.push("just text\n".into());
+        out.push("a: [b, {c: d}]\n".into());
+        out
+    }
+
+    #[test]
+    fn plain_yaml_reads_as_serde_saphyr_does() {
+        let mut fast = 0;
+        for block in blocks() {
+            if let Some(node) = plain_yaml(&block) {
+                fast += 1;
+                assert_eq!(Ok(node), parse_yaml_fully(&block), "{block:?}");
+            }
+        }
+        assert!(fast > 100, "the fast path took only {fast} blocks");
+    }
+
+    #[test]
+    fn common_front_matter_takes_the_fast_path() {
+        let block = "title: \"Mid-market ROI calculator\"\ntype: calculator\npersonas: [economic-buyer, champion]\nstages: [evaluation, decision]\nsegments: all\nobjections: [price]\nsummary: Three-year cost model.\naudience: external\nowner: \"Product Marketing\"\nupdated: 2026-09-01\nreview_by: 2027-03-01\ndraft: false\ntags: [roi, finance]\nheard: 34\n";
+        assert!(plain_yaml(block).is_some());
+        for unusual in [
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "a: 1.5\n",
+            "a: b\na: c\n",
+        ] {
+            assert!(plain_yaml(unusual).is_none(), "{unusual:?}");
+        }
     }
 }

@@ -259,17 +259,22 @@ pub struct Index {
     pub version: String,
 }
 
-/// Builds the index of the library's assets from each asset's terms (`docs[i]` for
-/// `lib.assets[i]`, numbered by `interner`). `coverage` says which assets count.
-/// With `kept` (a dev server's), postings are updated from the last build's for the
-/// assets whose terms changed, instead of encoded anew.
+/// Where an index's postings come from: each asset's terms (`docs[i]` for
+/// `lib.assets[i]`), encoded anew and then dropped, or kept [`Postings`] (a dev
+/// server's) updated for the assets whose terms changed.
+pub enum Terms<'a> {
+    Fresh(Vec<Arc<DocTerms>>),
+    Kept(&'a mut Postings, &'a [Arc<DocTerms>]),
+}
+
+/// Builds the index of the library's assets from their terms, numbered by `interner`.
+/// `coverage` says which assets count.
 pub fn build(
     lib: &Library,
     coverage: &Coverage,
     facets: &[Facet],
-    docs: &[Arc<DocTerms>],
+    terms: Terms<'_>,
     interner: &Interner,
-    kept: Option<&mut Postings>,
 ) -> Index {
     let assets = &lib.assets;
     let mut counts = vec![false; assets.len()];
@@ -280,14 +285,17 @@ pub fn build(
     }
 
     let fresh;
-    let terms: Vec<(&str, &str)> = match kept {
-        Some(kept) => {
+    let terms: Vec<(&str, &str)> = match terms {
+        Terms::Kept(kept, docs) => {
             kept.update(docs);
             kept.sorted(interner)
         }
-        None => {
+        Terms::Fresh(docs) => {
             let refs: Vec<&DocTerms> = docs.iter().map(|d| &**d).collect();
             fresh = postings(&refs, interner);
+            // The postings hold everything the shards need: free the terms first.
+            drop(refs);
+            crate::drop_later(docs);
             fresh.iter().map(|(t, p)| (*t, p.as_str())).collect()
         }
     };
@@ -1020,7 +1028,7 @@ mod tests {
         }
         let mut interner = Interner::default();
         let docs: Vec<Arc<DocTerms>> = interner.absorb(batch).into_iter().map(Arc::new).collect();
-        build(lib, cov, &facets(lib), &docs, &interner, None)
+        build(lib, cov, &facets(lib), Terms::Fresh(docs), &interner)
     }
 
     fn library(files: &[(&str, &str)]) -> (tempfile::TempDir, Library, Coverage) {

@@ -44,7 +44,7 @@ use crate::library::Library;
 use crate::output::{Bytes, Content, OutputError, Sink};
 use crate::search::{Batch, DocTerms, Facet, Interner};
 use crate::theme::Theme;
-use views::{Views, asset_view, json_for_script, pager, term_path};
+use views::{ViewMaker, Views, json_for_script, pager, term_path};
 
 /// The template every asset list is made of, rendered once per asset.
 pub const ROW_TEMPLATE: &str = "partials/asset_row.html";
@@ -176,9 +176,15 @@ pub fn render(
         incremental,
         progress,
     );
+    let trace = crate::Trace::start();
     let result = r.run(sink, &mut interner, incremental.then_some(&mut postings));
-    cache.interner = interner;
-    cache.postings = postings;
+    trace.phase("render: run returned");
+    if incremental {
+        cache.interner = interner;
+        cache.postings = postings;
+    } else {
+        crate::drop_later((interner, postings));
+    }
     let (report, next) = result?;
     if incremental {
         cache.globals = globals;
@@ -517,16 +523,14 @@ impl<'a> Renderer<'a> {
         trace.phase("render: folders");
 
         // Asset pages, and every asset's search terms.
-        let docs = self.asset_pages(sink, interner)?;
+        let mut docs = self.asset_pages(sink, interner)?;
         trace.phase("render: asset pages");
-        let index = crate::search::build(
-            self.lib,
-            self.cov,
-            &self.lists.facets,
-            &docs,
-            interner,
-            postings,
-        );
+        // A one-off build needs the terms only until the postings are made.
+        let terms = match postings {
+            Some(kept) => crate::search::Terms::Kept(kept, &docs),
+            None => crate::search::Terms::Fresh(std::mem::take(&mut docs)),
+        };
+        let index = crate::search::build(self.lib, self.cov, &self.lists.facets, terms, interner);
         trace.phase("render: search index");
         let index_paths: BTreeSet<&str> = index.files.iter().map(|(p, _)| p.as_str()).collect();
         copies.retain(|(path, source)| {
@@ -660,6 +664,7 @@ impl<'a> Renderer<'a> {
 
     /// Every asset's view and row, taken from the cache where the asset is unchanged.
     fn prepare(&self) -> (Vec<Arc<Prepared>>, Vec<Diagnostic>) {
+        let maker = ViewMaker::new(&self.lib.plan);
         let results: Vec<Result<Arc<Prepared>, Diagnostic>> = self
             .lib
             .assets
@@ -670,13 +675,12 @@ impl<'a> Renderer<'a> {
                 {
                     return Ok(p.clone());
                 }
-                let view = asset_view(&self.lib.plan, a);
+                let view = maker.view(a);
                 let view_hash = if self.incremental {
-                    fingerprint(|h| serde_json::to_string(&view).unwrap_or_default().hash(h))
+                    fingerprint(|h| views::view_hash(a, h))
                 } else {
                     0
                 };
-                let view = Value::from_serializable(&view);
                 let row = self.row(&view)?;
                 Ok(Arc::new(Prepared {
                     asset: a.clone(),
@@ -1447,9 +1451,71 @@ fn related_all(assets: &[Arc<Asset>]) -> Vec<Vec<u32>> {
             }
         }
     }
-    let overlap = |x: &Option<Vec<usize>>, y: &Option<Vec<usize>>| match (x, y) {
-        (Some(x), Some(y)) => x.iter().filter(|v| y.contains(v)).count(),
-        _ => 0,
+    // Each asset's stages, personas and segments as bit sets, and its tags as sorted
+    // numbers, so scoring a pair is a few popcounts and one merge.
+    let width = |get: fn(&Asset) -> &Option<Vec<usize>>| {
+        assets
+            .iter()
+            .filter_map(|a| get(a).as_ref())
+            .flatten()
+            .max()
+            .map_or(1, |&m| m / 64 + 1)
+    };
+    let sets = |get: fn(&Asset) -> &Option<Vec<usize>>, words: usize| {
+        let mut bits = vec![0u64; assets.len() * words];
+        for (i, a) in assets.iter().enumerate() {
+            for &v in get(a).iter().flatten() {
+                bits[i * words + v / 64] |= 1 << (v % 64);
+            }
+        }
+        bits
+    };
+    let (ws, wp, wg) = (
+        width(|a| &a.stages),
+        width(|a| &a.personas),
+        width(|a| &a.segments),
+    );
+    let (stages, personas, segments) = (
+        sets(|a| &a.stages, ws),
+        sets(|a| &a.personas, wp),
+        sets(|a| &a.segments, wg),
+    );
+    let overlap = |bits: &[u64], words: usize, i: usize, j: usize| -> usize {
+        (0..words)
+            .map(|w| (bits[i * words + w] & bits[j * words + w]).count_ones() as usize)
+            .sum()
+    };
+    let mut tag_ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let tags: Vec<Vec<u32>> = assets
+        .iter()
+        .map(|a| {
+            let mut ids: Vec<u32> = a
+                .tags
+                .iter()
+                .map(|t| {
+                    let next = tag_ids.len() as u32;
+                    *tag_ids.entry(t.as_str()).or_insert(next)
+                })
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        })
+        .collect();
+    let common = |x: &[u32], y: &[u32]| {
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while i < x.len() && j < y.len() {
+            match x[i].cmp(&y[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    n += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        n
     };
     (0..assets.len())
         .into_par_iter()
@@ -1474,12 +1540,10 @@ fn related_all(assets: &[Arc<Asset>]) -> Vec<Vec<u32>> {
                 .into_iter()
                 .filter(|&j| j != i)
                 .map(|j| {
-                    let b = &assets[j];
-                    let tags = a.tags.iter().filter(|t| b.tags.contains(t)).count();
-                    let score = 3 * overlap(&a.stages, &b.stages).min(1)
-                        + 2 * overlap(&a.personas, &b.personas)
-                        + overlap(&a.segments, &b.segments)
-                        + tags;
+                    let score = 3 * overlap(&stages, ws, i, j).min(1)
+                        + 2 * overlap(&personas, wp, i, j)
+                        + overlap(&segments, wg, i, j)
+                        + common(&tags[i], &tags[j]);
                     (j, score)
                 })
                 .filter(|(_, s)| *s > 2)
