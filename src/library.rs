@@ -2,7 +2,6 @@
 //! parallel), attachments and `static/` files. Problems are collected, never thrown:
 //! the caller gets every diagnostic of the run and a library only when none is an error.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -145,7 +144,8 @@ pub fn load_cached(
         assets.extend(a);
     }
 
-    let mut by_slug: HashMap<&str, &Arc<Asset>> = HashMap::with_capacity(assets.len());
+    let mut by_slug: rustc_hash::FxHashMap<&str, &Arc<Asset>> = Default::default();
+    by_slug.reserve(assets.len());
     let mut duplicate = Vec::new();
     for a in &assets {
         if let Some(first) = by_slug.insert(&a.slug, a) {

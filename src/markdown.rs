@@ -24,7 +24,8 @@ fn options() -> Options {
 pub fn render(markdown: &str, raw_html: bool) -> Rendered {
     let options = options();
     let mut has_raw_html = false;
-    let mut text = String::new();
+    let mut aligned = false;
+    let mut text = String::with_capacity(markdown.len());
     let events = Parser::new_ext(markdown, options).map(|event| match event {
         Event::Html(_) | Event::InlineHtml(_) => {
             has_raw_html = true;
@@ -46,6 +47,10 @@ pub fn render(markdown: &str, raw_html: bool) -> Rendered {
             if !text.ends_with(' ') && !text.is_empty() {
                 text.push(' ');
             }
+            event
+        }
+        Event::Start(Tag::Table(ref alignments)) => {
+            aligned |= alignments.iter().any(|a| *a != pulldown_cmark::Alignment::None);
             event
         }
         Event::Start(Tag::Link {
@@ -75,13 +80,8 @@ pub fn render(markdown: &str, raw_html: bool) -> Rendered {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events);
     // Table alignment as classes: the pages' Content-Security-Policy forbids inline style.
-    if out.contains(" style=\"text-align: ") {
-        for side in ["left", "center", "right"] {
-            out = out.replace(
-                &format!(" style=\"text-align: {side}\">"),
-                &format!(" class=\"align-{side}\">"),
-            );
-        }
+    if aligned {
+        out = alignment_as_classes(&out);
     }
     if has_raw_html && !raw_html {
         out = sanitizer().clean(&out).to_string();
@@ -90,6 +90,35 @@ pub fn render(markdown: &str, raw_html: bool) -> Rendered {
         html: out,
         text: text.trim_end().to_string(),
     }
+}
+
+/// `html` with each ` style="text-align: X">` the HTML writer puts on aligned table
+/// cells made ` class="align-X">`, in one pass.
+fn alignment_as_classes(html: &str) -> String {
+    const STYLE: &str = " style=\"text-align: ";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(STYLE) {
+        let after = &rest[at + STYLE.len()..];
+        let side = ["left", "center", "right"]
+            .into_iter()
+            .find(|side| after.starts_with(side) && after[side.len()..].starts_with("\">"));
+        out.push_str(&rest[..at]);
+        match side {
+            Some(side) => {
+                out.push_str(" class=\"align-");
+                out.push_str(side);
+                out.push_str("\">");
+                rest = &after[side.len() + 2..];
+            }
+            None => {
+                out.push_str(STYLE);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Where a body nests elements more than [`MAX_HTML_NESTING`] deep, if it holds raw HTML
