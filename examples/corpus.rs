@@ -1054,13 +1054,11 @@ const HUGO_BASEOF: &str = r#"<!doctype html>
 </html>
 "#;
 
-const HUGO_ROW: &str = r#"<li class="asset" data-segment="{{ range .Params.segments }}{{ . }} {{ end }}" data-persona="{{ range .Params.personas }}{{ . }} {{ end }}" data-stage="{{ range .Params.stages }}{{ . }} {{ end }}" data-type="{{ .Params.asset_type }}" data-audience="{{ .Params.audience }}" data-tag="{{ range .Params.tags }}{{ . }} {{ end }}" data-stale="{{ if lt .Params.review_by site.Params.as_of }}1{{ else }}0{{ end }}">
-  <h3><a href="{{ .RelPermalink }}">{{ .Title }}</a></h3>
-  <p class="meta"><span class="type">{{ .Params.asset_type }}</span>
-  {{ if eq .Params.audience "internal" }}<span class="badge internal">Internal only</span>{{ else }}<span class="badge external">Forwardable</span>{{ end }}
-  {{ if lt .Params.review_by site.Params.as_of }}<span class="badge stale">↻ Stale since {{ .Params.review_by }}</span>{{ end }}</p>
-  {{ with .Params.summary }}<p class="summary">{{ . }}</p>{{ end }}
-  <p class="tags">{{ range .Params.segments }}<span class="chip seg">{{ index site.Params.names.segments . }}</span>{{ end }}{{ range .Params.personas }}<span class="chip per">{{ index site.Params.names.personas . }}</span>{{ end }}{{ range .Params.stages }}<span class="chip stg">{{ index site.Params.names.stages . }}</span>{{ end }}</p>
+const HUGO_ROW: &str = r#"<li class="asset">
+<h3><a href="{{ .RelPermalink }}">{{ .Title }}</a></h3>
+<p class="meta"><span class="type">{{ .Params.asset_type }}</span> {{ if eq .Params.audience "internal" }}<span class="badge internal">Internal only</span> {{ else }}<span class="badge external">Forwardable</span> {{ end }}{{ if lt .Params.review_by site.Params.as_of }}<span class="badge stale">↻ Stale since {{ .Params.review_by }}</span> {{ end }}</p>
+{{ with .Params.summary }}<p class="summary">{{ . }}</p>
+{{ end }}<p class="tags">{{ range .Params.segments }}<span class="chip seg">{{ index site.Params.names.segments . }}</span>{{ end }}{{ range .Params.personas }}<span class="chip per">{{ index site.Params.names.personas . }}</span>{{ end }}{{ range .Params.stages }}<span class="chip stg">{{ index site.Params.names.stages . }}</span>{{ end }}</p>
 </li>
 "#;
 
@@ -1088,7 +1086,9 @@ const HUGO_SINGLE: &str = r#"{{ define "main" }}
   </div>
   {{ if ne (printf "%v" site.Params.related) "false" }}{{ with first 5 (.Site.RegularPages.Related .) }}
   <section class="related"><h2>Related assets</h2>
-    <ul class="asset-list compact">{{ range . }}{{ partial "row.html" . }}{{ end }}</ul>
+    <ul class="asset-list compact">{{ range . }}
+      <li class="asset"><h3><a href="{{ .RelPermalink }}">{{ .Title }}</a></h3><p class="meta"><span class="type">{{ .Params.asset_type }}</span> {{ if eq .Params.audience "internal" }}<span class="badge internal">Internal only</span> {{ else }}<span class="badge external">Forwardable</span> {{ end }}{{ if lt .Params.review_by site.Params.as_of }}<span class="badge stale">↻ Stale since {{ .Params.review_by }}</span>{{ end }}</p></li>{{ end }}
+    </ul>
   </section>
   {{ end }}{{ end }}
 </article>

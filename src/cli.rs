@@ -311,6 +311,12 @@ impl ProgressLine {
                 thread: None,
             };
         }
+        // COVERMAP_PROGRESS_AFTER_MS sets how long a build runs before the line shows
+        // (tests use 0).
+        let after = std::env::var("COVERMAP_PROGRESS_AFTER_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map_or(std::time::Duration::from_secs(1), std::time::Duration::from_millis);
         let (tx, rx) = std::sync::mpsc::channel::<()>();
         let shown = counts.clone();
         let thread = std::thread::Builder::new()
@@ -321,7 +327,7 @@ impl ProgressLine {
                 while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
                     rx.recv_timeout(std::time::Duration::from_millis(100))
                 {
-                    if started.elapsed() < std::time::Duration::from_secs(1) {
+                    if started.elapsed() < after {
                         continue;
                     }
                     let (done, total) = (

@@ -197,6 +197,59 @@ fn two_builds_are_byte_identical() {
     }
 }
 
+/// A library of `n` small assets in `dir`.
+fn many_assets(dir: &Path, n: usize) -> PathBuf {
+    let root = dir.join("many");
+    small_library(&root, "", &[]);
+    for i in 0..n {
+        std::fs::write(
+            root.join(format!("content/a{i:05}.md")),
+            format!("---\ntitle: Asset {i}\npersona: champion\nstage: decision\nsegment: all\n---\nBody {i} with a few words.\n"),
+        )
+        .unwrap();
+    }
+    root
+}
+
+#[test]
+fn progress_shows_on_a_terminal_only_and_the_build_ends_with_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = many_assets(dir.path(), 3000);
+    let out = dir.path().join("out");
+    let args = ["build", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap()];
+
+    // Not a terminal: no progress line, one summary line.
+    let o = covermap(&args);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(!stderr.contains('\r'), "a progress line on a pipe: {stderr:?}");
+    let summary = stderr.lines().last().unwrap_or_default();
+    assert!(
+        summary.starts_with("built 3000 assets: ") && summary.contains(" pages, ") && summary.contains(" files (")
+            && summary.contains(" · 0 error(s), 0 warning(s)"),
+        "{summary}"
+    );
+
+    // On a terminal (a pseudo-terminal from util-linux `script`), the line updates in
+    // place and is cleared before the summary.
+    let command = format!(
+        "{} build --root {} --out {}",
+        env!("CARGO_BIN_EXE_covermap"),
+        root.display(),
+        dir.path().join("out2").display()
+    );
+    let o = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("COVERMAP_PROGRESS_AFTER_MS", "0")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run `script` (util-linux): apt-get install -y util-linux");
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{text}");
+    assert!(text.contains("\r\x1b[2Krendering pages: ") || text.contains("\r\x1b[2Kloading the library"), "no progress line: {text:?}");
+    assert!(text.contains("\r\x1b[2Kbuilt 3000 assets: "), "the line is cleared before the summary: {text:?}");
+}
+
 #[test]
 fn links_are_relative_and_nothing_is_fetched_off_the_host() {
     let (_dir, out) = build_sample(&[]);
