@@ -104,7 +104,8 @@ pub fn read(
 /// A hash of a body's text, stable for one covermap binary.
 pub fn body_hash(body: &str) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
+    // Fast, not DoS-resistant: the key of a cache, never of an attacker's choosing.
+    let mut h = rustc_hash::FxHasher::default();
     body.hash(&mut h);
     h.finish()
 }

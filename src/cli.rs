@@ -316,7 +316,10 @@ impl ProgressLine {
         let after = std::env::var("COVERMAP_PROGRESS_AFTER_MS")
             .ok()
             .and_then(|v| v.parse().ok())
-            .map_or(std::time::Duration::from_secs(1), std::time::Duration::from_millis);
+            .map_or(
+                std::time::Duration::from_secs(1),
+                std::time::Duration::from_millis,
+            );
         let (tx, rx) = std::sync::mpsc::channel::<()>();
         let shown = counts.clone();
         let thread = std::thread::Builder::new()

@@ -50,7 +50,9 @@ pub fn render(markdown: &str, raw_html: bool) -> Rendered {
             event
         }
         Event::Start(Tag::Table(ref alignments)) => {
-            aligned |= alignments.iter().any(|a| *a != pulldown_cmark::Alignment::None);
+            aligned |= alignments
+                .iter()
+                .any(|a| *a != pulldown_cmark::Alignment::None);
             event
         }
         Event::Start(Tag::Link {
