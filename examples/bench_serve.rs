@@ -12,6 +12,9 @@
 //! page that lists the asset), each written in place or by renaming a temp file over
 //! it. Prints one Markdown table; scripts/bench-serve runs it on the sample and on a
 //! generated 10,000-asset library.
+//!
+//! With `--watch`, it runs `covermap watch --out DIR` instead and times each save to the
+//! asset's page in DIR holding the new text (polled every millisecond).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -24,26 +27,34 @@ struct Args {
     bin: PathBuf,
     root: PathBuf,
     saves: usize,
+    watch: bool,
 }
 
 fn args() -> Args {
     let mut bin = None;
     let mut root = None;
     let mut saves = 20;
+    let mut watch = false;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--bin" => bin = it.next().map(PathBuf::from),
             "--root" => root = it.next().map(PathBuf::from),
             "--saves" => saves = it.next().and_then(|s| s.parse().ok()).unwrap_or(saves),
+            "--watch" => watch = true,
             _ => {
-                eprintln!("usage: bench_serve --bin COVERMAP --root LIB [--saves N]");
+                eprintln!("usage: bench_serve --bin COVERMAP --root LIB [--saves N] [--watch]");
                 std::process::exit(2);
             }
         }
     }
     match (bin, root) {
-        (Some(bin), Some(root)) => Args { bin, root, saves },
+        (Some(bin), Some(root)) => Args {
+            bin,
+            root,
+            saves,
+            watch,
+        },
         _ => {
             eprintln!("usage: bench_serve --bin COVERMAP --root LIB [--saves N]");
             std::process::exit(2);
@@ -204,6 +215,9 @@ fn main() {
         format!("/library/{slug}/")
     };
 
+    if args.watch {
+        return watch(&args, &root, &asset, &original, &slug_page);
+    }
     let started = Instant::now();
     let mut child: Child = Command::new(&args.bin)
         .args(["serve", "--port", "0", "--root"])
@@ -302,6 +316,98 @@ fn main() {
         "| save | saves | → reload event, median ms | p90 | max | → new page served, median ms | p90 |"
     );
     println!("|---|---|---|---|---|---|---|");
+    for r in rows {
+        println!("{r}");
+    }
+}
+
+/// `--watch`: save → the page in the output folder holds the new text.
+fn watch(args: &Args, root: &Path, asset: &Path, original: &str, slug_page: &str) {
+    let out = root.parent().expect("a temporary folder").join("out");
+    let page = out
+        .join(slug_page.trim_start_matches('/'))
+        .join("index.html");
+    let started = Instant::now();
+    let mut child: Child = Command::new(&args.bin)
+        .args(["watch", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start covermap watch");
+    // The first build is done when watch says it is watching.
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    while stderr.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
+        if line.starts_with("watching ") {
+            break;
+        }
+        line.clear();
+    }
+    let first_build = started.elapsed();
+    // Keep reading what watch prints, so it never blocks on a full pipe.
+    std::thread::spawn(move || {
+        let mut sink = String::new();
+        while stderr.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
+            sink.clear();
+        }
+    });
+    let mut n = 0;
+    let mut rows = Vec::new();
+    for (what, title) in [("body", false), ("title", true)] {
+        for (how, rename) in [("in place", false), ("rename", true)] {
+            let mut times = Vec::new();
+            for i in 0..args.saves + 2 {
+                n += 1;
+                let marker = format!("benchmark-save-{n}");
+                let text = if title {
+                    retitle(original, &marker)
+                } else {
+                    format!("{original}\n{marker}\n")
+                };
+                std::thread::sleep(Duration::from_millis(300));
+                let t0 = Instant::now();
+                if rename {
+                    let tmp = asset.with_file_name(format!(".bench-{n}.tmp"));
+                    std::fs::write(&tmp, &text).expect("write");
+                    std::fs::rename(&tmp, asset).expect("rename");
+                } else {
+                    std::fs::write(asset, &text).expect("write");
+                }
+                while !std::fs::read_to_string(&page).is_ok_and(|p| p.contains(&marker)) {
+                    assert!(
+                        t0.elapsed() < Duration::from_secs(60),
+                        "the page never showed save {n}"
+                    );
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                if i >= 2 {
+                    times.push(t0.elapsed().as_secs_f64() * 1000.0);
+                }
+            }
+            times.sort_by(f64::total_cmp);
+            rows.push(format!(
+                "| {what}, {how} | {} | {:.0} | {:.0} | {:.0} |",
+                times.len(),
+                quantile(&times, 0.5),
+                quantile(&times, 0.9),
+                times[times.len() - 1],
+            ));
+        }
+    }
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    println!(
+        "watch · first build: {:.2} s · saved file: {}\n",
+        first_build.as_secs_f64(),
+        asset.strip_prefix(root).unwrap_or(asset).display()
+    );
+    println!("| save | saves | → page in the output folder, median ms | p90 | max |");
+    println!("|---|---|---|---|---|");
     for r in rows {
         println!("{r}");
     }
