@@ -216,16 +216,27 @@ fn progress_shows_on_a_terminal_only_and_the_build_ends_with_a_summary() {
     let dir = tempfile::tempdir().unwrap();
     let root = many_assets(dir.path(), 3000);
     let out = dir.path().join("out");
-    let args = ["build", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    let args = [
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
 
     // Not a terminal: no progress line, one summary line.
     let o = covermap(&args);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
-    assert!(!stderr.contains('\r'), "a progress line on a pipe: {stderr:?}");
+    assert!(
+        !stderr.contains('\r'),
+        "a progress line on a pipe: {stderr:?}"
+    );
     let summary = stderr.lines().last().unwrap_or_default();
     assert!(
-        summary.starts_with("built 3000 assets: ") && summary.contains(" pages, ") && summary.contains(" files (")
+        summary.starts_with("built 3000 assets: ")
+            && summary.contains(" pages, ")
+            && summary.contains(" files (")
             && summary.contains(" · 0 error(s), 0 warning(s)"),
         "{summary}"
     );
@@ -246,8 +257,15 @@ fn progress_shows_on_a_terminal_only_and_the_build_ends_with_a_summary() {
         .expect("run `script` (util-linux): apt-get install -y util-linux");
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{text}");
-    assert!(text.contains("\r\x1b[2Krendering pages: ") || text.contains("\r\x1b[2Kloading the library"), "no progress line: {text:?}");
-    assert!(text.contains("\r\x1b[2Kbuilt 3000 assets: "), "the line is cleared before the summary: {text:?}");
+    assert!(
+        text.contains("\r\x1b[2Krendering pages: ")
+            || text.contains("\r\x1b[2Kloading the library"),
+        "no progress line: {text:?}"
+    );
+    assert!(
+        text.contains("\r\x1b[2Kbuilt 3000 assets: "),
+        "the line is cleared before the summary: {text:?}"
+    );
 }
 
 #[test]
