@@ -235,6 +235,7 @@ fn build(root: &std::path::Path, out: Option<PathBuf>, options: LoadOptions) -> 
             return output_failed(&e);
         }
     };
+    trace.phase("output folder checked");
     let progress = ProgressLine::start(started);
     let rendered = crate::render::render(
         &library,

@@ -465,19 +465,32 @@ fn parse_toml(block: &str) -> Result<Node, ParseError> {
             }
         })?;
     // The TOML spans are byte offsets (stored in `line` until now).
-    resolve_offsets(&mut node, block);
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(block.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    resolve_offsets(&mut node, block, &line_starts);
     Ok(node)
 }
 
-fn resolve_offsets(node: &mut Node, block: &str) {
-    let (line, col) = crate::diagnostics::line_col(block, node.line as usize);
-    node.line = line;
-    node.col = col;
+/// Turns each node's byte offset into its line and column, with the offsets at which
+/// the block's lines start.
+fn resolve_offsets(node: &mut Node, block: &str, line_starts: &[usize]) {
+    let mut offset = (node.line as usize).min(block.len());
+    while !block.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    // The last line starting at or before the offset.
+    let line = line_starts.partition_point(|&start| start <= offset);
+    let line_start = line_starts[line - 1];
+    node.line = line as u32;
+    node.col = block[line_start..offset].chars().count() as u32 + 1;
     match &mut node.value {
-        Value::Seq(items) => items.iter_mut().for_each(|n| resolve_offsets(n, block)),
+        Value::Seq(items) => items
+            .iter_mut()
+            .for_each(|n| resolve_offsets(n, block, line_starts)),
         Value::Map(entries) => entries
             .iter_mut()
-            .for_each(|(_, n)| resolve_offsets(n, block)),
+            .for_each(|(_, n)| resolve_offsets(n, block, line_starts)),
         _ => {}
     }
 }

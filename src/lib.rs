@@ -101,7 +101,9 @@ pub fn load(
     };
     let coverage = Coverage::compute(&library.plan, &library.assets);
     trace.phase("coverage");
-    match theme::Theme::load(library.theme_dir().as_deref(), root) {
+    let theme = theme::Theme::load(library.theme_dir().as_deref(), root);
+    trace.phase("theme");
+    match theme {
         Ok(theme) => (Some((library, coverage, theme)), diagnostics),
         Err(ds) => {
             diagnostics.extend(ds);

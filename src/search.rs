@@ -655,12 +655,90 @@ impl Interner {
     }
 }
 
-/// The tokenizer's hash of a lowercase word, one byte at a time (FxHash's mixing).
+/// The tokenizer's hash of a lowercase word: FxHash's mixing, eight bytes at a time.
 const WORD_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+/// Bit 5 of every byte: ASCII letters and digits with it set are lowercase.
+const LOWER_BITS: u64 = 0x2020_2020_2020_2020;
 
-fn word_hash(h: u64, b: u8) -> u64 {
-    (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+fn mix(h: u64, chunk: u64) -> u64 {
+    (h.rotate_left(5) ^ chunk).wrapping_mul(WORD_SEED)
 }
+
+/// The little-endian value of up to eight bytes, zero-padded.
+fn chunk(bytes: &[u8]) -> u64 {
+    let mut buf = [0u8; 8];
+    buf[..bytes.len()].copy_from_slice(bytes);
+    u64::from_le_bytes(buf)
+}
+
+/// The mask of a chunk's first `n` (1–8) bytes.
+fn first_bytes(n: usize) -> u64 {
+    u64::MAX >> (64 - 8 * n)
+}
+
+/// The hash of a word already lowercase.
+fn word_hash(word: &[u8]) -> u64 {
+    let mut chunks = word.chunks_exact(8);
+    let mut h = WORD_SEED;
+    for c in &mut chunks {
+        h = mix(h, chunk(c));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        h = mix(h, chunk(rest));
+    }
+    // The bucket comes from the low bits, which a multiplication mixes least.
+    h.rotate_left(26)
+}
+
+/// The `n` (1–8) bytes of `bytes` from `at` as a chunk, zero-padded: one unaligned
+/// load when eight bytes are there to read.
+fn chunk_at(bytes: &[u8], at: usize, n: usize) -> u64 {
+    match bytes.get(at..at + 8) {
+        Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or_default()) & first_bytes(n),
+        None => chunk(&bytes[at..at + n]),
+    }
+}
+
+/// [`word_hash`] of the run of ASCII letters and digits `text[start..end]` lowercased,
+/// and whether the run has any uppercase letter. Such a byte is lowercase exactly when
+/// bit 5 is set (digits have it too), so setting it lowercases eight bytes at once.
+fn ascii_word_hash(text: &[u8], start: usize, end: usize) -> (u64, bool) {
+    let mut h = WORD_SEED;
+    let mut lower = LOWER_BITS;
+    let mut at = start;
+    while at < end {
+        let n = (end - at).min(8);
+        let c = chunk_at(text, at, n);
+        let mask = first_bytes(n);
+        lower &= c | !mask;
+        h = mix(h, c | (LOWER_BITS & mask));
+        at += n;
+    }
+    (h.rotate_left(26), lower != LOWER_BITS)
+}
+
+/// Byte classes of the tokenizer: an ASCII letter or digit, another ASCII byte, or
+/// part of a non-ASCII character.
+const SEPARATOR: u8 = 0;
+const ALNUM: u8 = 1;
+const NON_ASCII: u8 = 2;
+static CLASS: [u8; 256] = {
+    let mut class = [SEPARATOR; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        class[b] = if c >= 0x80 {
+            NON_ASCII
+        } else if c.is_ascii_alphanumeric() {
+            ALNUM
+        } else {
+            SEPARATOR
+        };
+        b += 1;
+    }
+    class
+};
 
 /// A word met in a batch: the number of its term in the batch, or dropped (a
 /// stop-word, a single letter, an over-long run).
@@ -736,65 +814,56 @@ impl Batch {
     }
 
     /// Splits `text` into words as [`each_word`] does, lowercases them as
-    /// [`each_lowercase_word`] does and hashes them, in one pass over ASCII text.
+    /// [`each_lowercase_word`] does and hashes them, ASCII words eight bytes at a time.
     fn add(&mut self, text: &str, bits: u8, body: bool) {
         let bytes = text.as_bytes();
+        let is_letter = |at: usize| text[at..].chars().next().is_some_and(char::is_alphanumeric);
         let mut i = 0;
         while i < bytes.len() {
             // Skip to a word's start.
-            let b = bytes[i];
-            if b.is_ascii() && !b.is_ascii_alphanumeric() {
-                i += 1;
-                continue;
-            }
-            if !b.is_ascii() {
-                let c = text[i..].chars().next().unwrap_or(' ');
-                if !c.is_alphanumeric() {
-                    i += c.len_utf8();
+            match CLASS[bytes[i] as usize] {
+                SEPARATOR => {
+                    i += 1;
                     continue;
                 }
+                NON_ASCII if !is_letter(i) => {
+                    i += text[i..].chars().next().map_or(1, char::len_utf8);
+                    continue;
+                }
+                _ => {}
             }
-            // An ASCII run, hashed and lowercased as it goes; a non-ASCII letter sends
-            // the word to the general path.
+            // An ASCII run; a non-ASCII letter in or after it sends the word to the
+            // general path.
             let start = i;
-            let mut hash = WORD_SEED;
-            let mut upper = false;
-            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-                let b = bytes[i];
-                upper |= b.is_ascii_uppercase();
-                hash = word_hash(hash, b.to_ascii_lowercase());
+            while i < bytes.len() && CLASS[bytes[i] as usize] == ALNUM {
                 i += 1;
             }
-            let ascii_end = i;
-            let non_ascii = i < bytes.len() && !bytes[i].is_ascii() && {
-                let c = text[i..].chars().next().unwrap_or(' ');
-                c.is_alphanumeric()
-            };
-            if !non_ascii && ascii_end > start {
+            let non_ascii = i < bytes.len() && bytes[i] >= 0x80 && is_letter(i);
+            if !non_ascii {
+                let word = &text[start..i];
+                let (hash, upper) = ascii_word_hash(bytes, start, i);
                 if upper {
                     let mut lower = std::mem::take(&mut self.lower);
                     lower.clear();
-                    lower.push_str(&text[start..ascii_end]);
+                    lower.push_str(word);
                     lower.make_ascii_lowercase();
                     self.count(&lower, hash, bits, body);
                     self.lower = lower;
                 } else {
-                    self.count(&text[start..ascii_end], hash, bits, body);
+                    self.count(word, hash, bits, body);
                 }
                 continue;
             }
             // A word with non-ASCII letters: to its end, then `str::to_lowercase`.
-            let mut end = ascii_end;
+            let mut end = i;
             while end < bytes.len() {
-                let c = text[end..].chars().next().unwrap_or(' ');
-                if !c.is_alphanumeric() {
-                    break;
+                match text[end..].chars().next() {
+                    Some(c) if c.is_alphanumeric() => end += c.len_utf8(),
+                    _ => break,
                 }
-                end += c.len_utf8();
             }
             let lower = text[start..end].to_lowercase();
-            let hash = lower.bytes().fold(WORD_SEED, word_hash);
-            self.count(&lower, hash, bits, body);
+            self.count(&lower, word_hash(lower.as_bytes()), bits, body);
             i = end;
         }
     }
@@ -1061,6 +1130,39 @@ mod tests {
 
     /// The batch tokenizer (one pass, hashing as it scans) finds exactly the terms
     /// `tokens` does, with the same counts.
+    #[test]
+    fn ascii_words_hash_as_their_lowercase() {
+        let words = [
+            "a",
+            "Z",
+            "ab",
+            "AB",
+            "soc2",
+            "SOC2",
+            "abcdefg",
+            "abcdefgh",
+            "ABCDEFGH",
+            "abcdefghi",
+            "abcdefghI",
+            "Integration",
+            "INTEGRATIONS",
+            "0123456789",
+            "x9Y8z7W6v5U4t3S2",
+        ];
+        for w in words {
+            let lower = w.to_ascii_lowercase();
+            // Alone, and inside a longer text (where whole chunks are loaded).
+            let padded = format!("{w} padding after");
+            for text in [w, padded.as_str()] {
+                let (hash, upper) = ascii_word_hash(text.as_bytes(), 0, w.len());
+                assert_eq!(hash, word_hash(lower.as_bytes()), "{w}");
+                assert_eq!(upper, w != lower, "{w}");
+            }
+        }
+        assert_ne!(word_hash(b"abcdefgh"), word_hash(b"abcdefgi"));
+        assert_ne!(word_hash(b"ab"), word_hash(b"ba"));
+    }
+
     #[test]
     fn batch_terms_are_the_tokens() {
         let texts = [

@@ -157,6 +157,7 @@ pub fn render(
     sink: &dyn Sink,
     progress: Option<&Progress>,
 ) -> Result<Report, RenderError> {
+    let trace = crate::Trace::start();
     let mut fresh = RenderCache::default();
     let cache = match cache {
         Some(c) => c,
@@ -181,7 +182,7 @@ pub fn render(
         incremental,
         progress,
     );
-    let trace = crate::Trace::start();
+    trace.phase("render: related, facets and taxonomies");
     let result = r.run(sink, &mut interner, incremental.then_some(&mut postings));
     trace.phase("render: run returned");
     if incremental {
@@ -335,10 +336,17 @@ struct Lists {
 
 impl Lists {
     fn of(lib: &Library) -> Lists {
-        let facets = crate::search::facets(lib);
-        let taxonomies = taxonomies(lib, &facets);
+        // Related assets take the longest; the facets are built beside them.
+        let ((facets, taxonomies), related) = rayon::join(
+            || {
+                let facets = crate::search::facets(lib);
+                let taxonomies = taxonomies(lib, &facets);
+                (facets, taxonomies)
+            },
+            || related_all(&lib.assets),
+        );
         Lists {
-            related: related_all(&lib.assets),
+            related,
             facets,
             taxonomies,
         }
@@ -770,7 +778,20 @@ impl<'a> Renderer<'a> {
         root: &str,
     ) -> Result<Vec<u8>, Diagnostic> {
         let mark = ROWS_MARK.as_bytes();
-        let mut out = Vec::with_capacity(page.len() + 64 * 1024);
+        // The rows' size, so the page is never copied as it grows.
+        let rows: usize = ids
+            .clone()
+            .into_iter()
+            .map(|i| match &self.prepared[i].row {
+                Row::Spliced(parts) => {
+                    parts.iter().map(|p| p.len()).sum::<usize>()
+                        + root.len() * parts.len().saturating_sub(1)
+                }
+                Row::Direct => 1024,
+            })
+            .sum();
+        let marks = page.windows(mark.len()).filter(|w| *w == mark).count();
+        let mut out = Vec::with_capacity(page.len() + rows * marks);
         let mut rest = page.as_slice();
         while let Some(at) = rest.iter().position(|&b| b == 0) {
             if rest[at..].starts_with(mark) {
@@ -958,18 +979,20 @@ impl<'a> Renderer<'a> {
             .map(|(_, d)| d.clone());
         let page_cached =
             fp.is_some_and(|fp| self.old.pages.get(&path).is_some_and(|(old, _)| *old == fp));
-        let mut body: Option<crate::markdown::Rendered> = None;
+        // The body's HTML for the page and its text for the search index.
+        let (mut html, mut text) = (None, None);
         if cached_doc.is_none() || !page_cached {
-            let text = crate::asset::read_body(&self.lib.root, &a.source)?;
-            body = Some(crate::markdown::render(&text, self.lib.plan.site.raw_html));
+            let source = crate::asset::read_body(&self.lib.root, &a.source)?;
+            let body = crate::markdown::render(&source, self.lib.plan.site.raw_html);
+            (html, text) = (Some(body.html), Some(body.text));
         }
         self.emit(sink, &path, fp, || {
-            let html = match &body {
-                Some(b) => b.html.clone(),
+            let html = match html {
+                Some(html) => html,
                 // The cached page was gone after all: read the body now.
                 None => {
-                    let text = crate::asset::read_body(&self.lib.root, &a.source)?;
-                    crate::markdown::render(&text, self.lib.plan.site.raw_html).html
+                    let source = crate::asset::read_body(&self.lib.root, &a.source)?;
+                    crate::markdown::render(&source, self.lib.plan.site.raw_html).html
                 }
             };
             let mut ctx = Context::new();
@@ -984,8 +1007,7 @@ impl<'a> Renderer<'a> {
         match cached_doc {
             Some(d) => Ok(Some(d)),
             None => {
-                let text = body.map(|b| b.text).unwrap_or_default();
-                batch.add_asset(a, &text);
+                batch.add_asset(a, text.as_deref().unwrap_or_default());
                 Ok(None)
             }
         }
