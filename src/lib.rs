@@ -78,8 +78,17 @@ impl Trace {
 
     pub fn phase(&self, name: &str) {
         if self.on {
+            // The resident set where the system reports it (Linux), to see what peaks.
+            let rss = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find_map(|l| l.strip_prefix("VmRSS:").map(|v| v.trim().to_string()))
+                })
+                .map(|v| format!(", resident {v}"))
+                .unwrap_or_default();
             eprintln!(
-                "trace: {name} done at {:.3}s",
+                "trace: {name} done at {:.3}s{rss}",
                 self.started.elapsed().as_secs_f64()
             );
         }

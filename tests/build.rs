@@ -506,3 +506,43 @@ fn a_theme_overrides_the_builtin_one_file_by_file() {
         "other templates stay builtin"
     );
 }
+
+#[test]
+fn objections_show_their_first_answers_and_list_all_on_their_own_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan_extra = "[[objections]]\nid = \"price\"\ntext = \"Too pricey\"\nheard = 3\n[[objections]]\nid = \"rare\"\ntext = \"Rarely heard\"\n";
+    let answer = covermap::render::OBJECTION_PREVIEW + 3;
+    let files: Vec<(String, String)> = (0..answer + 1)
+        .map(|i| {
+            let objection = if i == answer { "rare" } else { "price" };
+            (
+                format!("content/a{i:03}.md"),
+                format!("---\ntitle: Answer {i}\npersonas: all\nstages: all\nsegments: all\nobjections: [{objection}]\n---\nBody.\n"),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_str()))
+        .collect();
+    small_library(dir.path(), plan_extra, &files);
+    let o = covermap(&["build", "--root", dir.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let public = dir.path().join("public");
+    let page = read(&public.join("objections/index.html"));
+    let rows = |html: &str| html.matches("<li class=\"asset\"").count();
+    // The first objection shows the preview, the second its single answer.
+    assert_eq!(rows(&page), covermap::render::OBJECTION_PREVIEW + 1);
+    assert!(page.contains(&format!(
+        "<a href=\"../objections/price/index.html\">All {answer} assets that answer it →</a>"
+    )));
+    assert!(
+        !page.contains("objections/rare/index.html"),
+        "nothing more to see"
+    );
+    let price = read(&public.join("objections/price/index.html"));
+    assert_eq!(rows(&price), answer);
+    assert!(price.contains("“Too pricey”") && price.contains("Heard 3 times"));
+    assert!(price.contains("href=\"../../library/a000/index.html\""));
+    assert_eq!(rows(&read(&public.join("objections/rare/index.html"))), 1);
+}

@@ -25,7 +25,9 @@ mod data;
 mod views;
 
 pub use data::{coverage_csv, coverage_json, csv_field};
-pub use views::{LIBRARY_PAGE_SIZE, TERM_PAGE_SIZE, cell_marker, money, pct, slugify};
+pub use views::{
+    LIBRARY_PAGE_SIZE, OBJECTION_PREVIEW, TERM_PAGE_SIZE, cell_marker, money, pct, slugify,
+};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
@@ -306,6 +308,12 @@ enum PageKind {
     Coverage,
     Gaps,
     Objections,
+    /// The assets that answer one objection (`cov.objections[at]`), a page of them.
+    Objection {
+        at: usize,
+        page: usize,
+        pages: usize,
+    },
     NotFound,
 }
 
@@ -1074,6 +1082,23 @@ impl<'a> Renderer<'a> {
                 kind: PageKind::Terms { kind: k },
             });
         }
+        // Each objection's answers, paginated as a taxonomy page is; the objections page
+        // shows the first few of each.
+        for (at, o) in self.cov.objections.iter().enumerate() {
+            let id = &self.lib.plan.objections[o.objection].id;
+            let pages = o.assets.len().div_ceil(TERM_PAGE_SIZE).max(1);
+            for page in 1..=pages {
+                let path = if page == 1 {
+                    format!("objections/{id}/index.html")
+                } else {
+                    format!("objections/{id}/page/{page}/index.html")
+                };
+                specs.push(Spec {
+                    path,
+                    kind: PageKind::Objection { at, page, pages },
+                });
+            }
+        }
         specs
     }
 
@@ -1252,10 +1277,18 @@ impl<'a> Renderer<'a> {
                 self.render_page("gaps.html", path, "Gaps", "gaps", ctx)
             }),
             PageKind::Objections => {
+                fn preview(
+                    o: &crate::coverage::ObjectionCoverage,
+                ) -> impl Iterator<Item = usize> + Clone + '_ {
+                    o.assets[..o.assets.len().min(OBJECTION_PREVIEW)]
+                        .iter()
+                        .copied()
+                }
                 let fp = fp(&|h| {
                     model.hash(h);
                     for o in &self.cov.objections {
-                        self.view_hashes(o.assets.iter().copied(), h);
+                        o.assets.len().hash(h);
+                        self.view_hashes(preview(o), h);
                     }
                 });
                 self.emit(sink, path, fp, || {
@@ -1268,16 +1301,38 @@ impl<'a> Renderer<'a> {
                         map.insert("text".into(), obj.text.as_str().into());
                         map.insert("heard".into(), Value::from_serializable(&obj.heard));
                         map.insert("answered".into(), (!o.assets.is_empty()).into());
-                        map.insert("assets".into(), self.views_of(o.assets.iter().copied()));
+                        map.insert("count".into(), o.assets.len().into());
+                        map.insert("path".into(), term_path("objections", &obj.id).into());
+                        map.insert("assets".into(), self.views_of(preview(o)));
                         map.insert(
                             "rows".into(),
-                            Value::safe_string(&self.rows(o.assets.iter().copied(), &root)?),
+                            Value::safe_string(&self.rows(preview(o), &root)?),
                         );
                         list.push(Value::from(map));
                     }
                     let mut ctx = Context::new();
                     ctx.insert_value("objections", Value::from(list));
                     self.render_page("objections.html", path, "Objections", "objections", ctx)
+                })
+            }
+            PageKind::Objection { at, page, pages } => {
+                let o = &self.cov.objections[at];
+                let obj = &self.lib.plan.objections[o.objection];
+                let chunk = &o.assets[((page - 1) * TERM_PAGE_SIZE).min(o.assets.len())
+                    ..(page * TERM_PAGE_SIZE).min(o.assets.len())];
+                let description = obj.heard.map(|n| format!("Heard {n} times on calls."));
+                let fp = fp(&|h| {
+                    (&obj.text, &description, o.assets.len(), pages).hash(h);
+                    self.view_hashes(chunk.iter().copied(), h);
+                });
+                self.emit(sink, path, fp, || {
+                    let mut ctx = Context::new();
+                    ctx.insert("term", &serde_json::json!({ "kind": "objections", "kind_title": "Objections", "id": obj.id, "name": format!("“{}”", obj.text), "description": description, "count": o.assets.len() }));
+                    ctx.insert_value("assets", self.views_of(chunk.iter().copied()));
+                    ctx.insert_value("asset_rows", Value::safe_string(ROWS_MARK));
+                    ctx.insert("pager", &pager(&term_path("objections", &obj.id), page, pages));
+                    let html = self.render_page("term.html", path, &obj.text, "objections", ctx)?;
+                    self.splice_rows(html, chunk.iter().copied(), &root_of(path))
                 })
             }
             PageKind::NotFound => self.emit(sink, path, fp(&|_| {}), || {

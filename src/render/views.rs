@@ -159,6 +159,11 @@ pub(super) fn term_path(kind: &str, id: &str) -> String {
     format!("{kind}/{id}/")
 }
 
+/// Answering assets the objections page shows per objection; all of them are on the
+/// objection's own page (`objections/<id>/`). At 50,000 assets an objection can have
+/// thousands of answers, which would make the objections page tens of megabytes.
+pub const OBJECTION_PREVIEW: usize = 10;
+
 /// Assets per taxonomy page before it is split into `page/N/` pages.
 pub const TERM_PAGE_SIZE: usize = 500;
 
