@@ -1,7 +1,8 @@
 //! End-to-end: the real binary on the sample library at the repository root and on
 //! small libraries made in temporary folders.
 
-use std::collections::BTreeMap;
+mod common;
+use common::tree;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -39,25 +40,6 @@ fn build_sample(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
         String::from_utf8_lossy(&o.stderr)
     );
     (dir, out)
-}
-
-/// Every file under `dir`, relative path → bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
 }
 
 fn read(path: &Path) -> String {

@@ -3,6 +3,8 @@
 //! random edits, creations, deletions, renames, broken files, plan and template
 //! changes on a copy of a small library.
 
+mod common;
+use common::tree;
 use std::path::{Path, PathBuf};
 
 use covermap::incremental::Cache;
@@ -299,24 +301,6 @@ proptest! {
             check_same(&root, &mut cache, &format!("step {i}: {op:?}"));
         }
     }
-}
-
-/// Every file under `dir` with its bytes.
-fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
 }
 
 proptest! {

@@ -4,6 +4,8 @@
 //! Unix only: Ctrl-C is sent with `kill -INT`.
 #![cfg(unix)]
 
+mod common;
+use common::tree;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -448,23 +450,6 @@ fn serve_starts_on_a_broken_library_and_recovers() {
     std::fs::write(root.join("content/roi.md"), asset("Recovered")).unwrap();
     events.next_named("reload");
     wait_for_page(&url, "/library/roi/", "Recovered");
-}
-
-/// Every file under `dir`, relative path → bytes.
-fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap();
-            (
-                rel.to_string_lossy().replace('\\', "/"),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 #[test]

@@ -46,7 +46,7 @@ use crate::library::Library;
 use crate::output::{Bytes, Content, OutputError, Sink};
 use crate::search::{Batch, DocTerms, Facet, Interner};
 use crate::theme::Theme;
-use views::{ViewMaker, Views, json_for_script, pager, term_path};
+use views::{ViewMaker, Views, json_for_script, page_of, page_path, pager, term_path};
 
 /// The template every asset list is made of, rendered once per asset.
 pub const ROW_TEMPLATE: &str = "partials/asset_row.html";
@@ -777,6 +777,26 @@ impl<'a> Renderer<'a> {
         Ok(())
     }
 
+    /// Page `page` of `pages` (at `path`) of a list rendered with `term.html`: a
+    /// taxonomy value's or an objection's assets, `chunk` of them on this page.
+    fn term_page(
+        &self,
+        (path, page, pages): (&str, usize, usize),
+        term: &serde_json::Value,
+        base: &str,
+        chunk: &[usize],
+        title: &str,
+        section: &str,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut ctx = Context::new();
+        ctx.insert("term", term);
+        ctx.insert_value("assets", self.views_of(chunk.iter().copied()));
+        ctx.insert_value("asset_rows", Value::safe_string(ROWS_MARK));
+        ctx.insert("pager", &pager(base, page, pages));
+        let html = self.render_page("term.html", path, title, section, ctx)?;
+        self.splice_rows(html, chunk.iter().copied(), &root_of(path))
+    }
+
     /// A list page rendered with [`ROWS_MARK`] for `asset_rows`, with the rows of `ids`
     /// put in its place.
     fn splice_rows(
@@ -798,8 +818,8 @@ impl<'a> Renderer<'a> {
                 Row::Direct => 1024,
             })
             .sum();
-        let marks = page.windows(mark.len()).filter(|w| *w == mark).count();
-        let mut out = Vec::with_capacity(page.len() + rows * marks);
+        // Sized for one list of rows, as templates have; another one grows it.
+        let mut out = Vec::with_capacity(page.len() + rows);
         let mut rest = page.as_slice();
         while let Some(at) = rest.iter().position(|&b| b == 0) {
             if rest[at..].starts_with(mark) {
@@ -1047,27 +1067,18 @@ impl<'a> Renderer<'a> {
         let n = self.lib.assets.len();
         let pages = n.div_ceil(LIBRARY_PAGE_SIZE).max(1);
         for page in 1..=pages {
-            let path = if page == 1 {
-                "index.html".to_string()
-            } else {
-                format!("page/{page}/index.html")
-            };
             specs.push(Spec {
-                path,
+                path: format!("{}index.html", page_path("", page)),
                 kind: PageKind::Library { page, pages },
             });
         }
         for (k, tax) in self.lists.taxonomies.iter().enumerate() {
             for (t, term) in tax.terms.iter().enumerate() {
                 let pages = term.assets.len().div_ceil(TERM_PAGE_SIZE).max(1);
+                let base = term_path(tax.kind, &term.id);
                 for page in 1..=pages {
-                    let path = if page == 1 {
-                        format!("{}/{}/index.html", tax.kind, term.id)
-                    } else {
-                        format!("{}/{}/page/{page}/index.html", tax.kind, term.id)
-                    };
                     specs.push(Spec {
-                        path,
+                        path: format!("{}index.html", page_path(&base, page)),
                         kind: PageKind::Term {
                             kind: k,
                             term: t,
@@ -1085,16 +1096,11 @@ impl<'a> Renderer<'a> {
         // Each objection's answers, paginated as a taxonomy page is; the objections page
         // shows the first few of each.
         for (at, o) in self.cov.objections.iter().enumerate() {
-            let id = &self.lib.plan.objections[o.objection].id;
+            let base = term_path("objections", &self.lib.plan.objections[o.objection].id);
             let pages = o.assets.len().div_ceil(TERM_PAGE_SIZE).max(1);
             for page in 1..=pages {
-                let path = if page == 1 {
-                    format!("objections/{id}/index.html")
-                } else {
-                    format!("objections/{id}/page/{page}/index.html")
-                };
                 specs.push(Spec {
-                    path,
+                    path: format!("{}index.html", page_path(&base, page)),
                     kind: PageKind::Objection { at, page, pages },
                 });
             }
@@ -1202,20 +1208,16 @@ impl<'a> Renderer<'a> {
             } => {
                 let tax = &self.lists.taxonomies[kind];
                 let t = &tax.terms[term];
-                let chunk = &t.assets[((page - 1) * TERM_PAGE_SIZE).min(t.assets.len())
-                    ..(page * TERM_PAGE_SIZE).min(t.assets.len())];
+                let chunk = page_of(&t.assets, page, TERM_PAGE_SIZE);
                 let fp = fp(&|h| {
                     (&t.name, &t.description, t.assets.len(), pages).hash(h);
                     self.view_hashes(chunk.iter().copied(), h);
                 });
                 self.emit(sink, path, fp, || {
-                    let mut ctx = Context::new();
-                    ctx.insert("term", &serde_json::json!({ "kind": tax.kind, "kind_title": tax.title, "id": t.id, "name": t.name, "description": t.description, "count": t.assets.len() }));
-                    ctx.insert_value("assets", self.views_of(chunk.iter().copied()));
-                    ctx.insert_value("asset_rows", Value::safe_string(ROWS_MARK));
-                    ctx.insert("pager", &pager(&format!("{}/{}/", tax.kind, t.id), page, pages));
-                    let html = self.render_page("term.html", path, &t.name, tax.kind, ctx)?;
-                    self.splice_rows(html, chunk.iter().copied(), &root_of(path))
+                    let term = serde_json::json!({ "kind": tax.kind, "kind_title": tax.title, "id": t.id, "name": t.name, "description": t.description, "count": t.assets.len() });
+                    let base = term_path(tax.kind, &t.id);
+                    let at = (path, page, pages);
+                    self.term_page(at, &term, &base, chunk, &t.name, tax.kind)
                 })
             }
             PageKind::Terms { kind } => {
@@ -1318,21 +1320,17 @@ impl<'a> Renderer<'a> {
             PageKind::Objection { at, page, pages } => {
                 let o = &self.cov.objections[at];
                 let obj = &self.lib.plan.objections[o.objection];
-                let chunk = &o.assets[((page - 1) * TERM_PAGE_SIZE).min(o.assets.len())
-                    ..(page * TERM_PAGE_SIZE).min(o.assets.len())];
+                let chunk = page_of(&o.assets, page, TERM_PAGE_SIZE);
                 let description = obj.heard.map(|n| format!("Heard {n} times on calls."));
                 let fp = fp(&|h| {
                     (&obj.text, &description, o.assets.len(), pages).hash(h);
                     self.view_hashes(chunk.iter().copied(), h);
                 });
                 self.emit(sink, path, fp, || {
-                    let mut ctx = Context::new();
-                    ctx.insert("term", &serde_json::json!({ "kind": "objections", "kind_title": "Objections", "id": obj.id, "name": format!("“{}”", obj.text), "description": description, "count": o.assets.len() }));
-                    ctx.insert_value("assets", self.views_of(chunk.iter().copied()));
-                    ctx.insert_value("asset_rows", Value::safe_string(ROWS_MARK));
-                    ctx.insert("pager", &pager(&term_path("objections", &obj.id), page, pages));
-                    let html = self.render_page("term.html", path, &obj.text, "objections", ctx)?;
-                    self.splice_rows(html, chunk.iter().copied(), &root_of(path))
+                    let term = serde_json::json!({ "kind": "objections", "kind_title": "Objections", "id": obj.id, "name": format!("“{}”", obj.text), "description": description, "count": o.assets.len() });
+                    let base = term_path("objections", &obj.id);
+                    let at = (path, page, pages);
+                    self.term_page(at, &term, &base, chunk, &obj.text, "objections")
                 })
             }
             PageKind::NotFound => self.emit(sink, path, fp(&|_| {}), || {

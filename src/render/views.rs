@@ -180,13 +180,7 @@ const PAGER_WINDOW: usize = 2;
 /// nine others however long the list (all of them on every page would make the
 /// library's thousand pages a million links).
 pub(super) fn pager(base: &str, current: usize, total: usize) -> serde_json::Value {
-    let path = |n: usize| {
-        if n == 1 {
-            base.to_string()
-        } else {
-            format!("{base}page/{n}/")
-        }
-    };
+    let path = |n: usize| page_path(base, n);
     let mut pages = Vec::new();
     let mut last = 0;
     for n in pager_numbers(current, total) {
@@ -203,6 +197,22 @@ pub(super) fn pager(base: &str, current: usize, total: usize) -> serde_json::Val
         "next": (current < total).then(|| path(current + 1)),
         "pages": pages,
     })
+}
+
+/// Page `n` (from 1) of a paginated list whose first page is `base` (a folder path
+/// ending in `/`, or `""` for the site root): `base` itself, then `base` + `page/<n>/`.
+pub(super) fn page_path(base: &str, n: usize) -> String {
+    if n == 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// The items on page `page` (from 1) of `list` cut into pages of `size`.
+pub(super) fn page_of<T>(list: &[T], page: usize, size: usize) -> &[T] {
+    let at = |n: usize| (n * size).min(list.len());
+    &list[at(page - 1)..at(page)]
 }
 
 /// The page numbers a pager shows, in order.
