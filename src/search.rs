@@ -676,21 +676,6 @@ fn first_bytes(n: usize) -> u64 {
     u64::MAX >> (64 - 8 * n)
 }
 
-/// The hash of a word already lowercase.
-fn word_hash(word: &[u8]) -> u64 {
-    let mut chunks = word.chunks_exact(8);
-    let mut h = WORD_SEED;
-    for c in &mut chunks {
-        h = mix(h, chunk(c));
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        h = mix(h, chunk(rest));
-    }
-    // The bucket comes from the low bits, which a multiplication mixes least.
-    h.rotate_left(26)
-}
-
 /// The `n` (1–8) bytes of `bytes` from `at` as a chunk, zero-padded: one unaligned
 /// load when eight bytes are there to read.
 fn chunk_at(bytes: &[u8], at: usize, n: usize) -> u64 {
@@ -700,10 +685,9 @@ fn chunk_at(bytes: &[u8], at: usize, n: usize) -> u64 {
     }
 }
 
-/// [`word_hash`] of the run of ASCII letters and digits `text[start..end]` lowercased,
-/// and whether the run has any uppercase letter. Such a byte is lowercase exactly when
-/// bit 5 is set (digits have it too), so setting it lowercases eight bytes at once.
-fn ascii_word_hash(text: &[u8], start: usize, end: usize) -> (u64, bool) {
+/// The hash of `text[start..end]` eight bytes at a time, each chunk's bytes or'ed with
+/// `set` first, and the and of its chunks' bits in [`LOWER_BITS`].
+fn chunked_hash(text: &[u8], start: usize, end: usize, set: u64) -> (u64, u64) {
     let mut h = WORD_SEED;
     let mut lower = LOWER_BITS;
     let mut at = start;
@@ -712,10 +696,24 @@ fn ascii_word_hash(text: &[u8], start: usize, end: usize) -> (u64, bool) {
         let c = chunk_at(text, at, n);
         let mask = first_bytes(n);
         lower &= c | !mask;
-        h = mix(h, c | (LOWER_BITS & mask));
+        h = mix(h, c | (set & mask));
         at += n;
     }
-    (h.rotate_left(26), lower != LOWER_BITS)
+    // The bucket comes from the low bits, which a multiplication mixes least.
+    (h.rotate_left(26), lower)
+}
+
+/// The hash of a word already lowercase.
+fn word_hash(word: &[u8]) -> u64 {
+    chunked_hash(word, 0, word.len(), 0).0
+}
+
+/// [`word_hash`] of the run of ASCII letters and digits `text[start..end]` lowercased,
+/// and whether the run has any uppercase letter. Such a byte is lowercase exactly when
+/// bit 5 is set (digits have it too), so setting it lowercases eight bytes at once.
+fn ascii_word_hash(text: &[u8], start: usize, end: usize) -> (u64, bool) {
+    let (h, lower) = chunked_hash(text, start, end, LOWER_BITS);
+    (h, lower != LOWER_BITS)
 }
 
 /// Byte classes of the tokenizer: an ASCII letter or digit, another ASCII byte, or
