@@ -685,35 +685,49 @@ fn chunk_at(bytes: &[u8], at: usize, n: usize) -> u64 {
     }
 }
 
+/// A word's first sixteen bytes as two chunks, zero-padded. Letters and digits are
+/// never zero, so for words of up to [`KEY_BYTES`] bytes equal keys mean equal words.
+type Key = [u64; 2];
+const KEY_BYTES: usize = 16;
+
 /// The hash of `text[start..end]` eight bytes at a time, each chunk's bytes or'ed with
-/// `set` first, and the and of its chunks' bits in [`LOWER_BITS`].
-fn chunked_hash(text: &[u8], start: usize, end: usize, set: u64) -> (u64, u64) {
+/// `set` first; the and of its chunks' bits in [`LOWER_BITS`]; and its [`Key`] (of the
+/// chunks as hashed).
+fn chunked_hash(text: &[u8], start: usize, end: usize, set: u64) -> (u64, u64, Key) {
     let mut h = WORD_SEED;
     let mut lower = LOWER_BITS;
+    let mut key = [0; 2];
     let mut at = start;
+    let mut k = 0;
     while at < end {
         let n = (end - at).min(8);
         let c = chunk_at(text, at, n);
         let mask = first_bytes(n);
         lower &= c | !mask;
-        h = mix(h, c | (set & mask));
+        let c = c | (set & mask);
+        if k < 2 {
+            key[k] = c;
+            k += 1;
+        }
+        h = mix(h, c);
         at += n;
     }
     // The bucket comes from the low bits, which a multiplication mixes least.
-    (h.rotate_left(26), lower)
+    (h.rotate_left(26), lower, key)
 }
 
-/// The hash of a word already lowercase.
-fn word_hash(word: &[u8]) -> u64 {
-    chunked_hash(word, 0, word.len(), 0).0
+/// The hash and key of a word already lowercase.
+fn word_hash(word: &[u8]) -> (u64, Key) {
+    let (h, _, key) = chunked_hash(word, 0, word.len(), 0);
+    (h, key)
 }
 
 /// [`word_hash`] of the run of ASCII letters and digits `text[start..end]` lowercased,
 /// and whether the run has any uppercase letter. Such a byte is lowercase exactly when
 /// bit 5 is set (digits have it too), so setting it lowercases eight bytes at once.
-fn ascii_word_hash(text: &[u8], start: usize, end: usize) -> (u64, bool) {
-    let (h, lower) = chunked_hash(text, start, end, LOWER_BITS);
-    (h, lower != LOWER_BITS)
+fn ascii_word_hash(text: &[u8], start: usize, end: usize) -> (u64, Key, bool) {
+    let (h, lower, key) = chunked_hash(text, start, end, LOWER_BITS);
+    (h, key, lower != LOWER_BITS)
 }
 
 /// Byte classes of the tokenizer: an ASCII letter or digit, another ASCII byte, or
@@ -749,11 +763,11 @@ const DROPPED: u32 = u32::MAX;
 pub struct Batch {
     /// Words met, by their hash: indices into `words`.
     table: hashbrown::HashTable<u32>,
-    /// Each word met: its hash, its place in `text`, and its term (or [`DROPPED`]).
-    words: Vec<(u64, u32, u32, u32)>,
+    /// Each word met.
+    words: Vec<Word>,
     /// Every word met, lowercased, one after the other.
     text: String,
-    /// A word's lowercase form, when it differs from the text.
+    /// The lowercase form of the word being looked up, when it is needed.
     lower: String,
     terms: Vec<Box<str>>,
     docs: Vec<DocTerms>,
@@ -763,41 +777,81 @@ pub struct Batch {
     current: Vec<(u32, u8, u32)>,
 }
 
+/// A word a [`Batch`] has met: its hash and key, its place in the batch's text, and its
+/// term (or [`DROPPED`]).
+#[derive(Debug)]
+struct Word {
+    hash: u64,
+    key: Key,
+    start: u32,
+    len: u32,
+    id: u32,
+}
+
 impl Batch {
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// The term of a lowercase word whose hash is `hash`, numbering it if new.
-    fn term(&mut self, word: &str, hash: u64) -> u32 {
-        let (words, text) = (&self.words, &self.text);
+    /// The term of a lowercase word of `len` bytes with this `hash` and `key`, numbering
+    /// it if new. `lower` writes the word into an empty buffer: it is called only for a
+    /// word not met before or longer than a key, so a word met again is matched on its
+    /// hash and key alone, without a string compare or a lowercase copy.
+    fn term(&mut self, hash: u64, key: Key, len: usize, lower: impl Fn(&mut String)) -> u32 {
+        let long = len > KEY_BYTES;
+        if long {
+            self.lower.clear();
+            lower(&mut self.lower);
+        }
+        let (words, text, probe) = (&self.words, &self.text, &self.lower);
         let found = self.table.find(hash, |&i| {
-            let (h, start, len, _) = words[i as usize];
-            h == hash && &text[start as usize..(start + len) as usize] == word
+            let w = &words[i as usize];
+            w.hash == hash
+                && w.key == key
+                && w.len as usize == len
+                && (!long || &text[w.start as usize..w.start as usize + len] == probe)
         });
         if let Some(&i) = found {
-            return self.words[i as usize].3;
+            return self.words[i as usize].id;
         }
-        let id = if keep(word) {
-            self.terms.push(word.into());
+        if !long {
+            self.lower.clear();
+            lower(&mut self.lower);
+        }
+        let word = std::mem::take(&mut self.lower);
+        let id = if keep(&word) {
+            self.terms.push(word.as_str().into());
             self.slot.push(0);
             (self.terms.len() - 1) as u32
         } else {
             DROPPED
         };
         let start = self.text.len() as u32;
-        self.text.push_str(word);
+        self.text.push_str(&word);
+        self.lower = word;
         let index = self.words.len() as u32;
-        self.words.push((hash, start, word.len() as u32, id));
+        self.words.push(Word {
+            hash,
+            key,
+            start,
+            len: len as u32,
+            id,
+        });
         let words = &self.words;
         self.table
-            .insert_unique(hash, index, |&i| words[i as usize].0);
+            .insert_unique(hash, index, |&i| words[i as usize].hash);
         id
     }
 
-    /// Counts one word (lowercase, with its hash) for the asset being tokenized.
-    fn count(&mut self, word: &str, hash: u64, bits: u8, body: bool) {
-        let id = self.term(word, hash);
+    /// Counts one word (see [`Batch::term`]) for the asset being tokenized.
+    fn count(
+        &mut self,
+        (hash, key, len): (u64, Key, usize),
+        lower: impl Fn(&mut String),
+        bits: u8,
+        body: bool,
+    ) {
+        let id = self.term(hash, key, len, lower);
         if id == DROPPED {
             return;
         }
@@ -839,17 +893,14 @@ impl Batch {
             let non_ascii = i < bytes.len() && bytes[i] >= 0x80 && is_letter(i);
             if !non_ascii {
                 let word = &text[start..i];
-                let (hash, upper) = ascii_word_hash(bytes, start, i);
-                if upper {
-                    let mut lower = std::mem::take(&mut self.lower);
-                    lower.clear();
-                    lower.push_str(word);
-                    lower.make_ascii_lowercase();
-                    self.count(&lower, hash, bits, body);
-                    self.lower = lower;
-                } else {
-                    self.count(word, hash, bits, body);
-                }
+                let (hash, key, upper) = ascii_word_hash(bytes, start, i);
+                let lower = |out: &mut String| {
+                    out.push_str(word);
+                    if upper {
+                        out.make_ascii_lowercase();
+                    }
+                };
+                self.count((hash, key, word.len()), lower, bits, body);
                 continue;
             }
             // A word with non-ASCII letters: to its end, then `str::to_lowercase`.
@@ -860,8 +911,10 @@ impl Batch {
                     _ => break,
                 }
             }
-            let lower = text[start..end].to_lowercase();
-            self.count(&lower, word_hash(lower.as_bytes()), bits, body);
+            let word = text[start..end].to_lowercase();
+            let (hash, key) = word_hash(word.as_bytes());
+            let lower = |out: &mut String| out.push_str(&word);
+            self.count((hash, key, word.len()), lower, bits, body);
             i = end;
         }
     }
@@ -1152,8 +1205,8 @@ mod tests {
             // Alone, and inside a longer text (where whole chunks are loaded).
             let padded = format!("{w} padding after");
             for text in [w, padded.as_str()] {
-                let (hash, upper) = ascii_word_hash(text.as_bytes(), 0, w.len());
-                assert_eq!(hash, word_hash(lower.as_bytes()), "{w}");
+                let (hash, key, upper) = ascii_word_hash(text.as_bytes(), 0, w.len());
+                assert_eq!((hash, key), word_hash(lower.as_bytes()), "{w}");
                 assert_eq!(upper, w != lower, "{w}");
             }
         }
@@ -1169,6 +1222,11 @@ mod tests {
             "Σίσυφος ΟΔΟΣ οδος x y z a1 A1 ab AB aB 12 007",
             "mixedCASEwordsWithÜmlautInside and under_score dash-ed",
             &"long".repeat(12),
+            // Words sharing a key's sixteen bytes, or all but their length: the key
+            // decides only up to sixteen bytes, the text beyond.
+            "abcdefghijklmnop abcdefghijklmnopq abcdefghijklmnopr ABCDEFGHIJKLMNOPQ abcdefghijklmno",
+            "abcdefghijklmnopqrstuvwxyz0123456789abcd abcdefghijklmnopqrstuvwxyz0123456789abce",
+            "ÉÉÉÉÉÉÉÉÉ éééééééééx ééééééééé",
             "",
             "   ",
             "¿¡…—",
