@@ -676,12 +676,12 @@ fn first_bytes(n: usize) -> u64 {
     u64::MAX >> (64 - 8 * n)
 }
 
-/// The `n` (1–8) bytes of `bytes` from `at` as a chunk, zero-padded: one unaligned
-/// load when eight bytes are there to read.
-fn chunk_at(bytes: &[u8], at: usize, n: usize) -> u64 {
+/// The eight bytes of `bytes` from `at`, zero-padded past its end: one unaligned load
+/// when eight bytes are there to read.
+fn chunk_from(bytes: &[u8], at: usize) -> u64 {
     match bytes.get(at..at + 8) {
-        Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or_default()) & first_bytes(n),
-        None => chunk(&bytes[at..at + n]),
+        Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or_default()),
+        None => chunk(&bytes[at..]),
     }
 }
 
@@ -690,44 +690,72 @@ fn chunk_at(bytes: &[u8], at: usize, n: usize) -> u64 {
 type Key = [u64; 2];
 const KEY_BYTES: usize = 16;
 
-/// The hash of `text[start..end]` eight bytes at a time, each chunk's bytes or'ed with
-/// `set` first; the and of its chunks' bits in [`LOWER_BITS`]; and its [`Key`] (of the
-/// chunks as hashed).
-fn chunked_hash(text: &[u8], start: usize, end: usize, set: u64) -> (u64, u64, Key) {
+/// Bit 7 of every byte.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The bytes of `chunk` that are ASCII letters or digits, as bit 7 of each. Every byte
+/// is tested at once: with bit 7 cleared, adding `0x80 - lo` to a byte sets its bit 7
+/// exactly when it is at least `lo`, and no byte carries into the next.
+fn alnum_bytes(chunk: u64) -> u64 {
+    let ascii = !chunk & HIGH_BITS;
+    let x = chunk & !HIGH_BITS;
+    let at_least = |x: u64, lo: u8| (x + ONES * u64::from(0x80 - lo)) & HIGH_BITS;
+    let digit = at_least(x, b'0') & !at_least(x, b'9' + 1);
+    // Setting bit 5 maps `A`–`Z` onto `a`–`z` and nothing else onto them.
+    let folded = x | LOWER_BITS;
+    let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
+    (digit | letter) & ascii
+}
+
+/// The hash and key of a word already lowercase: FxHash's mixing, eight bytes at a time.
+fn word_hash(word: &[u8]) -> (u64, Key) {
+    let mut h = WORD_SEED;
+    let mut key = [0; 2];
+    for (k, eight) in word.chunks(8).enumerate() {
+        let c = chunk(eight);
+        if let Some(slot) = key.get_mut(k) {
+            *slot = c;
+        }
+        h = mix(h, c);
+    }
+    // The bucket comes from the low bits, which a multiplication mixes least.
+    (h.rotate_left(26), key)
+}
+
+/// The run of ASCII letters and digits that starts at `bytes[start]`, eight bytes at a
+/// time: where it ends, the [`word_hash`] of its lowercase form, and whether it has any
+/// uppercase letter. Each chunk is tested ([`alnum_bytes`]), lowercased and hashed in
+/// one pass. A letter or digit is lowercase exactly when bit 5 is set (digits have it
+/// too), so setting it lowercases eight bytes at once.
+fn ascii_run(bytes: &[u8], start: usize) -> (usize, u64, Key, bool) {
     let mut h = WORD_SEED;
     let mut lower = LOWER_BITS;
     let mut key = [0; 2];
     let mut at = start;
     let mut k = 0;
-    while at < end {
-        let n = (end - at).min(8);
-        let c = chunk_at(text, at, n);
+    loop {
+        let c = chunk_from(bytes, at);
+        // Letters and digits before the chunk's first other byte.
+        let n = ((!alnum_bytes(c) & HIGH_BITS).trailing_zeros() / 8) as usize;
+        if n == 0 {
+            break;
+        }
         let mask = first_bytes(n);
+        let c = c & mask;
         lower &= c | !mask;
-        let c = c | (set & mask);
+        let c = c | (LOWER_BITS & mask);
         if k < 2 {
             key[k] = c;
             k += 1;
         }
         h = mix(h, c);
         at += n;
+        if n < 8 {
+            break;
+        }
     }
-    // The bucket comes from the low bits, which a multiplication mixes least.
-    (h.rotate_left(26), lower, key)
-}
-
-/// The hash and key of a word already lowercase.
-fn word_hash(word: &[u8]) -> (u64, Key) {
-    let (h, _, key) = chunked_hash(word, 0, word.len(), 0);
-    (h, key)
-}
-
-/// [`word_hash`] of the run of ASCII letters and digits `text[start..end]` lowercased,
-/// and whether the run has any uppercase letter. Such a byte is lowercase exactly when
-/// bit 5 is set (digits have it too), so setting it lowercases eight bytes at once.
-fn ascii_word_hash(text: &[u8], start: usize, end: usize) -> (u64, Key, bool) {
-    let (h, lower, key) = chunked_hash(text, start, end, LOWER_BITS);
-    (h, key, lower != LOWER_BITS)
+    (at, h.rotate_left(26), key, lower != LOWER_BITS)
 }
 
 /// Byte classes of the tokenizer: an ASCII letter or digit, another ASCII byte, or
@@ -761,10 +789,8 @@ const DROPPED: u32 = u32::MAX;
 /// remembered. [`Interner::absorb`] turns it into [`DocTerms`].
 #[derive(Debug, Default)]
 pub struct Batch {
-    /// Words met, by their hash: indices into `words`.
-    table: hashbrown::HashTable<u32>,
-    /// Each word met.
-    words: Vec<Word>,
+    /// Each word met, by its hash.
+    table: hashbrown::HashTable<Word>,
     /// Every word met, lowercased, one after the other.
     text: String,
     /// The lowercase form of the word being looked up, when it is needed.
@@ -803,16 +829,15 @@ impl Batch {
             self.lower.clear();
             lower(&mut self.lower);
         }
-        let (words, text, probe) = (&self.words, &self.text, &self.lower);
-        let found = self.table.find(hash, |&i| {
-            let w = &words[i as usize];
+        let (text, probe) = (&self.text, &self.lower);
+        let found = self.table.find(hash, |w| {
             w.hash == hash
                 && w.key == key
                 && w.len as usize == len
                 && (!long || &text[w.start as usize..w.start as usize + len] == probe)
         });
-        if let Some(&i) = found {
-            return self.words[i as usize].id;
+        if let Some(w) = found {
+            return w.id;
         }
         if !long {
             self.lower.clear();
@@ -829,17 +854,14 @@ impl Batch {
         let start = self.text.len() as u32;
         self.text.push_str(&word);
         self.lower = word;
-        let index = self.words.len() as u32;
-        self.words.push(Word {
+        let word = Word {
             hash,
             key,
             start,
             len: len as u32,
             id,
-        });
-        let words = &self.words;
-        self.table
-            .insert_unique(hash, index, |&i| words[i as usize].hash);
+        };
+        self.table.insert_unique(hash, word, |w| w.hash);
         id
     }
 
@@ -887,20 +909,19 @@ impl Batch {
             // An ASCII run; a non-ASCII letter in or after it sends the word to the
             // general path.
             let start = i;
-            while i < bytes.len() && CLASS[bytes[i] as usize] == ALNUM {
-                i += 1;
-            }
+            let (end, hash, key, upper) = ascii_run(bytes, start);
+            i = end;
             let non_ascii = i < bytes.len() && bytes[i] >= 0x80 && is_letter(i);
             if !non_ascii {
-                let word = &text[start..i];
-                let (hash, key, upper) = ascii_word_hash(bytes, start, i);
+                // Sliced only for a word not met before: it is ASCII, so `start..end`
+                // are character boundaries.
                 let lower = |out: &mut String| {
-                    out.push_str(word);
+                    out.push_str(&text[start..end]);
                     if upper {
                         out.make_ascii_lowercase();
                     }
                 };
-                self.count((hash, key, word.len()), lower, bits, body);
+                self.count((hash, key, end - start), lower, bits, body);
                 continue;
             }
             // A word with non-ASCII letters: to its end, then `str::to_lowercase`.
@@ -1205,13 +1226,34 @@ mod tests {
             // Alone, and inside a longer text (where whole chunks are loaded).
             let padded = format!("{w} padding after");
             for text in [w, padded.as_str()] {
-                let (hash, key, upper) = ascii_word_hash(text.as_bytes(), 0, w.len());
+                let (end, hash, key, upper) = ascii_run(text.as_bytes(), 0);
+                assert_eq!(end, w.len(), "{w}");
                 assert_eq!((hash, key), word_hash(lower.as_bytes()), "{w}");
                 assert_eq!(upper, w != lower, "{w}");
             }
         }
         assert_ne!(word_hash(b"abcdefgh"), word_hash(b"abcdefgi"));
         assert_ne!(word_hash(b"ab"), word_hash(b"ba"));
+    }
+
+    /// Every byte value, in every place of a chunk, is a letter or digit to
+    /// [`alnum_bytes`] exactly when it is one to the standard library.
+    #[test]
+    fn alnum_bytes_tests_each_byte_as_the_standard_library_does() {
+        for b in 0..=255u8 {
+            for place in 0..8 {
+                // The other bytes are letters, or not, so neighbours cannot hide a carry.
+                for fill in [b'a', b' ', 0xff] {
+                    let mut bytes = [fill; 8];
+                    bytes[place] = b;
+                    let got = alnum_bytes(u64::from_le_bytes(bytes));
+                    for (i, &x) in bytes.iter().enumerate() {
+                        let want = x.is_ascii_alphanumeric();
+                        assert_eq!(got >> (8 * i + 7) & 1 == 1, want, "{bytes:?} at {i}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
@@ -1245,6 +1287,29 @@ mod tests {
                 .map(|&(id, _, tf)| (batch.terms[id as usize].to_string(), tf))
                 .collect();
             assert_eq!(got, want, "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// On any text made of letters of either case, digits, punctuation, spaces and
+        /// non-ASCII letters and marks, in words of any length, the batch tokenizer
+        /// finds the terms `tokens` does, with the same counts.
+        #[test]
+        fn batch_terms_are_the_tokens_on_any_text(
+            text in "([a-zA-Z0-9]{0,20}[ .,'_\\-]{0,2}(é|É|ß|ǅ|Σ|—|’|日)?){0,40}"
+        ) {
+            let mut want: BTreeMap<String, u32> = BTreeMap::new();
+            for t in tokens(&text) {
+                *want.entry(t).or_default() += 1;
+            }
+            let mut batch = Batch::new();
+            batch.add(&text, 0, true);
+            let got: BTreeMap<String, u32> = batch
+                .current
+                .iter()
+                .map(|&(id, _, tf)| (batch.terms[id as usize].to_string(), tf))
+                .collect();
+            proptest::prop_assert_eq!(got, want);
         }
     }
 
