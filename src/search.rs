@@ -791,7 +791,8 @@ const DROPPED: u32 = u32::MAX;
 pub struct Batch {
     /// Each word met, by its hash.
     table: hashbrown::HashTable<Word>,
-    /// Every word met, lowercased, one after the other.
+    /// Every word met longer than a key, lowercased, one after the other: what tells
+    /// such words apart once their keys are equal.
     text: String,
     /// The lowercase form of the word being looked up, when it is needed.
     lower: String,
@@ -803,8 +804,8 @@ pub struct Batch {
     current: Vec<(u32, u8, u32)>,
 }
 
-/// A word a [`Batch`] has met: its hash and key, its place in the batch's text, and its
-/// term (or [`DROPPED`]).
+/// A word a [`Batch`] has met: its hash and key, its place in the batch's text (for a
+/// word longer than a key), and its term (or [`DROPPED`]).
 #[derive(Debug)]
 struct Word {
     hash: u64,
@@ -852,7 +853,9 @@ impl Batch {
             DROPPED
         };
         let start = self.text.len() as u32;
-        self.text.push_str(&word);
+        if long {
+            self.text.push_str(&word);
+        }
         self.lower = word;
         let word = Word {
             hash,
@@ -1200,8 +1203,6 @@ mod tests {
         );
     }
 
-    /// The batch tokenizer (one pass, hashing as it scans) finds exactly the terms
-    /// `tokens` does, with the same counts.
     #[test]
     fn ascii_words_hash_as_their_lowercase() {
         let words = [
@@ -1256,6 +1257,8 @@ mod tests {
         }
     }
 
+    /// The batch tokenizer (one pass, hashing as it scans) finds exactly the terms
+    /// `tokens` does, with the same counts.
     #[test]
     fn batch_terms_are_the_tokens() {
         let texts = [
