@@ -14,6 +14,7 @@ use crate::frontmatter::{self, Node, SplitError, Value};
 use crate::limits::{MAX_HTML_NESTING, MAX_LIST_VALUES};
 use crate::markdown;
 use crate::plan::{Kind, Plan};
+use crate::slug::{check_slug, slug_from_path, suggest_slug};
 
 /// Who an asset may be shown to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -647,45 +648,6 @@ impl Fields {
     }
 }
 
-/// The slug of a file: its path under `content/` without `.md`, lowercased, with every
-/// run of characters outside `[a-z0-9/]` made one `-`.
-pub fn slug_from_path(content_path: &Path) -> String {
-    // Joined from the path's parts, so that only the system's separator separates: on
-    // Unix a `\` is part of a file name, and must not make an empty or leading part.
-    let s = content_path
-        .components()
-        .map(|part| part.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
-    let s = s.strip_suffix(".md").unwrap_or(&s).to_lowercase();
-    let mut out = String::with_capacity(s.len());
-    let mut in_run = false;
-    for c in s.chars() {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '/' {
-            out.push(c);
-            in_run = false;
-        } else if !in_run {
-            out.push('-');
-            in_run = true;
-        }
-    }
-    out
-}
-
-/// A valid slug close to a rejected one, for the help: `/`, `.` and `..` parts and
-/// empty parts dropped, the rest made a slug as a file's path would be. `None` when
-/// nothing is left.
-pub fn suggest_slug(slug: &str) -> Option<String> {
-    let slug = slug.replace('\\', "/");
-    let parts: Vec<&str> = slug
-        .split('/')
-        .map(str::trim)
-        .filter(|p| !matches!(*p, "" | "." | ".."))
-        .collect();
-    let good = slug_from_path(Path::new(&parts.join("/")));
-    check_slug(&good).is_ok().then_some(good)
-}
-
 /// How many characters a quoted value takes at the start of `written`, quotes and
 /// escapes included; `None` when it does not start with a quote. A string not closed
 /// on its line takes the rest of the line.
@@ -715,29 +677,6 @@ fn quoted_width(written: &str) -> Option<usize> {
         }
     }
     Some(total)
-}
-
-/// Checks an explicit slug: it becomes a folder path in the output.
-pub fn check_slug(slug: &str) -> Result<(), &'static str> {
-    if slug.is_empty() {
-        return Err("is empty");
-    }
-    if slug.starts_with('/') || slug.ends_with('/') {
-        return Err("starts or ends with `/`");
-    }
-    if slug
-        .split('/')
-        .any(|part| part.is_empty() || part == "." || part == "..")
-    {
-        return Err("has an empty, `.` or `..` part");
-    }
-    if !slug
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'/')
-    {
-        return Err("has characters other than lowercase letters, digits, `-` and `/`");
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -885,27 +824,6 @@ mod tests {
         assert!(a.is_some());
         assert_eq!(d.len(), 1);
         assert!(d[0].contains("no `stages`"), "{d:?}");
-    }
-
-    #[test]
-    fn slugs() {
-        for (path, want) in [
-            ("Case Studies/Acme Corp.md", "case-studies/acme-corp"),
-            ("a/b.md", "a/b"),
-            ("x__y--z.md", "x-y-z"),
-            ("café.md", "caf-"),
-        ] {
-            assert_eq!(slug_from_path(Path::new(path)), want);
-        }
-        // On Unix a backslash is part of a name (found by tests/fuzz.rs: `\.md` gave `/`).
-        if cfg!(unix) {
-            assert_eq!(slug_from_path(Path::new("\\.md")), "-");
-            assert_eq!(slug_from_path(Path::new("a\\b.md")), "a-b");
-        }
-        assert!(check_slug("a/b-c").is_ok());
-        for bad in ["", "/a", "a/", "a//b", "a/../b", "A", "a b", "a\\b"] {
-            assert!(check_slug(bad).is_err(), "{bad}");
-        }
     }
 
     #[test]

@@ -211,7 +211,7 @@ fn print_diagnostics(diags: &Diagnostics) {
 fn build(root: &std::path::Path, out: Option<PathBuf>, options: LoadOptions) -> ExitCode {
     let started = Instant::now();
     let out = out.unwrap_or_else(|| root.join("public"));
-    let trace = crate::Trace::start();
+    let trace = crate::trace::Trace::start();
     let (loaded, mut diagnostics) = crate::load(root, &options, &crate::Caches::default(), &trace);
     let failed = |diagnostics: &Diagnostics| {
         print_diagnostics(diagnostics);
@@ -262,7 +262,7 @@ fn build(root: &std::path::Path, out: Option<PathBuf>, options: LoadOptions) -> 
     print_diagnostics(&diagnostics);
     let assets = library.assets.len();
     let drafts_left_out = library.drafts_left_out;
-    crate::drop_later((library, coverage, theme));
+    crate::trace::drop_later((library, coverage, theme));
     match written {
         Ok((report, written)) => {
             eprintln!(
@@ -428,8 +428,8 @@ fn check(
     if below {
         eprintln!(
             "coverage {} is below the minimum {}",
-            crate::render::pct(coverage.summary.coverage),
-            crate::render::pct(min)
+            crate::format::pct(coverage.summary.coverage),
+            crate::format::pct(min)
         );
         return ExitCode::from(1);
     }

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod coverage;
 pub mod date;
 pub mod diagnostics;
+pub mod format;
 pub mod frontmatter;
 pub mod incremental;
 pub mod init;
@@ -26,7 +27,9 @@ pub mod render;
 pub mod report;
 pub mod search;
 pub mod serve;
+pub mod slug;
 pub mod theme;
+pub mod trace;
 
 use std::path::Path;
 
@@ -34,6 +37,7 @@ use coverage::Coverage;
 use diagnostics::Diagnostics;
 use library::{Library, LoadOptions};
 use output::{MemorySink, Sink, Site};
+use trace::Trace;
 
 /// The result of building a library in memory.
 pub struct Built {
@@ -60,39 +64,6 @@ pub fn build(root: &Path, options: &LoadOptions) -> Built {
 pub struct Caches {
     pub assets: Option<incremental::AssetCache>,
     pub render: Option<render::RenderCache>,
-}
-
-/// A trace of how long each phase took, on stderr, when `COVERMAP_TRACE` is set.
-pub struct Trace {
-    started: std::time::Instant,
-    on: bool,
-}
-
-impl Trace {
-    pub fn start() -> Self {
-        Trace {
-            started: std::time::Instant::now(),
-            on: std::env::var_os("COVERMAP_TRACE").is_some(),
-        }
-    }
-
-    pub fn phase(&self, name: &str) {
-        if self.on {
-            // The resident set where the system reports it (Linux), to see what peaks.
-            let rss = std::fs::read_to_string("/proc/self/status")
-                .ok()
-                .and_then(|s| {
-                    s.lines()
-                        .find_map(|l| l.strip_prefix("VmRSS:").map(|v| v.trim().to_string()))
-                })
-                .map(|v| format!(", resident {v}"))
-                .unwrap_or_default();
-            eprintln!(
-                "trace: {name} done at {:.3}s{rss}",
-                self.started.elapsed().as_secs_f64()
-            );
-        }
-    }
 }
 
 /// Loads the library at `root` (through `caches`), models its coverage and loads its
@@ -166,13 +137,4 @@ pub fn output_diagnostic(e: &output::OutputError) -> diagnostics::Diagnostic {
     };
     diagnostics::Diagnostic::error(path, diagnostics::printable(&e.to_string()))
         .help("check that the output folder exists, is writable and has room")
-}
-
-/// Drops `value` on a thread of its own: freeing what a big build allocated takes
-/// seconds, and nothing waits for it (a command about to exit does not wait at all).
-pub fn drop_later<T: Send + 'static>(value: T) {
-    // Without a thread, it is dropped here, as it would have been anyway.
-    let _ = std::thread::Builder::new()
-        .name("covermap drop".into())
-        .spawn(move || drop(value));
 }

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 use crate::coverage::{Coverage, Status};
 use crate::diagnostics::printable;
+use crate::format::{cell_marker, money, pct};
 use crate::plan::Plan;
-use crate::render::{cell_marker, money, pct};
 
 pub fn summary_and_heatmap(plan: &Plan, cov: &Coverage, color: bool) -> String {
     let s = &cov.summary;

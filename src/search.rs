@@ -29,7 +29,7 @@ use serde::Serialize;
 use crate::asset::Asset;
 use crate::coverage::Coverage;
 use crate::library::Library;
-use crate::render::slugify;
+use crate::slug::slugify;
 
 /// Folder of the index in the site.
 pub const DIR: &str = "search";
@@ -295,7 +295,7 @@ pub fn build(
             fresh = postings(&refs, interner);
             // The postings hold everything the shards need: free the terms first.
             drop(refs);
-            crate::drop_later(docs);
+            crate::trace::drop_later(docs);
             fresh.iter().map(|(t, p)| (*t, p.as_str())).collect()
         }
     };

@@ -15,8 +15,9 @@ use std::process::Command;
 
 use covermap::asset::Asset;
 use covermap::library::{self, Library, LoadOptions};
-use covermap::render::{LIBRARY_PAGE_SIZE, TERM_PAGE_SIZE, slugify};
+use covermap::render::{LIBRARY_PAGE_SIZE, TERM_PAGE_SIZE};
 use covermap::search::{MIN_PREFIX, tokens};
+use covermap::slug::slugify;
 use serde_json::{Value, json};
 
 const SUB_PATH: &str = "/sales/library/";

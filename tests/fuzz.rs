@@ -20,6 +20,7 @@ use covermap::date::Date;
 use covermap::diagnostics::Diagnostic;
 use covermap::frontmatter;
 use covermap::plan::{self, Decision, Persona, Plan, Segment, Site, Stage};
+use covermap::slug;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
@@ -435,7 +436,7 @@ fn check_asset_text(text: &str, plan: &Plan) -> Result<(), TestCaseError> {
             diags
         );
         if let Some(a) = read {
-            prop_assert!(asset::check_slug(&a.slug).is_ok(), "slug {:?}", a.slug);
+            prop_assert!(slug::check_slug(&a.slug).is_ok(), "slug {:?}", a.slug);
             prop_assert!(a.tags.len() <= covermap::limits::MAX_LIST_VALUES);
             if let Some(url) = &a.url {
                 prop_assert!(covermap::markdown::is_safe_url(url), "url {url:?}");
@@ -640,7 +641,7 @@ fn path_part() -> impl Strategy<Value = String> {
 fn check_slug_parts(parts: &[String]) -> Result<(), TestCaseError> {
     let joined = parts.join("/");
     // Any text: checking or suggesting never panics, and a suggestion is itself valid.
-    let checked = asset::check_slug(&joined);
+    let checked = slug::check_slug(&joined);
     if checked.is_ok() {
         prop_assert!(
             joined
@@ -653,8 +654,8 @@ fn check_slug_parts(parts: &[String]) -> Result<(), TestCaseError> {
             "{joined:?}"
         );
     }
-    if let Some(good) = asset::suggest_slug(&joined) {
-        prop_assert!(asset::check_slug(&good).is_ok(), "suggested {good:?}");
+    if let Some(good) = slug::suggest_slug(&joined) {
+        prop_assert!(slug::check_slug(&good).is_ok(), "suggested {good:?}");
     }
     // A path a listing can produce (plain, visible names) always gives a valid slug.
     let listable = parts.iter().all(|p| {
@@ -664,8 +665,8 @@ fn check_slug_parts(parts: &[String]) -> Result<(), TestCaseError> {
     });
     if listable {
         let file = format!("{joined}.md");
-        let slug = asset::slug_from_path(Path::new(&file));
-        prop_assert!(asset::check_slug(&slug).is_ok(), "{file:?} gave {slug:?}");
+        let slug = slug::slug_from_path(Path::new(&file));
+        prop_assert!(slug::check_slug(&slug).is_ok(), "{file:?} gave {slug:?}");
         prop_assert!(
             covermap::output::check_site_path(&format!("library/{}/index.html", slug)).is_ok(),
             "{slug:?}"

@@ -25,9 +25,7 @@ mod data;
 mod views;
 
 pub use data::{coverage_csv, coverage_json, csv_field};
-pub use views::{
-    LIBRARY_PAGE_SIZE, OBJECTION_PREVIEW, TERM_PAGE_SIZE, cell_marker, money, pct, slugify,
-};
+pub use views::{LIBRARY_PAGE_SIZE, OBJECTION_PREVIEW, TERM_PAGE_SIZE};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
@@ -45,6 +43,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::library::Library;
 use crate::output::{Bytes, Content, OutputError, Sink};
 use crate::search::{Batch, DocTerms, Facet, Interner};
+use crate::slug::slugify;
 use crate::theme::Theme;
 use views::{ViewMaker, Views, json_for_script, page_of, page_path, pager, term_path};
 
@@ -159,7 +158,7 @@ pub fn render(
     sink: &dyn Sink,
     progress: Option<&Progress>,
 ) -> Result<Report, RenderError> {
-    let trace = crate::Trace::start();
+    let trace = crate::trace::Trace::start();
     let mut fresh = RenderCache::default();
     let cache = match cache {
         Some(c) => c,
@@ -191,7 +190,7 @@ pub fn render(
         cache.interner = interner;
         cache.postings = postings;
     } else {
-        crate::drop_later((interner, postings));
+        crate::trace::drop_later((interner, postings));
     }
     let (report, next) = result?;
     if incremental {
@@ -510,7 +509,7 @@ impl<'a> Renderer<'a> {
         interner: &mut Interner,
         postings: Option<&mut crate::search::Postings>,
     ) -> Result<(Report, Next), RenderError> {
-        let trace = crate::Trace::start();
+        let trace = crate::trace::Trace::start();
         let mut fails = Failures::default();
         let (prepared, errors) = self.prepare();
         trace.phase("render: views and rows");
@@ -631,7 +630,7 @@ impl<'a> Renderer<'a> {
         } else {
             // What only this render needed is freed beside the caller's next step: at
             // 100,000 assets that is seconds of `free`.
-            crate::drop_later((
+            crate::trace::drop_later((
                 std::mem::take(&mut self.prepared),
                 std::mem::take(&mut self.lists),
                 docs,

@@ -7,9 +7,11 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::asset::Asset;
-use crate::coverage::{Cell, Coverage, Status};
+use crate::coverage::{Cell, Coverage};
+use crate::format::{cell_marker, money, pct};
 use crate::library::Library;
 use crate::plan::Plan;
+use crate::slug::slugify;
 
 #[derive(Serialize, Clone)]
 pub(super) struct Named<'a> {
@@ -225,13 +227,6 @@ fn pager_numbers(current: usize, total: usize) -> Vec<usize> {
         numbers.push(total);
     }
     numbers
-}
-
-/// A word as a path part: lowercase, runs of other characters made `-`.
-pub fn slugify(word: &str) -> String {
-    let s = crate::asset::slug_from_path(std::path::Path::new(&word.replace('/', "-")));
-    let s = s.trim_matches('-');
-    if s.is_empty() { "-".into() } else { s.into() }
 }
 
 impl<'a> Views<'a> {
@@ -566,18 +561,6 @@ pub(super) fn view_hash(a: &Asset, h: &mut impl std::hash::Hasher) {
     serde_json::to_string(&a.extra).unwrap_or_default().hash(h);
 }
 
-/// The symbol and words that mark a cell's status without relying on colour; the
-/// site and the terminal heatmap share them.
-pub fn cell_marker(c: &Cell) -> (&'static str, &'static str) {
-    match c.status {
-        Status::Covered => ("✓", "covered"),
-        Status::Thin => ("◐", "thin"),
-        Status::Gap if c.stale_only() => ("↻", "gap: only stale assets"),
-        Status::Gap => ("✕", "gap"),
-        Status::Waived => ("–", "light coverage by decision"),
-    }
-}
-
 /// JSON safe to embed in a `<script type="application/json">` element.
 pub(super) fn json_for_script<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value)
@@ -585,43 +568,6 @@ pub(super) fn json_for_script<T: Serialize>(value: &T) -> String {
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
-}
-
-/// A share as a whole percentage; "—" where undefined.
-pub fn pct(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".to_string(), |v| format!("{:.0}%", v * 100.0))
-}
-
-/// Money, short: `$4.2M`, `$65.6k`, `EUR 950`.
-pub fn money(v: f64, currency: &str) -> String {
-    let symbol = match currency {
-        "USD" => "$",
-        "EUR" => "€",
-        "GBP" => "£",
-        "JPY" => "¥",
-        _ => "",
-    };
-    let prefix = if symbol.is_empty() {
-        format!("{currency} ")
-    } else {
-        symbol.to_string()
-    };
-    let a = v.abs();
-    let body = if a >= 1e9 {
-        format!("{:.1}B", v / 1e9)
-    } else if a >= 1e6 {
-        format!("{:.1}M", v / 1e6)
-    } else if a >= 1e3 {
-        format!("{:.1}k", v / 1e3)
-    } else {
-        format!("{v:.0}")
-    };
-    format!(
-        "{prefix}{}",
-        body.replace(".0M", "M")
-            .replace(".0k", "k")
-            .replace(".0B", "B")
-    )
 }
 
 #[cfg(test)]
