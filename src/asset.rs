@@ -73,6 +73,19 @@ impl Asset {
     pub fn is_tagged(&self) -> bool {
         self.personas.is_some() && self.stages.is_some() && self.segments.is_some()
     }
+
+    /// Whether the asset counts toward the cells it is tagged for: tagged on all three
+    /// dimensions, not a draft, and not stale unless the plan counts stale assets. The
+    /// one statement of the rule: the model, the pages and the search data all ask it.
+    pub fn counts_toward_coverage(&self, count_stale: bool) -> bool {
+        self.is_tagged() && self.counts_as_answer(count_stale)
+    }
+
+    /// Whether the asset counts as an answer to the objections it names: not a draft,
+    /// and not stale unless the plan counts stale assets (it needs no cell).
+    pub fn counts_as_answer(&self, count_stale: bool) -> bool {
+        !self.draft && (!self.stale || count_stale)
+    }
 }
 
 /// Settings that change how an asset is read.

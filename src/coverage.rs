@@ -160,7 +160,6 @@ impl Coverage {
             segment_ranges.push(start..cells.len());
         }
 
-        let counts = |a: &Asset| !a.draft && (!a.stale || plan.count_stale);
         let mut counted = 0;
         for (ai, a) in assets.iter().enumerate() {
             let (Some(segs), Some(pers), Some(stgs)) = (&a.segments, &a.personas, &a.stages) else {
@@ -169,7 +168,7 @@ impl Coverage {
             if a.draft {
                 continue;
             }
-            let counting = counts(a);
+            let counting = a.counts_toward_coverage(plan.count_stale);
             counted += usize::from(counting);
             for &s in segs {
                 for &p in pers {
@@ -263,7 +262,10 @@ impl Coverage {
             .map(|o| ObjectionCoverage {
                 objection: o,
                 assets: (0..assets.len())
-                    .filter(|&a| counts(assets[a]) && assets[a].objections.contains(&o))
+                    .filter(|&a| {
+                        assets[a].counts_as_answer(plan.count_stale)
+                            && assets[a].objections.contains(&o)
+                    })
                     .collect(),
             })
             .collect();

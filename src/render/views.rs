@@ -504,10 +504,7 @@ impl ViewMaker {
         put("review_by", opt(a.review_by.map(|d| d.to_string())));
         put("stale", a.stale.into());
         put("draft", a.draft.into());
-        put(
-            "counted",
-            (a.is_tagged() && !a.draft && (!a.stale || self.count_stale)).into(),
-        );
+        put("counted", a.counts_toward_coverage(self.count_stale).into());
         put("url", opt(a.url.as_deref()));
         put(
             "tags",
