@@ -3,8 +3,7 @@
 //! random edits, creations, deletions, renames, broken files, plan and template
 //! changes on a copy of a small library.
 
-mod common;
-use common::tree;
+use crate::common::{copy_dir, covermap, fixtures, tree};
 use std::path::{Path, PathBuf};
 
 use covermap::incremental::Cache;
@@ -78,16 +77,7 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn copy_fixture(to: &Path) {
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid-small");
-    for entry in walkdir::WalkDir::new(&fixture) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(&fixture).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
+    copy_dir(&fixtures().join("valid-small"), to);
 }
 
 /// The Markdown files under content/, sorted.
@@ -327,13 +317,7 @@ proptest! {
                 continue;
             }
             let clean = dir.path().join(format!("clean-{i}"));
-            let o = std::process::Command::new(env!("CARGO_BIN_EXE_covermap"))
-                .args(["build", "--root"])
-                .arg(&root)
-                .arg("--out")
-                .arg(&clean)
-                .output()
-                .unwrap();
+            let o = covermap(["build".as_ref(), "--root".as_ref(), root.as_os_str(), "--out".as_ref(), clean.as_os_str()]);
             prop_assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
             let (updated, built) = (tree(&out), tree(&clean));
             prop_assert_eq!(updated.keys().collect::<Vec<_>>(), built.keys().collect::<Vec<_>>(), "step {}: {:?}", i, op);
