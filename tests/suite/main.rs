@@ -16,3 +16,4 @@ mod kill;
 mod output_safety;
 mod search;
 mod serve;
+mod snapshots;
