@@ -305,30 +305,20 @@ fn as_of_flag_changes_freshness() {
 #[test]
 fn a_failed_build_leaves_the_previous_site_untouched() {
     let lib = TestLib::sample();
-    let root = lib.root();
-    let root_s = root.to_str().unwrap();
-    assert!(covermap(["build", "--root", root_s]).status.success());
-    let before = tree(&root.join("public"));
-    std::fs::write(
-        root.join("content/broken.md"),
-        "---\ntitle: [unclosed\n---\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("content/worse.md"),
+    lib.run(["build"]).success();
+    let before = tree(&lib.out());
+    lib.write("content/broken.md", "---\ntitle: [unclosed\n---\n");
+    lib.write(
+        "content/worse.md",
         "---\ntitle: x\npersonas: [nobody]\n---\n",
-    )
-    .unwrap();
-    let o = covermap(["build", "--root", root_s]);
-    assert_eq!(o.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("content/broken.md:2:"), "{stderr}");
-    assert!(
-        stderr.contains("content/worse.md:3:12: error: unknown persona `nobody`"),
-        "every error of the run:\n{stderr}"
     );
-    assert!(stderr.contains("is untouched"), "{stderr}");
-    assert_eq!(tree(&root.join("public")), before);
+    lib.run(["build"])
+        .code(1)
+        .stderr_contains("content/broken.md:2:")
+        // Every error of the run.
+        .stderr_contains("content/worse.md:3:12: error: unknown persona `nobody`")
+        .stderr_contains("is untouched");
+    assert_eq!(tree(&lib.out()), before);
 }
 
 #[test]
