@@ -1,4 +1,4 @@
-// Browser tests of a built covermap site, driven by tests/browser.rs (`cargo test`).
+// Browser tests of a built covermap site, driven by tests/suite/browser.rs (`cargo test`).
 //
 //   node tests/browser/run.mjs <http-url-of-site-root> <file-url-of-site-root> <expect.json>
 //

@@ -13,23 +13,15 @@
 //! appear verbatim somewhere in stderr (leading spaces count, so caret lines can be
 //! checked too). All cases run before anything fails, so one run lists every mismatch.
 
-use std::collections::BTreeMap;
+use crate::common::{command, fixtures, tree};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-const BIN: &str = env!("CARGO_BIN_EXE_covermap");
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
+/// Runs the binary without failing on a panic: each case reports its problems, a panic
+/// among them, and the test lists every failing case at the end.
 fn covermap(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run covermap")
+    command(args).output().expect("run covermap")
 }
 
 /// What a case's `expected` file asks for.
@@ -119,24 +111,6 @@ fn every_invalid_fixture_reports_its_diagnostic() {
     );
 }
 
-/// Every file under `dir`, relative to it, with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in fs::read_dir(dir).expect("read output folder") {
-            let path = entry.expect("directory entry").path();
-            if path.is_dir() {
-                walk(base, &path, files);
-            } else {
-                let rel = path.strip_prefix(base).expect("inside base").to_path_buf();
-                files.insert(rel, fs::read(&path).expect("read output file"));
-            }
-        }
-    }
-    let mut files = BTreeMap::new();
-    walk(dir, dir, &mut files);
-    files
-}
-
 #[test]
 fn failed_build_leaves_previous_output_untouched() {
     let tmp = tempfile::tempdir().expect("temp dir");
@@ -158,9 +132,9 @@ fn failed_build_leaves_previous_output_untouched() {
         "valid-small must build: {}",
         String::from_utf8_lossy(&first.stderr)
     );
-    let before = snapshot(&out);
+    let before = tree(&out);
     assert!(
-        before.contains_key(Path::new("index.html")),
+        before.contains_key("index.html"),
         "the valid build wrote no index.html: {:?}",
         before.keys().collect::<Vec<_>>()
     );
@@ -173,17 +147,13 @@ fn failed_build_leaves_previous_output_untouched() {
         "stderr:\n{stderr}"
     );
     assert!(!stderr.contains("panicked"), "stderr:\n{stderr}");
-    let after = snapshot(&out);
+    let after = tree(&out);
     assert_eq!(
         before.keys().collect::<Vec<_>>(),
         after.keys().collect::<Vec<_>>(),
         "the failed build changed which files are in the output"
     );
     for (path, bytes) in &before {
-        assert!(
-            after[path] == *bytes,
-            "the failed build changed {}",
-            path.display()
-        );
+        assert!(after[path] == *bytes, "the failed build changed {path}");
     }
 }

@@ -13,6 +13,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::common::{covermap, exclusive, manifest_dir};
 use covermap::asset::Asset;
 use covermap::library::{self, Library, LoadOptions};
 use covermap::render::{LIBRARY_PAGE_SIZE, TERM_PAGE_SIZE};
@@ -24,10 +25,6 @@ const SUB_PATH: &str = "/sales/library/";
 
 /// Queries typed in the browser: each must match exactly one asset by title.
 const SEARCHES: &[&str] = &["sap integ", "harbor cycle"];
-
-fn manifest_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn chromium() -> PathBuf {
     let path = std::env::var_os("CHROMIUM")
@@ -354,17 +351,19 @@ fn expectations(lib: &Library, out: &Path) -> Value {
 fn library_search_filters_and_cell_links_in_chromium() {
     let chromium = chromium();
     node_modules();
+    // Chromium is the heaviest process of the suite; its timeouts are for a machine
+    // that is not also running the kill test.
+    let _alone = exclusive();
 
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("public");
-    let build = Command::new(env!("CARGO_BIN_EXE_covermap"))
-        .args(["build", "--root"])
-        .arg(manifest_dir())
-        .arg("--out")
-        .arg(&out)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run covermap");
+    let build = covermap([
+        "build".as_ref(),
+        "--root".as_ref(),
+        manifest_dir().as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
     assert!(
         build.status.success(),
         "build failed:\n{}",

@@ -4,65 +4,23 @@
 //! output folder (small tmpfs mounts in a private mount namespace). A fault this machine
 //! cannot produce makes its test say so on stderr and return, rather than pass unseen.
 
-use std::collections::BTreeMap;
+use crate::common::{BIN, Run, TestLib, copy_dir, covermap, fixtures, tree};
 use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_covermap");
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+/// A copy of the valid-small fixture in a fresh temporary folder, and its root.
+fn library() -> (TestLib, PathBuf) {
+    let lib = TestLib::fixture("valid-small");
+    let root = lib.root().to_path_buf();
+    (lib, root)
 }
 
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run covermap")
-}
-
+/// The text of a run's stderr.
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// A copy of the valid-small fixture in a fresh temporary folder: (folder, root).
-fn library() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("lib");
-    copy_dir(&fixtures().join("valid-small"), &root);
-    (dir, root)
-}
-
-/// Every file under `dir` with its bytes.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn is_root() -> bool {
@@ -90,7 +48,7 @@ fn symlink_loops_are_skipped_with_a_warning() {
     // A folder link back up would make a walk that follows links go round forever.
     symlink("..", content.join("guides/up")).unwrap();
 
-    let out = run(&["check", "--root", root.to_str().unwrap()]);
+    let out = covermap(["check", "--root", root.to_str().unwrap()]);
 
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
@@ -108,8 +66,8 @@ fn symlink_loops_are_skipped_with_a_warning() {
 
 #[test]
 fn symlinks_leaving_the_library_are_never_followed() {
-    let (dir, root) = library();
-    let outside = dir.path().join("outside");
+    let (lib, root) = library();
+    let outside = lib.dir().join("outside");
     fs::create_dir_all(outside.join("folder")).unwrap();
     let secret = "---\ntitle: \"SECRET OUTSIDE\"\n---\nSECRET BODY\n";
     fs::write(outside.join("secret.md"), secret).unwrap();
@@ -124,8 +82,8 @@ fn symlinks_leaving_the_library_are_never_followed() {
     // A link that stays inside the library is followed.
     symlink("roi.md", content.join("roi-link.md")).unwrap();
 
-    let out_dir = dir.path().join("public");
-    let out = run(&[
+    let out_dir = lib.dir().join("public");
+    let out = covermap([
         "build",
         "--root",
         root.to_str().unwrap(),
@@ -145,13 +103,12 @@ fn symlinks_leaving_the_library_are_never_followed() {
         );
     }
     let site = tree(&out_dir);
-    assert!(site.contains_key(Path::new("library/roi-link/index.html")));
+    assert!(site.contains_key("library/roi-link/index.html"));
     for (path, bytes) in &site {
         let text = String::from_utf8_lossy(bytes);
         assert!(
             !text.contains("SECRET") && !text.contains("root:x:0:0"),
-            "{} holds content from outside the library",
-            path.display()
+            "{path} holds content from outside the library"
         );
     }
 }
@@ -192,27 +149,25 @@ fn a_fifo_is_skipped_and_never_blocks_the_build() {
 
 /// Runs covermap as the unprivileged user `nobody` (through `setpriv`) when the suite runs
 /// as root, for whom permissions do not apply; as itself otherwise.
-fn run_unprivileged(args: &[&str]) -> Option<Output> {
+fn run_unprivileged(args: &[&str]) -> Option<Run> {
     if !is_root() {
-        return Some(run(args));
+        return Some(covermap(args));
     }
     if !has("setpriv") {
         return None;
     }
-    let out = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN])
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run setpriv");
-    Some(out)
+    Some(Run::of(
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN])
+            .args(args),
+    ))
 }
 
 #[test]
 fn unreadable_files_and_folders_are_errors_and_the_rest_is_still_checked() {
-    let (dir, root) = library();
+    let (lib, root) = library();
     // Everything readable by others, except the two things under test.
-    for entry in walkdir::WalkDir::new(dir.path()) {
+    for entry in walkdir::WalkDir::new(lib.dir()) {
         let entry = entry.unwrap();
         let mode = if entry.file_type().is_dir() {
             0o755
@@ -293,10 +248,10 @@ fn big_library(dir: &Path) -> PathBuf {
 
 #[test]
 fn a_full_disk_fails_the_build_cleanly_and_keeps_the_previous_site() {
-    let (dir, small) = library();
-    let big = big_library(dir.path());
-    let mnt = dir.path().join("disk");
-    let snap = dir.path().join("snap");
+    let (lib, small) = library();
+    let big = big_library(lib.dir());
+    let mnt = lib.dir().join("disk");
+    let snap = lib.dir().join("snap");
     fs::create_dir_all(&mnt).unwrap();
     fs::create_dir_all(&snap).unwrap();
     let script = r#"
@@ -330,17 +285,17 @@ fn a_full_disk_fails_the_build_cleanly_and_keeps_the_previous_site() {
     assert!(err.contains("video.bin"), "the error names the file: {err}");
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(tree(&snap.join("before")), tree(&snap.join("after")));
-    assert!(tree(&snap.join("after")).contains_key(Path::new("index.html")));
+    assert!(tree(&snap.join("after")).contains_key("index.html"));
     let listing = fs::read_to_string(snap.join("listing")).unwrap();
     assert!(!listing.contains(".covermap-"), "leftovers: {listing}");
 }
 
 #[test]
 fn a_read_only_output_folder_fails_the_build_cleanly_and_keeps_the_previous_site() {
-    let (dir, small) = library();
+    let (lib, small) = library();
     fs::write(small.join("content/extra.csv"), "a,b\n").unwrap();
-    let mnt = dir.path().join("disk");
-    let snap = dir.path().join("snap");
+    let mnt = lib.dir().join("disk");
+    let snap = lib.dir().join("snap");
     fs::create_dir_all(&mnt).unwrap();
     fs::create_dir_all(&snap).unwrap();
     let script = r#"
@@ -383,7 +338,7 @@ fn an_asset_file_over_the_size_limit_is_refused_quickly() {
     fs::write(root.join("content/big.pdf"), &big).unwrap();
 
     let started = Instant::now();
-    let out = run(&["check", "--root", root.to_str().unwrap()]);
+    let out = covermap(["check", "--root", root.to_str().unwrap()]);
 
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
@@ -412,7 +367,7 @@ fn too_many_values_in_one_list_is_an_error() {
     // Past the values one front matter block may hold, the YAML reader stops first.
     fs::write(root.join("content/more.md"), tags(100_000)).unwrap();
 
-    let out = run(&["check", "--root", root.to_str().unwrap()]);
+    let out = covermap(["check", "--root", root.to_str().unwrap()]);
 
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");

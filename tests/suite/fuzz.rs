@@ -6,7 +6,7 @@
 //!
 //! `cargo test` runs a few hundred cases of each. To fuzz for longer, set
 //! `COVERMAP_FUZZ_SECONDS=600` (each target then runs with fresh seeds until the time is
-//! up) and pick one target: `cargo test --release --test fuzz -- fuzz_plan`. A failing
+//! up) and pick one target: `cargo test --release --test suite -- fuzz::fuzz_plan`. A failing
 //! case is shrunk, printed and, in a long run, saved under `target/fuzz-found/<target>/`;
 //! copy it to `tests/fixtures/fuzz-regressions/<target>/`, where every file is replayed
 //! through its target on every run.
@@ -14,6 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::common::{fixtures, manifest_dir};
 use covermap::asset::{self, Asset, ReadOptions};
 use covermap::coverage::{Coverage, Status};
 use covermap::date::Date;
@@ -23,10 +24,6 @@ use covermap::plan::{self, Decision, Persona, Plan, Segment, Site, Stage};
 use covermap::slug;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
 
 /// Runs `test` on values of `strategy`: the default number of cases, or with fresh seeds
 /// until `COVERMAP_FUZZ_SECONDS` have passed.
@@ -110,9 +107,7 @@ impl AsText for Library {
 }
 
 fn save_found(target: &str, text: &str) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target/fuzz-found")
-        .join(target);
+    let dir = manifest_dir().join("target/fuzz-found").join(target);
     let _ = std::fs::create_dir_all(&dir);
     let name = format!("case-{:016x}", fxhash(text.as_bytes()));
     let _ = std::fs::write(dir.join(&name), text);
@@ -343,7 +338,7 @@ fn mutated(seeds: Vec<String>) -> impl Strategy<Value = String> {
 
 /// Every file of a kind under the fixtures and the sample library, as seeds.
 fn seeds(extension: &str) -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = manifest_dir();
     let mut seeds: Vec<String> = walkdir::WalkDir::new(root.join("tests/fixtures"))
         .into_iter()
         .chain(walkdir::WalkDir::new(root.join("content")).max_depth(2))

@@ -4,33 +4,20 @@
 //! Unix only: Ctrl-C is sent with `kill -INT`.
 #![cfg(unix)]
 
-mod common;
-use common::tree;
+use crate::common::{BIN, DEADLINE, TestLib, covermap, poll, tree};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-const DEADLINE: Duration = Duration::from_secs(30);
-
-/// A copy of `tests/fixtures/valid-small` in a temporary folder.
-fn library() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("lib");
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid-small");
-    for entry in walkdir::WalkDir::new(&fixture) {
-        let entry = entry.unwrap();
-        let to = root.join(entry.path().strip_prefix(&fixture).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
-    (dir, root)
+/// A copy of `tests/fixtures/valid-small` in a temporary folder, and its root.
+fn library() -> (TestLib, PathBuf) {
+    let lib = TestLib::fixture("valid-small");
+    let root = lib.root().to_path_buf();
+    (lib, root)
 }
 
 fn asset(title: &str) -> String {
@@ -51,18 +38,6 @@ fn save_by_rename(path: &Path, text: &str) {
     std::fs::rename(&tmp, path).unwrap();
 }
 
-/// Polls `f` until it returns `Some`, or panics with `what` at the deadline.
-fn poll<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let end = Instant::now() + DEADLINE;
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < end, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// A running `covermap serve` or `watch`, killed when dropped.
 struct Running {
     child: Child,
@@ -72,7 +47,7 @@ struct Running {
 
 impl Running {
     fn start(args: &[&str]) -> Running {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_covermap"))
+        let mut child = Command::new(BIN)
             .args(args)
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
@@ -454,8 +429,8 @@ fn serve_starts_on_a_broken_library_and_recovers() {
 
 #[test]
 fn watch_updates_the_output_folder_in_place() {
-    let (dir, root) = library();
-    let out = dir.path().join("site");
+    let (lib, root) = library();
+    let out = lib.dir().join("site");
     let watch = Running::start(&[
         "watch",
         "--root",
@@ -512,7 +487,7 @@ fn watch_updates_the_output_folder_in_place() {
 
     let status = watch.interrupt();
     assert!(status.success(), "{status:?}");
-    let leftovers = std::fs::read_dir(dir.path())
+    let leftovers = std::fs::read_dir(lib.dir())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n != "lib" && n != "site")
@@ -523,12 +498,14 @@ fn watch_updates_the_output_folder_in_place() {
     );
 
     // Exactly what `build` writes: no reload script, no difference.
-    let clean = dir.path().join("clean");
-    let o = Command::new(env!("CARGO_BIN_EXE_covermap"))
-        .args(["build", "--root", root.to_str().unwrap(), "--out"])
-        .arg(&clean)
-        .output()
-        .unwrap();
+    let clean = lib.dir().join("clean");
+    let o = covermap([
+        "build".as_ref(),
+        "--root".as_ref(),
+        root.as_os_str(),
+        "--out".as_ref(),
+        clean.as_os_str(),
+    ]);
     assert!(o.status.success());
     let (watched, built) = (tree(&out), tree(&clean));
     assert_eq!(

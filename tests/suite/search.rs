@@ -1,42 +1,22 @@
 //! The library page without JavaScript (paginated, facet values linking to taxonomy
 //! pages) and the search index files beside it, on a generated library.
 
-use std::path::Path;
-use std::process::Command;
-
+use crate::common::{TestLib, read, small_plan};
 use covermap::render::LIBRARY_PAGE_SIZE;
 
-fn build(root: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_covermap"))
-        .args(["build", "--root"])
-        .arg(root)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run covermap")
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 /// A library of `n` assets, owners, tags and audiences spread over them.
-fn library(dir: &Path, n: usize) {
-    std::fs::create_dir_all(dir.join("content")).unwrap();
-    std::fs::write(
-        dir.join("plan.toml"),
-        "[site]\ntitle = \"T\"\n[plan]\ntitle = \"P\"\nas_of = 2026-11-01\n[[stages]]\nid = \"decision\"\n[[personas]]\nid = \"champion\"\n[[segments]]\nid = \"smb\"\npipeline = 100\n",
-    )
-    .unwrap();
+fn library(n: usize) -> TestLib {
+    let lib = TestLib::new().plan(&small_plan(""));
     for i in 0..n {
         let owner = ["Product Marketing", "Sales Ops"][i % 2];
         let audience = ["external", "internal"][i % 2];
         let tag = ["roi", "security", "AP automation"][i % 3];
-        std::fs::write(
-            dir.join(format!("content/a{i:04}.md")),
+        lib.write(
+            &format!("content/a{i:04}.md"),
             format!("---\ntitle: Asset {i}\nsegment: smb\npersona: champion\nstage: decision\nowner: {owner}\naudience: {audience}\ntags: [{tag}]\n---\nBody {i}.\n"),
-        )
-        .unwrap();
+        );
     }
+    lib
 }
 
 fn rows(html: &str) -> usize {
@@ -45,12 +25,10 @@ fn rows(html: &str) -> usize {
 
 #[test]
 fn a_long_library_is_paginated_with_relative_links() {
-    let dir = tempfile::tempdir().unwrap();
     let n = 2 * LIBRARY_PAGE_SIZE + LIBRARY_PAGE_SIZE / 2;
-    library(dir.path(), n);
-    let o = build(dir.path());
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let out = dir.path().join("public");
+    let lib = library(n);
+    lib.run(["build"]).success();
+    let out = lib.out();
 
     let first = read(&out.join("index.html"));
     assert_eq!(rows(&first), LIBRARY_PAGE_SIZE);
@@ -117,11 +95,9 @@ fn a_long_library_is_paginated_with_relative_links() {
 
 #[test]
 fn the_index_ships_beside_the_pages() {
-    let dir = tempfile::tempdir().unwrap();
-    library(dir.path(), 40);
-    let o = build(dir.path());
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let out = dir.path().join("public");
+    let lib = library(40);
+    lib.run(["build"]).success();
+    let out = lib.out();
     let meta = read(&out.join("search/meta.js"));
     assert!(meta.starts_with("covermapSearch.add(\"meta\",{\"docs\":40,"));
     assert!(out.join("search/t/0.js").is_file() && out.join("search/d/0.js").is_file());

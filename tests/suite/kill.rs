@@ -7,48 +7,17 @@
 //! them timed from the start of the process (so some die while loading or rendering) and
 //! half from the moment the temporary output folder appears (so they die mid-write).
 
-use std::collections::BTreeMap;
+use crate::common::{BIN, Run, copy_dir, covermap, exclusive, fixtures, tree};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_covermap");
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// Every file under `dir` with its bytes (empty when `dir` is missing).
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
 /// A library with enough attachments that writing the site takes a while; `variant`
 /// changes an asset, the attachments' bytes and which attachments there are.
 fn library(dir: &Path, variant: u8) -> PathBuf {
     let root = dir.join(format!("lib-{variant}"));
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid-small");
-    copy_dir(&fixtures, &root);
+    copy_dir(&fixtures().join("valid-small"), &root);
     let attachments = root.join("content/files");
     fs::create_dir_all(&attachments).unwrap();
     for n in 0..32 + usize::from(variant) * 8 {
@@ -67,14 +36,14 @@ fn library(dir: &Path, variant: u8) -> PathBuf {
     root
 }
 
-fn build(root: &Path, out: &Path) -> std::process::Output {
-    Command::new(BIN)
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .unwrap()
+fn build(root: &Path, out: &Path) -> Run {
+    covermap([
+        "build".as_ref(),
+        "--root".as_ref(),
+        root.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ])
 }
 
 /// Names beside the output folder that a killed build left.
@@ -100,6 +69,9 @@ impl Rng {
 
 #[test]
 fn a_build_killed_at_random_points_leaves_the_old_site_or_the_new_one() {
+    // Timed kills need the machine to themselves: the test fails when no kill lands
+    // mid-write, which other tests' load could make happen.
+    let _alone = exclusive();
     let seed: u64 = std::env::var("COVERMAP_KILL_SEED")
         .ok()
         .and_then(|s| s.parse().ok())

@@ -4,52 +4,18 @@
 //! user's) is refused with exit 2 and a message saying what to do, and the whole
 //! surrounding folder is byte-identical afterwards.
 
-use std::collections::BTreeMap;
+use crate::common::{Run, copy_dir, covermap, entries as tree, fixtures};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_covermap");
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// Every entry under `dir` (files with their bytes, folders and links by name).
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_path_buf();
-            let bytes = if e.file_type().is_file() {
-                fs::read(e.path()).unwrap()
-            } else {
-                format!("{:?}", e.file_type()).into_bytes()
-            };
-            (rel, bytes)
-        })
-        .collect()
-}
-
-fn build(root: &Path, out: &Path) -> Output {
-    Command::new(BIN)
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+fn build(root: &Path, out: &Path) -> Run {
+    covermap([
+        "build".as_ref(),
+        "--root".as_ref(),
+        root.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ])
 }
 
 #[test]
@@ -57,10 +23,7 @@ fn refused_output_folders_leave_everything_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let base = dir.path();
     let root = base.join("lib");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid-small"),
-        &root,
-    );
+    copy_dir(&fixtures().join("valid-small"), &root);
     fs::create_dir_all(root.join("static")).unwrap();
     fs::write(root.join("static/logo.svg"), "<svg/>").unwrap();
     fs::create_dir_all(base.join("mine")).unwrap();

@@ -1,24 +1,12 @@
 //! End-to-end: the real binary on the sample library at the repository root and on
 //! small libraries made in temporary folders.
 
-mod common;
-use common::tree;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn covermap(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_covermap"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run covermap");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked"), "covermap panicked:\n{stderr}");
-    out
-}
+use crate::common::{TestLib, covermap, manifest_dir, read, small_plan, tree};
+use std::path::PathBuf;
+use std::process::Command;
 
 fn sample_root() -> &'static str {
-    env!("CARGO_MANIFEST_DIR")
+    manifest_dir().to_str().unwrap()
 }
 
 /// Builds the sample library into a fresh temporary folder.
@@ -33,17 +21,13 @@ fn build_sample(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
         out.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
-    let o = covermap(&args);
+    let o = covermap(args);
     assert!(
         o.status.success(),
         "build failed:\n{}",
         String::from_utf8_lossy(&o.stderr)
     );
     (dir, out)
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 #[test]
@@ -179,25 +163,23 @@ fn two_builds_are_byte_identical() {
     }
 }
 
-/// A library of `n` small assets in `dir`.
-fn many_assets(dir: &Path, n: usize) -> PathBuf {
-    let root = dir.join("many");
-    small_library(&root, "", &[]);
+/// A library of `n` small assets.
+fn many_assets(n: usize) -> TestLib {
+    let lib = TestLib::new().plan(&small_plan(""));
     for i in 0..n {
-        std::fs::write(
-            root.join(format!("content/a{i:05}.md")),
+        lib.write(
+            &format!("content/a{i:05}.md"),
             format!("---\ntitle: Asset {i}\npersona: champion\nstage: decision\nsegment: all\n---\nBody {i} with a few words.\n"),
-        )
-        .unwrap();
+        );
     }
-    root
+    lib
 }
 
 #[test]
 fn progress_shows_on_a_terminal_only_and_the_build_ends_with_a_summary() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = many_assets(dir.path(), 3000);
-    let out = dir.path().join("out");
+    let lib = many_assets(3000);
+    let (dir, root) = (lib.dir(), lib.root());
+    let out = dir.join("out");
     let args = [
         "build",
         "--root",
@@ -207,7 +189,7 @@ fn progress_shows_on_a_terminal_only_and_the_build_ends_with_a_summary() {
     ];
 
     // Not a terminal: no progress line, one summary line.
-    let o = covermap(&args);
+    let o = covermap(args);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
     assert!(
@@ -227,9 +209,9 @@ fn progress_shows_on_a_terminal_only_and_the_build_ends_with_a_summary() {
     // place and is cleared before the summary.
     let command = format!(
         "{} build --root {} --out {}",
-        env!("CARGO_BIN_EXE_covermap"),
+        crate::common::BIN,
         root.display(),
-        dir.path().join("out2").display()
+        dir.join("out2").display()
     );
     let o = Command::new("script")
         .args(["-qec", &command, "/dev/null"])
@@ -277,7 +259,7 @@ fn links_are_relative_and_nothing_is_fetched_off_the_host() {
 
 #[test]
 fn check_prints_the_heatmap_and_gates_on_min_coverage() {
-    let o = covermap(&["check", "--root", sample_root()]);
+    let o = covermap(["check", "--root", sample_root()]);
     assert!(o.status.success());
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("Enterprise"), "{stdout}");
@@ -286,10 +268,10 @@ fn check_prints_the_heatmap_and_gates_on_min_coverage() {
         "plain heatmap with symbols:\n{stdout}"
     );
     assert!(!stdout.contains('\x1b'), "no colour when not a terminal");
-    let o = covermap(&["check", "--root", sample_root(), "--min-coverage", "0.95"]);
+    let o = covermap(["check", "--root", sample_root(), "--min-coverage", "0.95"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("is below the minimum 95%"));
-    let o = covermap(&["check", "--root", sample_root(), "--format", "json"]);
+    let o = covermap(["check", "--root", sample_root(), "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(doc["ok"], true);
     assert!(doc["summary"]["coverage"].as_f64().unwrap() > 0.5);
@@ -300,13 +282,13 @@ fn check_prints_the_heatmap_and_gates_on_min_coverage() {
             .iter()
             .any(|d| d["severity"] == "warning" && d["file"] == "plan.toml")
     );
-    let o = covermap(&["check", "--root", sample_root(), "--min-coverage", "7"]);
+    let o = covermap(["check", "--root", sample_root(), "--min-coverage", "7"]);
     assert_eq!(o.status.code(), Some(2), "usage error");
 }
 
 #[test]
 fn as_of_flag_changes_freshness() {
-    let o = covermap(&[
+    let o = covermap([
         "check",
         "--root",
         sample_root(),
@@ -320,59 +302,23 @@ fn as_of_flag_changes_freshness() {
     assert_eq!(doc["plan"]["as_of"], "2020-01-01");
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let rel = e.path().strip_prefix(from).unwrap();
-        if rel.starts_with("public") || rel.starts_with("target") || rel.starts_with(".git") {
-            continue;
-        }
-        let dest = to.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else if e.file_type().is_file() {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
 #[test]
 fn a_failed_build_leaves_the_previous_site_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("lib");
-    for sub in ["content", "themes"] {
-        copy_dir(&Path::new(sample_root()).join(sub), &root.join(sub));
-    }
-    std::fs::copy(
-        Path::new(sample_root()).join("plan.toml"),
-        root.join("plan.toml"),
-    )
-    .unwrap();
-    let root_s = root.to_str().unwrap();
-    assert!(covermap(&["build", "--root", root_s]).status.success());
-    let before = tree(&root.join("public"));
-    std::fs::write(
-        root.join("content/broken.md"),
-        "---\ntitle: [unclosed\n---\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("content/worse.md"),
+    let lib = TestLib::sample();
+    lib.run(["build"]).success();
+    let before = tree(&lib.out());
+    lib.write("content/broken.md", "---\ntitle: [unclosed\n---\n");
+    lib.write(
+        "content/worse.md",
         "---\ntitle: x\npersonas: [nobody]\n---\n",
-    )
-    .unwrap();
-    let o = covermap(&["build", "--root", root_s]);
-    assert_eq!(o.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("content/broken.md:2:"), "{stderr}");
-    assert!(
-        stderr.contains("content/worse.md:3:12: error: unknown persona `nobody`"),
-        "every error of the run:\n{stderr}"
     );
-    assert!(stderr.contains("is untouched"), "{stderr}");
-    assert_eq!(tree(&root.join("public")), before);
+    lib.run(["build"])
+        .code(1)
+        .stderr_contains("content/broken.md:2:")
+        // Every error of the run.
+        .stderr_contains("content/worse.md:3:12: error: unknown persona `nobody`")
+        .stderr_contains("is untouched");
+    assert_eq!(tree(&lib.out()), before);
 }
 
 #[test]
@@ -381,7 +327,7 @@ fn refuses_an_output_folder_with_files_it_did_not_write() {
     let out = dir.path().join("site");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
-    let o = covermap(&[
+    let o = covermap([
         "build",
         "--root",
         sample_root(),
@@ -394,7 +340,7 @@ fn refuses_an_output_folder_with_files_it_did_not_write() {
         std::fs::read_to_string(out.join("notes.txt")).unwrap(),
         "mine"
     );
-    let o = covermap(&[
+    let o = covermap([
         "build",
         "--root",
         sample_root(),
@@ -414,44 +360,28 @@ fn init_writes_a_library_that_builds_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("starter");
     let lib_s = lib.to_str().unwrap();
-    assert!(covermap(&["init", lib_s]).status.success());
-    let o = covermap(&["build", "--root", lib_s]);
+    assert!(covermap(["init", lib_s]).status.success());
+    let o = covermap(["build", "--root", lib_s]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(lib.join("public/coverage/index.html").is_file());
     let plan = read(&lib.join("plan.toml"));
-    let o = covermap(&["init", lib_s]);
+    let o = covermap(["init", lib_s]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(read(&lib.join("plan.toml")), plan);
 }
 
-fn small_library(dir: &Path, plan_extra: &str, files: &[(&str, &str)]) {
-    std::fs::create_dir_all(dir.join("content")).unwrap();
-    std::fs::write(
-        dir.join("plan.toml"),
-        format!("[site]\ntitle = \"T\"\n{plan_extra}\n[plan]\ntitle = \"P\"\nas_of = 2026-11-01\n[[stages]]\nid = \"decision\"\n[[personas]]\nid = \"champion\"\n[[segments]]\nid = \"smb\"\npipeline = 100\n"),
-    )
-    .unwrap();
-    for (path, body) in files {
-        let p = dir.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, body).unwrap();
-    }
-}
-
 #[test]
 fn raw_html_is_sanitized_and_user_strings_escaped() {
-    let dir = tempfile::tempdir().unwrap();
     let body = "---\ntitle: \"<img src=x onerror=alert(1)>\"\nsummary: \"</script><script>alert(2)</script>\"\npersonas: all\nstages: all\nsegments: all\n---\nHello <script>alert(3)</script> <b>bold</b> [x](javascript:alert(4))\n";
-    small_library(dir.path(), "", &[("content/a.md", body)]);
-    let o = covermap(&["build", "--root", dir.path().to_str().unwrap()]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    for (path, bytes) in tree(&dir.path().join("public")) {
+    let lib = TestLib::new().plan(&small_plan("")).asset("a.md", body);
+    lib.run(["build"]).success();
+    for (path, bytes) in tree(&lib.out()) {
         let text = String::from_utf8_lossy(&bytes);
         for bad in ["<script>alert", "<img src=x", "javascript:alert"] {
             assert!(!text.contains(bad), "{path} contains {bad}");
         }
     }
-    let page = read(&dir.path().join("public/library/a/index.html"));
+    let page = lib.read_out("library/a/index.html");
     assert!(page.contains("<b>bold</b>"), "safe HTML is kept");
     assert!(
         page.contains("&lt;img src=x onerror=alert(1)&gt;"),
@@ -461,22 +391,16 @@ fn raw_html_is_sanitized_and_user_strings_escaped() {
 
 #[test]
 fn a_theme_overrides_the_builtin_one_file_by_file() {
-    let dir = tempfile::tempdir().unwrap();
-    small_library(
-        dir.path(),
-        "theme = \"brand\"",
-        &[
-            ("content/a.md", "---\ntitle: A\n---\n"),
-            (
-                "themes/brand/templates/404.html",
-                "{% extends \"base.html\" %}{% block content %}<p>Our own 404</p>{% endblock content %}",
-            ),
-            ("themes/brand/static/style.css", "body { color: teal }"),
-        ],
-    );
-    let o = covermap(&["build", "--root", dir.path().to_str().unwrap()]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let public = dir.path().join("public");
+    let lib = TestLib::new()
+        .plan(&small_plan("theme = \"brand\""))
+        .asset("a.md", "---\ntitle: A\n---\n")
+        .file(
+            "themes/brand/templates/404.html",
+            "{% extends \"base.html\" %}{% block content %}<p>Our own 404</p>{% endblock content %}",
+        )
+        .file("themes/brand/static/style.css", "body { color: teal }");
+    lib.run(["build"]).success();
+    let public = lib.out();
     assert!(read(&public.join("404.html")).contains("Our own 404"));
     assert!(
         read(&public.join("404.html")).contains("<nav aria-label=\"Sections\">"),
@@ -491,7 +415,6 @@ fn a_theme_overrides_the_builtin_one_file_by_file() {
 
 #[test]
 fn objections_show_their_first_answers_and_list_all_on_their_own_page() {
-    let dir = tempfile::tempdir().unwrap();
     let plan_extra = "[[objections]]\nid = \"price\"\ntext = \"Too pricey\"\nheard = 3\n[[objections]]\nid = \"rare\"\ntext = \"Rarely heard\"\n";
     let answer = covermap::render::OBJECTION_PREVIEW + 3;
     let files: Vec<(String, String)> = (0..answer + 1)
@@ -503,14 +426,12 @@ fn objections_show_their_first_answers_and_list_all_on_their_own_page() {
             )
         })
         .collect();
-    let files: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, b)| (p.as_str(), b.as_str()))
-        .collect();
-    small_library(dir.path(), plan_extra, &files);
-    let o = covermap(&["build", "--root", dir.path().to_str().unwrap()]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let public = dir.path().join("public");
+    let lib = TestLib::new().plan(&(small_plan("") + plan_extra));
+    for (path, body) in &files {
+        lib.write(path, body);
+    }
+    lib.run(["build"]).success();
+    let public = lib.out();
     let page = read(&public.join("objections/index.html"));
     let rows = |html: &str| html.matches("<li class=\"asset\"").count();
     // The first objection shows the preview, the second its single answer.

@@ -4,11 +4,9 @@
 //! that text lands: page markup and attributes, JSON (on its own and embedded in pages),
 //! the search files, CSV, and the terminal. Every page carries the Content-Security-Policy.
 
+use crate::common::{TestLib, covermap, tree};
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_covermap");
+use std::path::Path;
 
 /// The policy every page must carry (themes/default/templates/base.html).
 const CSP: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; media-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'\">";
@@ -72,35 +70,15 @@ Hello <script>alert('body')</script> <img src=x onerror=alert('img')>
 [md](javascript:alert('md')) ![i](data:text/html,alert) [ok](https://example.com/)
 "#;
 
-fn library(dir: &Path) -> PathBuf {
-    let root = dir.join("lib");
-    fs::create_dir_all(root.join("content")).unwrap();
-    fs::write(root.join("plan.toml"), PLAN).unwrap();
-    fs::write(root.join("content/evil.md"), ASSET).unwrap();
-    root
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run covermap")
+fn library() -> TestLib {
+    TestLib::new().plan(PLAN).asset("evil.md", ASSET)
 }
 
 /// Every output file, by path relative to `out`, with its text.
 fn files(out: &Path) -> Vec<(String, String)> {
-    walkdir::WalkDir::new(out)
+    tree(out)
         .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(out).unwrap().display().to_string();
-            (
-                rel,
-                String::from_utf8_lossy(&fs::read(e.path()).unwrap()).into_owned(),
-            )
-        })
+        .map(|(path, bytes)| (path, String::from_utf8_lossy(&bytes).into_owned()))
         .collect()
 }
 
@@ -256,10 +234,10 @@ fn check_page(path: &str, html: &str, problems: &mut Vec<String>) {
 
 #[test]
 fn hostile_content_is_escaped_or_dropped_in_every_output() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = library(dir.path());
-    let out = dir.path().join("public");
-    let built = run(&[
+    let lib = library();
+    let root = lib.root();
+    let out = lib.out();
+    let built = covermap([
         "build",
         "--root",
         root.to_str().unwrap(),
@@ -328,7 +306,7 @@ fn hostile_content_is_escaped_or_dropped_in_every_output() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 
     // The terminal gets no control characters from the library.
-    let checked = run(&["check", "--root", root.to_str().unwrap()]);
+    let checked = covermap(["check", "--root", root.to_str().unwrap()]);
     let shown = format!(
         "{}{}",
         String::from_utf8_lossy(&checked.stdout),
@@ -346,12 +324,12 @@ fn hostile_content_is_escaped_or_dropped_in_every_output() {
 
 #[test]
 fn raw_html_is_kept_only_when_the_plan_allows_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = library(dir.path());
+    let lib = library();
+    let root = lib.root();
     let plan = PLAN.replace("[site]\n", "[site]\nraw_html = true\n");
     fs::write(root.join("plan.toml"), plan).unwrap();
-    let out = dir.path().join("public");
-    let built = run(&[
+    let out = lib.out();
+    let built = covermap([
         "build",
         "--root",
         root.to_str().unwrap(),

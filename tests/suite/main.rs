@@ -1,0 +1,19 @@
+//! Every integration test in one binary (one link instead of one per file), a module per
+//! subject; the helpers they share are in `tests/common`. Tests that load the machine or
+//! kill processes on a clock hold `common::exclusive()` so they never overlap.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod browser;
+mod build;
+mod faults;
+mod fuzz;
+mod hostile;
+mod incremental;
+mod invalid;
+mod kill;
+mod output_safety;
+mod search;
+mod serve;
+mod snapshots;
