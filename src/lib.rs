@@ -16,7 +16,6 @@ pub mod date;
 pub mod diagnostics;
 pub mod format;
 pub mod frontmatter;
-pub mod incremental;
 pub mod init;
 pub mod library;
 pub mod limits;
@@ -28,6 +27,7 @@ pub mod report;
 pub mod search;
 pub mod serve;
 pub mod slug;
+pub mod source;
 pub mod theme;
 pub mod trace;
 
@@ -59,10 +59,10 @@ pub fn build(root: &Path, options: &LoadOptions) -> Built {
 
 /// What one build can hand on to the next of the same library: parsed assets, and
 /// what rendering derived from them. `build` starts with empty ones; `serve` and
-/// `watch` keep theirs (see [`incremental`]).
+/// `watch` keep theirs (see [`serve::rebuild`]).
 #[derive(Default)]
 pub struct Caches {
-    pub assets: Option<incremental::AssetCache>,
+    pub assets: Option<library::AssetCache>,
     pub render: Option<render::RenderCache>,
 }
 
@@ -81,7 +81,7 @@ pub fn load(
     };
     let coverage = Coverage::compute(&library.plan, &library.assets);
     trace.phase("coverage");
-    let theme = theme::Theme::load(library.theme_dir().as_deref(), root);
+    let theme = theme::Theme::load_from(&*library.source, library.theme_folder().as_deref());
     trace.phase("theme");
     match theme {
         Ok(theme) => (Some((library, coverage, theme)), diagnostics),

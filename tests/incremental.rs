@@ -7,8 +7,8 @@ mod common;
 use common::tree;
 use std::path::{Path, PathBuf};
 
-use covermap::incremental::Cache;
 use covermap::library::LoadOptions;
+use covermap::serve::Cache;
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
@@ -316,7 +316,7 @@ proptest! {
         let base_plan = std::fs::read_to_string(root.join("plan.toml")).unwrap();
         let out = dir.path().join("site");
         let options = LoadOptions::default();
-        let mut folder = covermap::incremental::OutputFolder::new(&root, &out, &options);
+        let mut folder = covermap::serve::OutputFolder::new(&root, &out, &options);
         folder.rebuild().unwrap();
         for (i, op) in ops.iter().enumerate() {
             apply(&root, op, &base_plan);
