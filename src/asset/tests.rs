@@ -1,3 +1,6 @@
+//! Asset files read against a plan: fields, slugs, and diagnostics placed in the
+//! `.md` file.
+
 use std::path::Path;
 
 use super::read::quoted_width;

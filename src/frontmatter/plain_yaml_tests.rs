@@ -1,3 +1,5 @@
+//! The plain YAML fast path reads every block it accepts as serde-saphyr does.
+
 use super::*;
 
 /// Every YAML front matter block of the repository's libraries (the sample, every

@@ -1,3 +1,5 @@
+//! Splitting files and parsing YAML and TOML blocks, with each value's place.
+
 use super::*;
 use crate::limits::MAX_NESTING;
 

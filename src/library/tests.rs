@@ -1,3 +1,6 @@
+//! Loading through each source gives the same library and diagnostics; a file gone
+//! since listing is an error of its own; the asset cache serves any source.
+
 use super::*;
 use crate::source::{GitTree, Memory};
 

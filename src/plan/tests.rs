@@ -1,3 +1,6 @@
+//! `plan.toml` parsed and checked against SPEC §1.1: defaults, each rule's placed
+//! error, decisions in force.
+
 use super::*;
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;

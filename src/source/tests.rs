@@ -1,3 +1,7 @@
+//! Every source answers alike: the same listing, reads, limits and hashes from a
+//! folder, a map in memory and a git revision (links and all, where the platform has
+//! them); bounded reads and UTF-8 errors as every reader reports them.
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
