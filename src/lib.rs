@@ -74,8 +74,30 @@ pub fn load(
     caches: &Caches,
     trace: &Trace,
 ) -> (Option<(Library, Coverage, theme::Theme)>, Diagnostics) {
-    let (library, mut diagnostics) = library::load_cached(root, options, caches.assets.as_ref());
+    let (library, diagnostics) = library::load_cached(root, options, caches.assets.as_ref());
     trace.phase("load");
+    model(library, diagnostics, trace)
+}
+
+/// [`load`] from any file source: a revision of a git repository, or memory. A command
+/// comparing revisions runs the same pipeline as `build` on each, without a checkout.
+pub fn load_from(
+    source: std::sync::Arc<dyn source::Source>,
+    options: &LoadOptions,
+    caches: &Caches,
+    trace: &Trace,
+) -> (Option<(Library, Coverage, theme::Theme)>, Diagnostics) {
+    let (library, diagnostics) = library::load_from(source, options, caches.assets.as_ref());
+    trace.phase("load");
+    model(library, diagnostics, trace)
+}
+
+/// A loaded library's coverage and theme (read through the library's source).
+fn model(
+    library: Option<Library>,
+    mut diagnostics: Diagnostics,
+    trace: &Trace,
+) -> (Option<(Library, Coverage, theme::Theme)>, Diagnostics) {
     let Some(library) = library else {
         return (None, diagnostics);
     };

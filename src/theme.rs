@@ -425,4 +425,48 @@ mod tests {
         assert!(!d.message.contains('\n'));
         assert_eq!(d.source_line.as_deref(), Some("{{ nosuch.thing }}</p>"));
     }
+
+    /// A theme read from a source that is not a folder on disk: templates and static
+    /// files come as bytes, and errors name the files as `build` does.
+    #[test]
+    fn a_theme_loads_from_any_source() {
+        use crate::source::Memory;
+        let folder = Path::new("themes/acme");
+        let memory: Memory = [
+            ("themes/acme/templates/404.html", b"<p>gone</p>".as_slice()),
+            ("themes/acme/static/style.css", b"p{}".as_slice()),
+            ("themes/acme/static/extra.js", b"1".as_slice()),
+        ]
+        .into_iter()
+        .collect();
+        let theme = Theme::load_from(&memory, Some(folder)).expect("a valid theme");
+        let statics: Vec<(&str, &Content)> = theme
+            .static_files
+            .iter()
+            .map(|(n, c)| (n.as_str(), c))
+            .collect();
+        assert_eq!(statics.len(), STATIC.len() + 1);
+        let css = statics
+            .iter()
+            .find(|(n, _)| *n == "style.css")
+            .map(|(_, c)| *c);
+        assert_eq!(css, Some(&Content::from(b"p{}".to_vec())));
+        let page = theme
+            .tera
+            .render("404.html", &tera::Context::new())
+            .expect("renders");
+        assert_eq!(page, "<p>gone</p>");
+
+        let broken: Memory = [(
+            "themes/acme/templates/404.html",
+            b"<p>\n\xff</p>".as_slice(),
+        )]
+        .into_iter()
+        .collect();
+        let Err(ds) = Theme::load_from(&broken, Some(folder)) else {
+            panic!("a template that is not UTF-8 is an error");
+        };
+        let errors: Vec<String> = ds.iter().map(Diagnostic::location).collect();
+        assert_eq!(errors, ["themes/acme/templates/404.html:2:1"]);
+    }
 }
