@@ -16,7 +16,6 @@ pub mod date;
 pub mod diagnostics;
 pub mod format;
 pub mod frontmatter;
-pub mod incremental;
 pub mod init;
 pub mod library;
 pub mod limits;
@@ -28,6 +27,7 @@ pub mod report;
 pub mod search;
 pub mod serve;
 pub mod slug;
+pub mod source;
 pub mod theme;
 pub mod trace;
 
@@ -59,10 +59,10 @@ pub fn build(root: &Path, options: &LoadOptions) -> Built {
 
 /// What one build can hand on to the next of the same library: parsed assets, and
 /// what rendering derived from them. `build` starts with empty ones; `serve` and
-/// `watch` keep theirs (see [`incremental`]).
+/// `watch` keep theirs (see [`serve::rebuild`]).
 #[derive(Default)]
 pub struct Caches {
-    pub assets: Option<incremental::AssetCache>,
+    pub assets: Option<library::AssetCache>,
     pub render: Option<render::RenderCache>,
 }
 
@@ -74,14 +74,36 @@ pub fn load(
     caches: &Caches,
     trace: &Trace,
 ) -> (Option<(Library, Coverage, theme::Theme)>, Diagnostics) {
-    let (library, mut diagnostics) = library::load_cached(root, options, caches.assets.as_ref());
+    let (library, diagnostics) = library::load_cached(root, options, caches.assets.as_ref());
     trace.phase("load");
+    model(library, diagnostics, trace)
+}
+
+/// [`load`] from any file source: a revision of a git repository, or memory. A command
+/// comparing revisions runs the same pipeline as `build` on each, without a checkout.
+pub fn load_from(
+    source: std::sync::Arc<dyn source::Source>,
+    options: &LoadOptions,
+    caches: &Caches,
+    trace: &Trace,
+) -> (Option<(Library, Coverage, theme::Theme)>, Diagnostics) {
+    let (library, diagnostics) = library::load_from(source, options, caches.assets.as_ref());
+    trace.phase("load");
+    model(library, diagnostics, trace)
+}
+
+/// A loaded library's coverage and theme (read through the library's source).
+fn model(
+    library: Option<Library>,
+    mut diagnostics: Diagnostics,
+    trace: &Trace,
+) -> (Option<(Library, Coverage, theme::Theme)>, Diagnostics) {
     let Some(library) = library else {
         return (None, diagnostics);
     };
     let coverage = Coverage::compute(&library.plan, &library.assets);
     trace.phase("coverage");
-    let theme = theme::Theme::load(library.theme_dir().as_deref(), root);
+    let theme = theme::Theme::load_from(&*library.source, library.theme_folder().as_deref());
     trace.phase("theme");
     match theme {
         Ok(theme) => (Some((library, coverage, theme)), diagnostics),

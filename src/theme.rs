@@ -8,6 +8,7 @@ use tera::Tera;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Content;
+use crate::source::{Disk, Source, not_utf8};
 
 macro_rules! builtin {
     ($($name:literal),* $(,)?) => {
@@ -60,8 +61,16 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// The default theme overlaid with `dir`'s `templates/` and `static/`, if given.
+    /// The default theme overlaid with `dir`'s `templates/` and `static/`, if given
+    /// (a folder on disk, in the library at `root`).
     pub fn load(dir: Option<&Path>, root: &Path) -> Result<Theme, Diagnostics> {
+        let folder = dir.map(|d| d.strip_prefix(root).unwrap_or(d));
+        Self::load_from(&Disk::new(root), folder)
+    }
+
+    /// The default theme overlaid with the `templates/` and `static/` of `folder` (the
+    /// theme's folder relative to the library root, `themes/<name>`) in `files`.
+    pub fn load_from(files: &dyn Source, folder: Option<&Path>) -> Result<Theme, Diagnostics> {
         let mut diags = Diagnostics::default();
         let mut tera = Tera::new();
         tera.autoescape_on([".html"]);
@@ -82,26 +91,47 @@ impl Theme {
             .iter()
             .map(|(n, b)| (n.to_string(), Content::from(b.to_vec())))
             .collect();
-        if let Some(dir) = dir {
-            let templates = dir.join("templates");
-            for rel in crate::library::list_files(&templates, &mut diags) {
+        if let Some(folder) = folder {
+            let templates = folder.join("templates");
+            for rel in files.list(&templates, &mut diags) {
                 let name = rel.to_string_lossy().replace('\\', "/");
                 if !name.ends_with(".html") {
                     continue;
                 }
-                let path = crate::diagnostics::display_path(root, &templates.join(&rel));
-                match std::fs::read(templates.join(&rel)).map(String::from_utf8) {
+                let path = templates.join(&rel);
+                // Templates have no size limit of their own: they are the library
+                // author's code, like the plan's, not content.
+                match files.read(&path, u64::MAX).map(String::from_utf8) {
                     Ok(Ok(body)) => sources.push(TemplateSource { name, path, body }),
-                    Ok(Err(e)) => diags.push(crate::library::not_utf8(&path, &e)),
+                    Ok(Err(e)) => diags.push(not_utf8(&path, &e)),
                     Err(e) => diags.push(
                         Diagnostic::error(path, format!("cannot read the template: {e}"))
                             .help("check the file's permissions"),
                     ),
                 }
             }
-            for rel in crate::library::list_files(&dir.join("static"), &mut diags) {
+            let dir = folder.join("static");
+            for rel in files.list(&dir, &mut diags) {
                 let name = rel.to_string_lossy().replace('\\', "/");
-                let content = Content::Copy(dir.join("static").join(&rel));
+                let path = dir.join(&rel);
+                // A file on disk is copied to the output when it is written; from any
+                // other source it is read now.
+                let content = match files.disk_path(&path) {
+                    Some(on_disk) => Content::Copy(on_disk),
+                    None => match files.read(&path, u64::MAX) {
+                        Ok(bytes) => Content::from(bytes),
+                        Err(e) => {
+                            diags.push(
+                                Diagnostic::error(
+                                    path,
+                                    format!("cannot read the static file: {e}"),
+                                )
+                                .help("check the file's permissions"),
+                            );
+                            continue;
+                        }
+                    },
+                };
                 match statics.iter_mut().find(|(n, _)| *n == name) {
                     Some(slot) => slot.1 = content,
                     None => statics.push((name, content)),
@@ -394,5 +424,49 @@ mod tests {
         );
         assert!(!d.message.contains('\n'));
         assert_eq!(d.source_line.as_deref(), Some("{{ nosuch.thing }}</p>"));
+    }
+
+    /// A theme read from a source that is not a folder on disk: templates and static
+    /// files come as bytes, and errors name the files as `build` does.
+    #[test]
+    fn a_theme_loads_from_any_source() {
+        use crate::source::Memory;
+        let folder = Path::new("themes/acme");
+        let memory: Memory = [
+            ("themes/acme/templates/404.html", b"<p>gone</p>".as_slice()),
+            ("themes/acme/static/style.css", b"p{}".as_slice()),
+            ("themes/acme/static/extra.js", b"1".as_slice()),
+        ]
+        .into_iter()
+        .collect();
+        let theme = Theme::load_from(&memory, Some(folder)).expect("a valid theme");
+        let statics: Vec<(&str, &Content)> = theme
+            .static_files
+            .iter()
+            .map(|(n, c)| (n.as_str(), c))
+            .collect();
+        assert_eq!(statics.len(), STATIC.len() + 1);
+        let css = statics
+            .iter()
+            .find(|(n, _)| *n == "style.css")
+            .map(|(_, c)| *c);
+        assert_eq!(css, Some(&Content::from(b"p{}".to_vec())));
+        let page = theme
+            .tera
+            .render("404.html", &tera::Context::new())
+            .expect("renders");
+        assert_eq!(page, "<p>gone</p>");
+
+        let broken: Memory = [(
+            "themes/acme/templates/404.html",
+            b"<p>\n\xff</p>".as_slice(),
+        )]
+        .into_iter()
+        .collect();
+        let Err(ds) = Theme::load_from(&broken, Some(folder)) else {
+            panic!("a template that is not UTF-8 is an error");
+        };
+        let errors: Vec<String> = ds.iter().map(Diagnostic::location).collect();
+        assert_eq!(errors, ["themes/acme/templates/404.html:2:1"]);
     }
 }

@@ -6,13 +6,13 @@
 //! dropping a real change would leave the browser stale. It therefore lets through
 //! everything under `plan.toml`, `content/`, `themes/` and `static/` except what the
 //! loader itself passes over (hidden files, editors' temp and swap files, by
-//! [`crate::library::is_ignored`]), the output folder, and reads (`Access` events).
+//! [`crate::source::is_ignored`]), the output folder, and reads (`Access` events).
 
 use std::path::{Component, Path, PathBuf};
 
 use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
 
-use crate::library::is_ignored;
+use crate::source::is_ignored;
 
 /// The library's layout, in absolute paths.
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@
 //!
 //! Threads: the watcher's (notify + debouncer-full) filters events ([`filter`]) and
 //! wakes the rebuild worker; the worker drains every change that arrived meanwhile,
-//! rebuilds once through the incremental cache, and only then publishes the result:
+//! rebuilds once through the caches ([`rebuild`]), and only then publishes the result:
 //! the served site is swapped and the reload sent after the rebuild is complete, and a
 //! broken edit leaves the last good site in place and sends its errors instead. The
 //! main thread waits for Ctrl-C, then stops the watcher, the worker and the server
@@ -12,6 +12,7 @@
 
 pub mod filter;
 pub mod http;
+pub mod rebuild;
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::{IsTerminal, Write};
@@ -25,10 +26,10 @@ use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 use crate::diagnostics::Diagnostics;
-use crate::incremental::{Cache, Rebuilt};
 use crate::library::LoadOptions;
 use crate::output::Site;
 use filter::Scope;
+pub use rebuild::{Cache, OutputFolder, Rebuilt};
 
 /// How long a path must be quiet before its events are handed on. Editors' saves
 /// (write temp, rename, delete backup) take a few milliseconds; the latency budget from
@@ -222,7 +223,7 @@ pub fn watch(options: &Options, out: &Path) -> Result<(), ServeError> {
     let (tx, rx) = mpsc::channel();
     let watches = Watches::start(&scope, tx.clone())?;
 
-    let mut output = crate::incremental::OutputFolder::new(&root, &out, &options.load);
+    let mut output = OutputFolder::new(&root, &out, &options.load);
     let mut printer = Printer::new("the output folder is untouched");
     let started = Instant::now();
     // A folder covermap must not write to is the user's to fix before watching.

@@ -10,7 +10,7 @@
 use crate::common::{copy_dir, covermap, fixtures, tree};
 use std::path::{Path, PathBuf};
 
-use covermap::incremental::Cache;
+use covermap::serve::Cache;
 use covermap::library::LoadOptions;
 use proptest::prelude::*;
 
@@ -842,7 +842,7 @@ proptest! {
         let base_plan = std::fs::read_to_string(root.join("plan.toml")).unwrap();
         let out = dir.path().join("site");
         let options = options(drafts);
-        let mut folder = covermap::incremental::OutputFolder::new(&root, &out, &options);
+        let mut folder = covermap::serve::OutputFolder::new(&root, &out, &options);
         folder.rebuild().unwrap();
         for (i, op) in ops.iter().enumerate() {
             apply(&root, op, &base_plan);

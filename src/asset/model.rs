@@ -1,0 +1,87 @@
+//! An asset as the site and the coverage model see it: plain data, no reading.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::diagnostics::Place;
+
+/// Who an asset may be shown to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    /// Forwardable to buyers.
+    External,
+    /// For the sales team only.
+    Internal,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::External => "external",
+            Audience::Internal => "internal",
+        }
+    }
+}
+
+/// An asset as the site and the coverage model see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asset {
+    /// The source file, relative to the library root (`content/…/x.md`).
+    pub source: PathBuf,
+    pub slug: String,
+    /// Where `slug:` is written, when the slug comes from front matter.
+    pub slug_place: Option<Place>,
+    pub title: String,
+    /// The content type, lowercased (`case-study`), if given.
+    pub kind: Option<String>,
+    /// Plan indices, in plan order; `None` where the front matter leaves the kind out.
+    pub personas: Option<Vec<usize>>,
+    pub stages: Option<Vec<usize>>,
+    pub segments: Option<Vec<usize>>,
+    pub objections: Vec<usize>,
+    pub summary: Option<String>,
+    pub audience: Option<Audience>,
+    pub owner: Option<String>,
+    pub updated: Option<Date>,
+    pub review_by: Option<Date>,
+    pub url: Option<String>,
+    pub draft: bool,
+    pub tags: Vec<String>,
+    /// Front matter keys covermap does not know, handed to templates.
+    pub extra: BTreeMap<String, serde_json::Value>,
+    /// A hash of the body as it was read, so what is derived from it can be kept
+    /// across rebuilds while it stays the same.
+    pub body_hash: u64,
+    /// `review_by` is before the plan's `as_of`.
+    pub stale: bool,
+}
+
+impl Asset {
+    /// Whether the asset names all three dimensions, so it can count toward a cell.
+    pub fn is_tagged(&self) -> bool {
+        self.personas.is_some() && self.stages.is_some() && self.segments.is_some()
+    }
+
+    /// Whether the asset counts toward the cells it is tagged for: tagged on all three
+    /// dimensions, not a draft, and not stale unless the plan counts stale assets. The
+    /// one statement of the rule: the model, the pages and the search data all ask it.
+    pub fn counts_toward_coverage(&self, count_stale: bool) -> bool {
+        self.is_tagged() && self.counts_as_answer(count_stale)
+    }
+
+    /// Whether the asset counts as an answer to the objections it names: not a draft,
+    /// and not stale unless the plan counts stale assets (it needs no cell).
+    pub fn counts_as_answer(&self, count_stale: bool) -> bool {
+        !self.draft && (!self.stale || count_stale)
+    }
+}
+
+/// Settings that change how an asset is read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    pub raw_html: bool,
+}

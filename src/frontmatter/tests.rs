@@ -1,0 +1,124 @@
+//! Splitting files and parsing YAML and TOML blocks, with each value's place.
+
+use super::*;
+use crate::limits::MAX_NESTING;
+
+#[test]
+fn splits_yaml_toml_and_reports_missing_or_unclosed() {
+    let s = split("---\ntitle: a\n---\nbody\n").unwrap();
+    assert_eq!(
+        (s.format, s.block, s.body),
+        (Format::Yaml, "title: a\n", "body\n")
+    );
+    let s = split("+++\ntitle = 'a'\n+++\n").unwrap();
+    assert_eq!(
+        (s.format, s.block, s.body),
+        (Format::Toml, "title = 'a'\n", "")
+    );
+    let s = split("---  \n---").unwrap();
+    assert_eq!((s.block, s.body), ("", ""));
+    assert_eq!(split("   \n"), Err(SplitError::Empty));
+    assert_eq!(split("# Title\n"), Err(SplitError::Missing));
+    assert_eq!(
+        split("---\ntitle: a\n"),
+        Err(SplitError::Unclosed { delimiter: "---" })
+    );
+    assert_eq!(
+        split("+++\ntitle = 1\n---\n"),
+        Err(SplitError::Unclosed { delimiter: "+++" })
+    );
+}
+
+#[test]
+fn normalizes_bom_and_crlf() {
+    assert_eq!(
+        normalize("\u{feff}---\r\na: 1\r\n---\r\n"),
+        "---\na: 1\n---\n"
+    );
+}
+
+fn find<'a>(map: &'a [(String, Node)], key: &str) -> &'a Node {
+    &map.iter().find(|(k, _)| k == key).unwrap().1
+}
+
+#[test]
+fn yaml_nodes_keep_their_places() {
+    let map = parse(Format::Yaml, "title: Hi\npersonas: [eb, champion]\nstages:\n  - awareness\n  - decision\nupdated: 2026-09-01\n").unwrap();
+    let personas = find(&map, "personas");
+    let Value::Seq(items) = &personas.value else {
+        panic!()
+    };
+    assert_eq!((items[1].line, items[1].col), (2, 16));
+    let Value::Seq(items) = &find(&map, "stages").value else {
+        panic!()
+    };
+    assert_eq!((items[1].line, items[1].col), (5, 5));
+    assert_eq!(find(&map, "updated").value, Value::Str("2026-09-01".into()));
+}
+
+#[test]
+fn toml_nodes_keep_their_places_and_dates_become_strings() {
+    let map = parse(
+        Format::Toml,
+        "title = \"Hi\"\npersonas = [\"eb\", \"champion\"]\nupdated = 2026-09-01\n",
+    )
+    .unwrap();
+    let Value::Seq(items) = &find(&map, "personas").value else {
+        panic!()
+    };
+    assert_eq!((items[1].line, items[1].col), (2, 19));
+    assert_eq!(find(&map, "updated").value, Value::Str("2026-09-01".into()));
+}
+
+/// Nesting up to the limit parses, on a test thread's small stack in a debug build;
+/// one level more is a placed error, never a stack overflow.
+#[test]
+fn nesting_is_bounded_without_overflowing_the_stack() {
+    let n = MAX_NESTING - 1; // the top-level map is a level too
+    let cases = |n: usize| {
+        [
+            (
+                Format::Yaml,
+                format!("a: {}{}\n", "[".repeat(n), "]".repeat(n)),
+            ),
+            (
+                Format::Yaml,
+                (0..n).fold(String::new(), |s, i| s + &"  ".repeat(i) + "k:\n"),
+            ),
+            (
+                Format::Toml,
+                format!("a = {}{}\n", "[".repeat(n), "]".repeat(n)),
+            ),
+            (
+                Format::Toml,
+                format!("a = {}1{}\n", "{b=".repeat(n), "}".repeat(n)),
+            ),
+            (Format::Toml, format!("{} = 1\n", vec!["a"; n].join("."))),
+        ]
+    };
+    for (format, text) in cases(n) {
+        assert!(parse(format, &text).is_ok(), "{format:?} {text:?}");
+    }
+    for (format, text) in cases(n + 3) {
+        let e = parse(format, &text).unwrap_err();
+        assert!(e.message.contains("nested more than"), "{format:?}: {e:?}");
+        assert!(e.help.is_some());
+    }
+}
+
+#[test]
+fn errors_have_places() {
+    let e = parse(Format::Yaml, "title: Hi\npersonas: [eb\n").unwrap_err();
+    assert!(e.line >= 2, "{e:?}");
+    let e = parse(Format::Yaml, "title: a\ntitle: b\n").unwrap_err();
+    assert_eq!(e.line, 2, "{e:?}");
+    assert_eq!(e.message, "duplicate key `title`");
+    assert_eq!(
+        e.help.as_deref(),
+        Some("keep one `title`: each key may appear once")
+    );
+    let e = parse(Format::Toml, "title = \"Hi\"\npersonas = [eb]\n").unwrap_err();
+    assert_eq!(e.line, 2, "{e:?}");
+    let e = parse(Format::Yaml, "- a\n- b\n").unwrap_err();
+    assert!(e.message.contains("must be a map"), "{e:?}");
+}

@@ -1,0 +1,281 @@
+//! YAML front matter: a fast reader for the common plain shapes, and serde-saphyr,
+//! bounded by the limits, for everything else and for every error.
+
+use super::node::{Node, ParseError, Value};
+use super::spanned::YamlNode;
+use crate::limits::{MAX_FRONT_MATTER_VALUES, MAX_NESTING, MAX_YAML_ALIASES};
+
+pub(super) fn parse_yaml(block: &str) -> Result<Node, ParseError> {
+    if block.trim().is_empty() {
+        return Ok(Node {
+            value: Value::Null,
+            line: 1,
+            col: 1,
+        });
+    }
+    if let Some(node) = plain_yaml(block) {
+        return Ok(node);
+    }
+    parse_yaml_fully(block)
+}
+
+/// Reads front matter made only of the common, unambiguous YAML (maps and lists of
+/// strings, dates, small whole numbers, `true`/`false` and nulls, without anchors,
+/// aliases, tags or repeated keys) straight from the parser's events. `None` for
+/// anything else, or for anything it is not sure serde-saphyr would read the same way:
+/// [`parse_yaml_fully`] then reads it, with its exact typing and messages. What both
+/// read, they read alike (`plain_yaml_reads_as_serde_saphyr_does`).
+pub fn plain_yaml(block: &str) -> Option<Node> {
+    use granit_parser::{Event, Parser, ScalarStyle};
+    enum Open {
+        Seq(Vec<Node>, u32, u32),
+        Map(Vec<(String, Node)>, Option<String>, u32, u32),
+    }
+    let mut stack: Vec<Open> = Vec::new();
+    let mut root = None;
+    let mut values = 0usize;
+    let mut documents = 0;
+    for event in Parser::new_from_str(block) {
+        let (event, span) = event.ok()?;
+        let (line, col) = (span.start.line() as u32, span.start.col() as u32 + 1);
+        let done = match event {
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => continue,
+            Event::DocumentStart(..) => {
+                documents += 1;
+                if documents > 1 {
+                    return None;
+                }
+                continue;
+            }
+            Event::Scalar(text, style, 0, None) => {
+                // A key: a string that is surely one.
+                if let Some(Open::Map(_, key @ None, _, _)) = stack.last_mut() {
+                    let plain = matches!(style, ScalarStyle::Plain);
+                    if plain && !plain_string(&text) {
+                        return None;
+                    }
+                    *key = Some(text.into_owned());
+                    continue;
+                }
+                let value = match style {
+                    ScalarStyle::Plain => plain_scalar(&text)?,
+                    _ => Value::Str(text.into_owned()),
+                };
+                Node { value, line, col }
+            }
+            Event::SequenceStart(_, 0, None) => {
+                if stack.len() >= MAX_NESTING {
+                    return None;
+                }
+                stack.push(Open::Seq(Vec::new(), line, col));
+                continue;
+            }
+            Event::MappingStart(_, 0, None) => {
+                if stack.len() >= MAX_NESTING
+                    || matches!(stack.last(), Some(Open::Map(_, None, _, _)))
+                {
+                    return None;
+                }
+                stack.push(Open::Map(Vec::new(), None, line, col));
+                continue;
+            }
+            Event::SequenceEnd => match stack.pop()? {
+                Open::Seq(items, line, col) => Node {
+                    value: Value::Seq(items),
+                    line,
+                    col,
+                },
+                Open::Map(..) => return None,
+            },
+            Event::MappingEnd => match stack.pop()? {
+                Open::Map(entries, None, line, col) => Node {
+                    value: Value::Map(entries),
+                    line,
+                    col,
+                },
+                _ => return None,
+            },
+            // Anchors, aliases, tags: serde-saphyr's to resolve.
+            _ => return None,
+        };
+        values += 1;
+        if values > MAX_FRONT_MATTER_VALUES {
+            return None;
+        }
+        match stack.last_mut() {
+            None => root = Some(done),
+            Some(Open::Seq(items, ..)) => items.push(done),
+            Some(Open::Map(entries, key, ..)) => {
+                let key = key.take()?;
+                if entries.iter().any(|(k, _)| *k == key) {
+                    return None;
+                }
+                entries.push((key, done));
+            }
+        }
+    }
+    root.filter(|r| stack.is_empty() && matches!(r.value, Value::Map(_)))
+}
+
+/// A plain scalar's value as serde-saphyr types it, for the spellings whose type is
+/// plain to see; `None` for the rest.
+fn plain_scalar(text: &str) -> Option<Value> {
+    if matches!(text, "" | "~" | "null" | "Null" | "NULL") {
+        return Some(Value::Null);
+    }
+    // serde-saphyr reads YAML 1.1 booleans (`yes`, `off`, `y`, …) as booleans too.
+    for (words, b) in [
+        (["true", "yes", "y", "on"], true),
+        (["false", "no", "n", "off"], false),
+    ] {
+        if words.iter().any(|w| text.eq_ignore_ascii_case(w)) {
+            return Some(Value::Bool(b));
+        }
+    }
+    if plain_string(text) {
+        return Some(Value::Str(text.to_string()));
+    }
+    let b = text.as_bytes();
+    // A date (YYYY-MM-DD) is text.
+    if b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+    {
+        return Some(Value::Str(text.to_string()));
+    }
+    // A small whole number without a leading zero.
+    if !b.is_empty()
+        && b.len() <= 18
+        && b.iter().all(u8::is_ascii_digit)
+        && (b[0] != b'0' || b.len() == 1)
+    {
+        return text.parse().ok().map(Value::Int);
+    }
+    None
+}
+
+/// Whether a plain scalar is text whatever YAML makes of it: it starts with a letter and
+/// is none of the words YAML reads as null, a boolean or a number.
+fn plain_string(text: &str) -> bool {
+    let Some(first) = text.chars().next() else {
+        return false;
+    };
+    first.is_alphabetic()
+        && ![
+            "null", "true", "false", "yes", "no", "y", "n", "on", "off", "nan", "inf", "infinity",
+        ]
+        .iter()
+        .any(|w| text.eq_ignore_ascii_case(w))
+}
+
+/// Reads a YAML block with serde-saphyr: every construct, every error with its place.
+pub fn parse_yaml_fully(block: &str) -> Result<Node, ParseError> {
+    let mut options = serde_saphyr::Options::default();
+    options.with_snippet = false;
+    // Tight bounds: real front matter is a few dozen values two or three levels deep, and
+    // each level of nesting is a level of recursion in the deserializer below.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_NESTING;
+    budget.flow_nesting_limit = MAX_NESTING;
+    budget.max_nodes = MAX_FRONT_MATTER_VALUES;
+    budget.max_aliases = MAX_YAML_ALIASES;
+    budget.max_anchors = MAX_YAML_ALIASES;
+    options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = MAX_FRONT_MATTER_VALUES;
+    options.alias_limits.max_replay_stack_depth = MAX_NESTING;
+    serde_saphyr::from_str_with_options::<YamlNode>(block, options)
+        .map(|n| n.0)
+        .map_err(|e| {
+            let (line, col) = e
+                .location()
+                .map_or((1, 1), |l| (l.line() as u32, l.column() as u32));
+            if let Some((message, help)) = yaml_limit_message(e.without_snippet()) {
+                return ParseError {
+                    message,
+                    line,
+                    col,
+                    help: Some(help),
+                };
+            }
+            // serde-saphyr's own wording for this one talks to the programmer
+            // ("set DuplicateKeyPolicy in Options"); the writer needs plain words.
+            if let serde_saphyr::Error::DuplicateMappingKey { key, .. } = e.without_snippet() {
+                let (message, help) = match key {
+                    Some(k) => (
+                        format!("duplicate key `{k}`"),
+                        format!("keep one `{k}`: each key may appear once"),
+                    ),
+                    None => (
+                        "duplicate key".to_string(),
+                        "keep one of them: each key may appear once".to_string(),
+                    ),
+                };
+                return ParseError {
+                    message,
+                    line,
+                    col,
+                    help: Some(help),
+                };
+            }
+            ParseError {
+                message: clean_yaml_message(&e.without_snippet().to_string()),
+                line,
+                col,
+                help: None,
+            }
+        })
+}
+
+/// Plain words for a YAML block that hits one of the [`crate::limits`].
+fn yaml_limit_message(e: &serde_saphyr::Error) -> Option<(String, String)> {
+    use serde_saphyr::budget::BudgetBreach;
+    let too_deep = || {
+        (
+            format!("lists or maps nested more than {MAX_NESTING} levels deep"),
+            "front matter holds plain keys with text, dates and short lists: flatten the nesting"
+                .to_string(),
+        )
+    };
+    let too_many = || {
+        (
+            format!(
+                "more than {MAX_FRONT_MATTER_VALUES} values (each use of a YAML alias `*name` counts again)"
+            ),
+            "write the values out plainly instead of through anchors and aliases, and keep big data out of front matter".to_string(),
+        )
+    };
+    match e {
+        serde_saphyr::Error::Budget { breach, .. } => Some(match breach {
+            BudgetBreach::Depth { .. } => too_deep(),
+            BudgetBreach::Aliases { .. }
+            | BudgetBreach::Anchors { .. }
+            | BudgetBreach::AliasAnchorRatio { .. } => (
+                format!("more than {MAX_YAML_ALIASES} YAML anchors or aliases"),
+                "write the values out plainly instead of through anchors (`&name`) and aliases (`*name`)".to_string(),
+            ),
+            _ => too_many(),
+        }),
+        serde_saphyr::Error::AliasReplayLimitExceeded { .. }
+        | serde_saphyr::Error::AliasExpansionLimitExceeded { .. } => Some(too_many()),
+        other => {
+            let text = other.to_string();
+            if text.contains("alias replay") || text.contains("alias expansion") {
+                Some(too_many())
+            } else {
+                (text.contains("recursion limit") || text.contains("nesting limit")).then(too_deep)
+            }
+        }
+    }
+}
+
+/// serde-saphyr appends the place to its messages; the diagnostic shows it already.
+fn clean_yaml_message(message: &str) -> String {
+    let first = message.lines().next().unwrap_or(message);
+    let cut = first.find(" at line ").unwrap_or(first.len());
+    first[..cut].trim().trim_end_matches(':').to_string()
+}
