@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::{Live, Notice};
+use super::live::{Live, Notice};
 use crate::output::Content;
 
 /// Where the page's reload script subscribes.

@@ -505,10 +505,22 @@ fn files(list: &[(&str, &str)]) -> Vec<(ModPath, String, String)> {
 #[test]
 fn the_checker_sees_every_kind_of_edge_and_no_false_one() {
     let lib = files(&[
-        ("src/lib.rs", "pub mod a;\npub mod b;\npub mod c;\npub mod d;\npub mod e;\nuse a::X;"),
-        ("src/a.rs", "use crate::{b::Y, c};\nfn f() { crate::d::g(); }"),
-        ("src/b.rs", "// crate::e::nope\nconst S: &str = \"crate::e::x\";\nconst R: &str = r#\"crate::e\"#;"),
-        ("src/c.rs", "pub mod k;\nfn f() { k::run(); }\n#[cfg(test)]\nmod tests { use super::*; }"),
+        (
+            "src/lib.rs",
+            "pub mod a;\npub mod b;\npub mod c;\npub mod d;\npub mod e;\nuse a::X;",
+        ),
+        (
+            "src/a.rs",
+            "use crate::{b::Y, c};\nfn f() { crate::d::g(); }",
+        ),
+        (
+            "src/b.rs",
+            "// crate::e::nope\nconst S: &str = \"crate::e::x\";\nconst R: &str = r#\"crate::e\"#;",
+        ),
+        (
+            "src/c.rs",
+            "pub mod k;\nfn f() { k::run(); }\n#[cfg(test)]\nmod tests { use super::*; }",
+        ),
         ("src/c/k.rs", "use super::super::e::Z;"),
         ("src/d.rs", "fn f<'a>(x: &'a str) -> char { 'c' }"),
         ("src/e.rs", ""),
@@ -517,7 +529,10 @@ fn the_checker_sees_every_kind_of_edge_and_no_false_one() {
     let to = |f: &str| -> Vec<&str> { edges[f].iter().map(String::as_str).collect() };
     assert_eq!(to("src/lib.rs"), ["src/a.rs"]);
     assert_eq!(to("src/a.rs"), ["src/b.rs", "src/c.rs", "src/d.rs"]);
-    assert!(to("src/b.rs").is_empty(), "comments and strings are not edges");
+    assert!(
+        to("src/b.rs").is_empty(),
+        "comments and strings are not edges"
+    );
     // The inline test module's `super::*` is the file itself, not the crate root.
     assert_eq!(to("src/c.rs"), ["src/c/k.rs"]);
     assert_eq!(to("src/c/k.rs"), ["src/e.rs"]);
@@ -527,12 +542,21 @@ fn the_checker_sees_every_kind_of_edge_and_no_false_one() {
     // A child reaching back into its parent that uses it is a cycle, and is reported.
     let looped = files(&[
         ("src/lib.rs", "pub mod s;"),
-        ("src/s/mod.rs", "mod http;\npub struct Live;\nfn f() { http::serve(); }"),
+        (
+            "src/s/mod.rs",
+            "mod http;\npub struct Live;\nfn f() { http::serve(); }",
+        ),
         ("src/s/http.rs", "use super::Live;"),
     ]);
     let edges = edges_of(&looped);
     let found = cycles(&edges);
-    assert_eq!(found, [vec!["src/s/http.rs".to_string(), "src/s/mod.rs".to_string()]]);
+    assert_eq!(
+        found,
+        [vec![
+            "src/s/http.rs".to_string(),
+            "src/s/mod.rs".to_string()
+        ]]
+    );
     assert_eq!(
         one_cycle(&edges, &found[0]),
         ["src/s/http.rs", "src/s/mod.rs", "src/s/http.rs"]

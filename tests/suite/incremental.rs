@@ -10,8 +10,8 @@
 use crate::common::{copy_dir, covermap, fixtures, tree};
 use std::path::{Path, PathBuf};
 
-use covermap::serve::Cache;
 use covermap::library::LoadOptions;
+use covermap::serve::Cache;
 use proptest::prelude::*;
 
 /// The front-matter fields an asset can carry, in the order the generator writes them;
