@@ -138,16 +138,13 @@ pub fn build(
     files.extend(chunks);
 
     let p = &lib.plan;
-    let mut in_cell = vec![false; assets.len()];
-    for c in &coverage.cells {
-        for &a in &c.assets {
-            in_cell[a] = true;
-        }
-    }
+    // The one statement of what counts, as the model and the asset pages ask it; an
+    // asset tagged only for combinations outside every cell (a persona not in a
+    // segment's buying group) counts too, as in coverage.json's `summary.counted`.
     let flags: String = assets
         .iter()
-        .zip(&in_cell)
-        .map(|(a, &counted)| {
+        .map(|a| {
+            let counted = a.counts_toward_coverage(p.count_stale);
             let f = u8::from(a.stale) * FLAG_STALE
                 + u8::from(counted) * FLAG_COUNTED
                 + u8::from(a.draft) * FLAG_DRAFT;

@@ -126,3 +126,48 @@ fn a_tiny_index_end_to_end() {
     assert_eq!(again.files, index.files, "deterministic");
     assert_eq!(again.version, index.version);
 }
+
+/// The counted flag is the asset's own rule (`Asset::counts_toward_coverage`), as in
+/// `coverage.json`'s `summary.counted`: an asset tagged only for a persona outside the
+/// segment's buying group is in no cell, and still counts.
+#[test]
+fn counted_flags_follow_the_assets_rule() {
+    let plan = PLAN.replace(
+        "pipeline = 1",
+        "pipeline = 1\npersonas = [\"cfo\"]\n[[personas]]\nid = \"cio\"",
+    );
+    let (_dir, lib, cov) = library(&[
+        ("plan.toml", &plan),
+        (
+            "content/a.md",
+            "---\ntitle: A\nsegment: smb\npersona: cio\nstage: decision\n---\n",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: B\nsegment: smb\npersona: cfo\nstage: decision\ndraft: true\n---\n",
+        ),
+    ]);
+    assert!(
+        cov.cells.iter().all(|c| c.assets.is_empty()),
+        "a is in no cell"
+    );
+    let index = index_of(&lib, &cov);
+    let meta = &index
+        .files
+        .iter()
+        .find(|f| f.0 == "search/meta.js")
+        .unwrap()
+        .1;
+    let meta = String::from_utf8_lossy(meta);
+    let json = meta
+        .strip_prefix("covermapSearch.add(\"meta\",")
+        .and_then(|s| s.strip_suffix(");\n"))
+        .unwrap();
+    let meta: serde_json::Value = serde_json::from_str(json).unwrap();
+    let want: String = lib
+        .assets
+        .iter()
+        .map(|a| if a.draft { 'E' } else { 'C' })
+        .collect();
+    assert_eq!(meta["flags"], want, "a counts; b is a draft");
+}
