@@ -196,6 +196,44 @@ impl Dimension {
     pub fn values_of(&self, asset: usize) -> &[u32] {
         self.of_asset.get(asset).map_or(&[], Vec::as_slice)
     }
+
+    /// The values grouped by the slug of their ids, in slug order: the values one page
+    /// at `<kind>/<slug>/` lists together (`case study` and `case-study` share one).
+    pub fn by_slug(&self) -> Vec<SlugGroup> {
+        let mut groups: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        for (v, value) in self.values.iter().enumerate() {
+            groups.entry(slugify(&value.id)).or_default().push(v as u32);
+        }
+        groups
+            .into_iter()
+            .map(|(slug, values)| {
+                let mut assets: Vec<usize> = values
+                    .iter()
+                    .flat_map(|&v| &self.values[v as usize].assets)
+                    .copied()
+                    .collect();
+                if values.len() > 1 {
+                    assets.sort_unstable();
+                    assets.dedup();
+                }
+                SlugGroup {
+                    slug,
+                    values,
+                    assets,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Values of one dimension whose ids share a slug ([`Dimension::by_slug`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlugGroup {
+    pub slug: String,
+    /// Indices into [`Dimension::values`], in id order.
+    pub values: Vec<u32>,
+    /// Every asset carrying any of them, ascending, without repeats.
+    pub assets: Vec<usize>,
 }
 
 /// How the audience values read on the library page.
@@ -284,6 +322,28 @@ pipeline = 1
 "#;
 
     #[test]
+    fn values_whose_slugs_collide_share_a_group() {
+        let (_dir, lib) = library(&[
+            ("plan.toml", PLAN),
+            ("content/a.md", "---\ntitle: A\ntags: [a-b, c]\n---\n"),
+            ("content/b.md", "---\ntitle: B\ntags: [a b]\n---\n"),
+            ("content/c.md", "---\ntitle: C\ntags: [a b, a-b]\n---\n"),
+        ]);
+        let m = Membership::of(&lib);
+        let tags = m.get(Dim::Tag);
+        let ids: Vec<&str> = tags.values.iter().map(|v| v.id.as_str()).collect();
+        assert_eq!(ids, ["a b", "a-b", "c"]);
+        let groups = tags.by_slug();
+        assert_eq!(groups.len(), 2);
+        assert_eq!(
+            (groups[0].slug.as_str(), &groups[0].values[..]),
+            ("a-b", &[0, 1][..])
+        );
+        assert_eq!(groups[0].assets, [0, 1, 2], "merged, once each");
+        assert_eq!(groups[1].assets, [0]);
+    }
+
+    #[test]
     fn both_directions_in_plan_and_id_order() {
         let (_dir, lib) = library(&[
             ("plan.toml", PLAN),
@@ -324,6 +384,11 @@ pipeline = 1
             "first spelling names it"
         );
         assert_eq!(owners.values[0].assets, [0, 1]);
+
+        let groups = tags.by_slug();
+        let slugs: Vec<&str> = groups.iter().map(|g| g.slug.as_str()).collect();
+        assert_eq!(slugs, ["erp", "roi"]);
+        assert_eq!(groups[0].assets, [0, 1]);
 
         let aud = m.get(Dim::Audience);
         assert_eq!(aud.values[0].id, "internal");
