@@ -92,7 +92,7 @@
   var meta = null;
   var n = 0;
   var flags = null;
-  var facets = [];       // {key, values, off, val, boxes, byId}
+  var facets = [];       // {key, name, values: [facetValue], off, val, byId, boxes, …}
   var stop = {};
   var shardCache = {};   // shard number → {terms, posts}
   var postCache = {};    // term → {docs, scores}
