@@ -20,6 +20,7 @@ pub mod init;
 pub mod library;
 pub mod limits;
 pub mod markdown;
+pub mod membership;
 pub mod output;
 pub mod plan;
 pub mod render;

@@ -1,5 +1,5 @@
 // covermap library: full-text search and facet filters over the index that
-// `covermap build` writes under search/ (see src/search.rs for the format).
+// `covermap build` writes under search/ (see src/search/formats.rs for the formats).
 //
 // Index files are plain scripts that call covermapSearch.add(name, data), loaded with
 // <script src>, so search works from any static host, under any sub-path and from
@@ -22,7 +22,7 @@
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var B64 = new Int8Array(128);
   for (var i = 0; i < 64; i++) B64[ALPHABET.charCodeAt(i)] = i;
-  // The index's tokenizer (src/search.rs `tokens`): runs of letters and digits.
+  // The index's tokenizer (src/search/tokenizer.rs `tokens`): runs of letters and digits.
   var SPLIT = /[^\p{Alphabetic}\p{N}]+/u;
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
 
@@ -35,6 +35,28 @@
   var emptyEl = document.getElementById("no-results");
   var banner = document.getElementById("cell-banner");
   var serverCount = countEl.textContent;
+
+  // ------------------------------------------------------------------ formats
+  // The index's rows travel as arrays, in the order src/search/formats.rs writes down;
+  // these decoders name their fields, and the rest of the script reads only the names.
+  // A display chunk (d/N.js) is a list of rows, one per asset.
+  function docRow([slug, title, summary, review]) {
+    return { slug, title, summary, review };
+  }
+  // A facet value in meta.js: `path` is its taxonomy page's folder from the site root.
+  function facetValue([id, label, path]) {
+    return { id, label, path };
+  }
+  // A heatmap cell in meta.js, under "segment|persona|stage".
+  function cellRow([label, count, target, stale]) {
+    return { label, count, target, stale };
+  }
+  // A term shard (t/N.js): one flat list, term then its postings, term then its postings.
+  function termShard(list) {
+    var terms = [], posts = [];
+    for (var i = 0; i < list.length; i += 2) { terms.push(list[i]); posts.push(list[i + 1]); }
+    return { terms, posts };
+  }
 
   // ------------------------------------------------------------------ loading
   var loaded = {};
@@ -70,7 +92,7 @@
   var meta = null;
   var n = 0;
   var flags = null;
-  var facets = [];       // {key, values, off, val, boxes, byId}
+  var facets = [];       // {key, name, values: [facetValue], off, val, byId, boxes, …}
   var stop = {};
   var shardCache = {};   // shard number → {terms, posts}
   var postCache = {};    // term → {docs, scores}
@@ -110,8 +132,9 @@
     m.stop.forEach(function (w) { stop[w] = true; });
     facets = m.facets.map(function (f) {
       var dec = decodeFacet(f);
+      var values = f.values.map(facetValue);
       var byId = {};
-      f.values.forEach(function (v, k) { byId[v[0]] = k; });
+      values.forEach(function (v, k) { byId[v.id] = k; });
       var boxes = [], rows = [], counts = [];
       form.querySelectorAll('input[type=checkbox][name="' + f.key + '"]').forEach(function (box) {
         var k = byId[box.value];
@@ -121,13 +144,13 @@
         counts[k] = rows[k] && rows[k].querySelector(".count");
       });
       return {
-        key: f.key, name: f.name, values: f.values, off: dec.off, val: dec.val, byId: byId,
+        key: f.key, name: f.name, values: values, off: dec.off, val: dec.val, byId: byId,
         boxes: boxes, rows: rows, counts: counts, shown: []
       };
     });
   }
 
-  // Postings: per asset a VLQ gap then one score character (see src/search.rs).
+  // Postings: per asset a VLQ gap then one score character (see src/search/formats.rs).
   function decodePostings(s) {
     var cap = s.length >> 1, docs = new Uint32Array(cap), scores = new Uint8Array(cap);
     var k = 0, i = 0, doc = -1, v, mul, c;
@@ -144,9 +167,7 @@
   function shard(k) {
     if (shardCache[k]) return Promise.resolve(shardCache[k]);
     return load("t/" + k).then(function (list) {
-      var terms = [], posts = [];
-      for (var i = 0; i < list.length; i += 2) { terms.push(list[i]); posts.push(list[i + 1]); }
-      return (shardCache[k] = { terms: terms, posts: posts });
+      return (shardCache[k] = termShard(list));
     });
   }
 
@@ -277,7 +298,7 @@
     var c = form.querySelector('input[name="counted"]');
     s.counted = !!(c && c.checked);
     facets.forEach(function (f) {
-      f.boxes.forEach(function (box, k) { if (box && box.checked) s.f[f.key].push(f.values[k][0]); });
+      f.boxes.forEach(function (box, k) { if (box && box.checked) s.f[f.key].push(f.values[k].id); });
     });
     return s;
   }
@@ -288,7 +309,7 @@
     form.querySelectorAll('input[name="stale"]').forEach(function (r) { set(r, r.value === s.stale); });
     set(form.querySelector('input[name="counted"]'), s.counted);
     facets.forEach(function (f) {
-      f.boxes.forEach(function (box, k) { set(box, s.f[f.key].indexOf(f.values[k][0]) !== -1); });
+      f.boxes.forEach(function (box, k) { set(box, s.f[f.key].indexOf(f.values[k].id) !== -1); });
     });
   }
   function queryString(s) {
@@ -536,34 +557,34 @@
   }
 
   function row(d) {
-    var doc = loaded["d/" + Math.floor(d / meta.chunk)][d % meta.chunk];
+    var doc = docRow(loaded["d/" + Math.floor(d / meta.chunk)][d % meta.chunk]);
     var terms = current.found.terms;
     var li = el("li", "asset");
     var h = el("h3");
     var a = el("a");
-    a.href = root + "library/" + doc[0] + "/index.html";
-    marked(a, doc[1], terms);
+    a.href = root + "library/" + doc.slug + "/index.html";
+    marked(a, doc.title, terms);
     h.appendChild(a);
     li.appendChild(h);
     var metaP = el("p", "meta");
     var type = facet("type"), aud = facet("audience");
-    if (type) valuesOf(type, d).forEach(function (v) { metaP.appendChild(el("span", "type", v[1])); });
+    if (type) valuesOf(type, d).forEach(function (v) { metaP.appendChild(el("span", "type", v.label)); });
     if (aud) valuesOf(aud, d).forEach(function (v) {
-      metaP.appendChild(v[0] === "internal" ? el("span", "badge internal", "Internal only") : el("span", "badge external", "Forwardable"));
+      metaP.appendChild(v.id === "internal" ? el("span", "badge internal", "Internal only") : el("span", "badge external", "Forwardable"));
     });
-    if (flags[d] & FLAG_STALE) metaP.appendChild(el("span", "badge stale", "↻ Stale" + (doc[3] ? " since " + doc[3] : "")));
+    if (flags[d] & FLAG_STALE) metaP.appendChild(el("span", "badge stale", "↻ Stale" + (doc.review ? " since " + doc.review : "")));
     if (flags[d] & FLAG_DRAFT) metaP.appendChild(el("span", "badge draft", "Draft"));
     if (metaP.childNodes.length) li.appendChild(metaP);
-    if (doc[2]) li.appendChild(marked(el("p", "summary"), doc[2], terms));
+    if (doc.summary) li.appendChild(marked(el("p", "summary"), doc.summary, terms));
     var chips = el("p", "tags");
     [["segment", "chip seg"], ["persona", "chip per"], ["stage", "chip stg"]].forEach(function (kc) {
       var f = facet(kc[0]);
-      if (f) valuesOf(f, d).forEach(function (v) { chips.appendChild(el("span", kc[1], v[1])); chips.appendChild(document.createTextNode(" ")); });
+      if (f) valuesOf(f, d).forEach(function (v) { chips.appendChild(el("span", kc[1], v.label)); chips.appendChild(document.createTextNode(" ")); });
     });
     var tag = facet("tag");
     if (tag) valuesOf(tag, d).forEach(function (v) {
-      if (v[0].split(SPLIT).some(function (w) { return terms[w.toLowerCase()]; })) {
-        chips.appendChild(marked(el("span", "chip tag"), v[1], terms));
+      if (v.id.split(SPLIT).some(function (w) { return terms[w.toLowerCase()]; })) {
+        chips.appendChild(marked(el("span", "chip tag"), v.label, terms));
         chips.appendChild(document.createTextNode(" "));
       }
     });
@@ -580,14 +601,14 @@
   function showBanner(s) {
     var one = function (k) { return s.f[k] && s.f[k].length === 1 ? s.f[k][0] : null; };
     var key = one("segment") + "|" + one("persona") + "|" + one("stage");
-    var cell = meta.cells[key];
+    var row = meta.cells[key];
     banner.textContent = "";
-    banner.hidden = !cell;
-    if (!cell) return;
-    var label = cell[0], count = cell[1], target = cell[2], stale = cell[3];
+    banner.hidden = !row;
+    if (!row) return;
+    var cell = cellRow(row);
     var p = el("p");
     p.appendChild(document.createTextNode(s.counted ? "Showing the heatmap cell " : "Showing every asset tagged for the heatmap cell "));
-    p.appendChild(el("strong", "", label + ": " + count + " of " + target + " wanted"));
+    p.appendChild(el("strong", "", cell.label + ": " + cell.count + " of " + cell.target + " wanted"));
     var narrowed = s.q.trim() || s.stale || facets.some(function (f) { return ["segment", "persona", "stage"].indexOf(f.key) === -1 && s.f[f.key].length; });
     p.appendChild(document.createTextNode(s.counted ? " — the assets that count toward it" + (narrowed ? ", narrowed further by your search and filters." : ".") : ", stale ones included."));
     banner.appendChild(p);
@@ -595,10 +616,10 @@
     var back = el("a", "", "Back to the heatmap");
     back.href = root + "coverage/index.html";
     links.appendChild(back);
-    if (stale && s.counted) {
+    if (cell.stale && s.counted) {
       var st = emptyState();
       st.f.segment = s.f.segment; st.f.persona = s.f.persona; st.f.stage = s.f.stage; st.stale = "only";
-      var sa = el("a", "", "Its " + stale + " stale asset" + (stale === 1 ? "" : "s") + ", due for review");
+      var sa = el("a", "", "Its " + cell.stale + " stale asset" + (cell.stale === 1 ? "" : "s") + ", due for review");
       sa.href = "?" + queryString(st);
       links.appendChild(document.createTextNode(" · "));
       links.appendChild(sa);

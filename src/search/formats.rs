@@ -1,0 +1,391 @@
+//! The search data's file formats, one named type per kind of file, and the packed
+//! encodings inside them. Every file under `search/` is a script,
+//! `covermapSearch.add("<name>", <JSON>);` ([`script`]), whose JSON is one of:
+//!
+//! | file       | type          | JSON                                                  |
+//! |------------|---------------|-------------------------------------------------------|
+//! | `meta.js`  | [`Meta`]      | an object; its `facets` are [`MetaFacet`] objects, their `values` [`FacetValueRow`]s, its `cells` [`CellRow`]s |
+//! | `t/<n>.js` | [`TermShard`] | `[term, postings, term, postings, …]`                 |
+//! | `d/<n>.js` | [`DocChunk`]  | `[DocRow, …]`                                         |
+//!
+//! Rows are small fixed records, so they travel as arrays (a name per field would
+//! repeat in every row); this is the one place their order is written:
+//!
+//! - [`DocRow`]: `[slug, title, summary, review]`
+//! - [`FacetValueRow`]: `[id, label, path]`
+//! - [`CellRow`]: `[label, count, target, stale]`
+//!
+//! `library.js` reads each of them through one decoder of the same field names, near
+//! the top of the script. Packed strings use the URL-safe base64 alphabet ([`B64`]):
+//! numbers are VLQs ([`vlq`]), postings a VLQ gap then a score character ([`posting`]).
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+
+use serde::Serialize;
+use serde::ser::{SerializeSeq, SerializeTuple, Serializer};
+
+use super::facets::Facet;
+
+/// The URL-safe base64 alphabet every packed string uses.
+pub(super) const B64: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Flags of an asset in [`Meta::flags`].
+pub(super) const FLAG_STALE: u8 = 1;
+pub(super) const FLAG_COUNTED: u8 = 2;
+pub(super) const FLAG_DRAFT: u8 = 4;
+
+/// `meta.js`: what the library page loads up front.
+#[derive(Serialize)]
+pub(super) struct Meta<'a> {
+    /// How many assets the index holds; assets are numbered 0.. in library order.
+    pub docs: usize,
+    /// Assets per display chunk: asset `i` is row `i % chunk` of `d/<i / chunk>.js`.
+    pub chunk: usize,
+    /// Query words at least this long match every term they begin.
+    pub min_prefix: usize,
+    /// The stop-words, dropped from queries as from the index.
+    pub stop: &'a [&'a str],
+    /// The first term of each shard `t/<n>.js`, in term order.
+    pub shards: Vec<&'a str>,
+    /// One [`B64`] character per asset: [`FLAG_STALE`] | [`FLAG_COUNTED`] | [`FLAG_DRAFT`].
+    pub flags: String,
+    /// The facets, in the order the page shows them.
+    pub facets: Vec<MetaFacet<'a>>,
+    /// The heatmap's cells by "segment|persona|stage" ids.
+    pub cells: BTreeMap<String, CellRow>,
+}
+
+/// One facet in [`Meta`]: its values, and every asset's values packed.
+#[derive(Serialize)]
+pub(super) struct MetaFacet<'a> {
+    /// The URL parameter (`segment`, `tag`, …).
+    pub key: &'a str,
+    pub name: &'a str,
+    pub values: Vec<FacetValueRow<'a>>,
+    /// How `data` is packed.
+    pub enc: Encoding,
+    /// Characters per asset of a [`Encoding::Mask`].
+    pub width: usize,
+    /// Every asset's value indices, in asset order, packed as `enc` says.
+    pub data: String,
+}
+
+/// How a [`MetaFacet`] packs the assets' values: whichever is shorter.
+#[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Encoding {
+    /// `width` characters per asset, bit `v % 6` of character `v / 6` set for value `v`.
+    #[serde(rename = "m")]
+    Mask,
+    /// Per asset a count, then the value indices, each a [`vlq`].
+    #[serde(rename = "l")]
+    List,
+}
+
+/// One facet value. On the wire: `[id, label, path]`.
+pub(super) struct FacetValueRow<'a> {
+    /// What the URL carries (`?tag=roi`).
+    pub id: &'a str,
+    /// What the page shows.
+    pub label: &'a str,
+    /// Its taxonomy page's folder, from the site root (`tags/roi/`).
+    pub path: String,
+}
+
+/// One heatmap cell. On the wire: `[label, count, target, stale]`.
+pub(super) struct CellRow {
+    /// "Segment · Persona · Stage", by name.
+    pub label: String,
+    /// The assets counting toward it.
+    pub count: usize,
+    /// How many it wants.
+    pub target: u32,
+    /// Its stale assets.
+    pub stale: usize,
+}
+
+/// `t/<n>.js`: a run of terms in JavaScript string order, each with its postings (per
+/// asset a [`vlq`] gap from the previous asset, less one, then its score character).
+/// On the wire: one flat array `[term, postings, term, postings, …]`.
+pub(super) struct TermShard<'a> {
+    pub entries: &'a [(&'a str, &'a str)],
+}
+
+/// `d/<n>.js`: what a result row shows, for a run of [`Meta::chunk`] assets.
+/// On the wire: an array of [`DocRow`]s.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub(super) struct DocChunk<'a> {
+    pub rows: Vec<DocRow<'a>>,
+}
+
+/// One asset's result row. On the wire: `[slug, title, summary, review]`.
+pub(super) struct DocRow<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    /// Empty when it has none.
+    pub summary: &'a str,
+    /// Its `review_by` date, only when it is stale (shown as "stale since"); else empty.
+    pub review: String,
+}
+
+impl Serialize for FacetValueRow<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut t = s.serialize_tuple(3)?;
+        t.serialize_element(self.id)?;
+        t.serialize_element(self.label)?;
+        t.serialize_element(&self.path)?;
+        t.end()
+    }
+}
+
+impl Serialize for CellRow {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut t = s.serialize_tuple(4)?;
+        t.serialize_element(&self.label)?;
+        t.serialize_element(&self.count)?;
+        t.serialize_element(&self.target)?;
+        t.serialize_element(&self.stale)?;
+        t.end()
+    }
+}
+
+impl Serialize for TermShard<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(2 * self.entries.len()))?;
+        for (term, postings) in self.entries {
+            seq.serialize_element(term)?;
+            seq.serialize_element(postings)?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for DocRow<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut t = s.serialize_tuple(4)?;
+        t.serialize_element(self.slug)?;
+        t.serialize_element(self.title)?;
+        t.serialize_element(self.summary)?;
+        t.serialize_element(&self.review)?;
+        t.end()
+    }
+}
+
+impl<'a> MetaFacet<'a> {
+    /// Packs a facet, as a mask or as lists, whichever is shorter.
+    pub fn new(f: &'a Facet) -> Self {
+        let values = f
+            .values
+            .iter()
+            .map(|v| FacetValueRow {
+                id: v.id.as_str(),
+                label: v.name.as_str(),
+                path: format!("{}/{}/", f.kind, v.slug),
+            })
+            .collect();
+        let width = f.values.len().div_ceil(6).max(1);
+        let mut list = String::new();
+        for vals in &f.docs {
+            vlq(vals.len() as u64, &mut list);
+            for &v in vals {
+                vlq(u64::from(v), &mut list);
+            }
+        }
+        let (enc, data) = if width * f.docs.len() <= list.len() {
+            let mut mask = String::with_capacity(width * f.docs.len());
+            for vals in &f.docs {
+                let mut bits = vec![0u8; width];
+                for &v in vals {
+                    bits[v as usize / 6] |= 1 << (v % 6);
+                }
+                mask.extend(bits.iter().map(|&b| B64[b as usize] as char));
+            }
+            (Encoding::Mask, mask)
+        } else {
+            (Encoding::List, list)
+        };
+        MetaFacet {
+            key: f.key,
+            name: f.name,
+            values,
+            enc,
+            width,
+            data,
+        }
+    }
+}
+
+/// `covermapSearch.add("<name>", <data>);` with every non-ASCII character escaped, so
+/// the file reads the same whatever charset a host declares for it, and `<`, `>`, `&`
+/// too, so no text from an asset reads as markup even if the file is inlined.
+pub(super) fn script<T: Serialize + ?Sized>(name: &str, data: &T) -> Vec<u8> {
+    let json = serde_json::to_vec(data).unwrap_or_else(|_| b"null".to_vec());
+    let mut out = Vec::with_capacity(json.len() + name.len() + 32);
+    out.extend_from_slice(b"covermapSearch.add(\"");
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\",");
+    // Runs of plain ASCII are copied whole; serde_json's output is UTF-8.
+    let text = String::from_utf8_lossy(&json);
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if c.is_ascii() && !matches!(c, '<' | '>' | '&') {
+            continue;
+        }
+        out.extend_from_slice(&text.as_bytes()[start..i]);
+        let mut units = [0u16; 2];
+        for u in c.encode_utf16(&mut units) {
+            let _ = write!(out, "\\u{u:04x}");
+        }
+        start = i + c.len_utf8();
+    }
+    out.extend_from_slice(&text.as_bytes()[start..]);
+    out.extend_from_slice(b");\n");
+    out
+}
+
+/// Appends `n` as a base64 VLQ: five bits per character, low bits first, the sixth bit
+/// set on every character but the last.
+pub fn vlq(mut n: u64, out: &mut String) {
+    loop {
+        let low = (n & 31) as usize;
+        n >>= 5;
+        if n == 0 {
+            out.push(B64[low] as char);
+            return;
+        }
+        out.push(B64[low | 32] as char);
+    }
+}
+
+/// Appends one posting: the [`vlq`] gap from the previous asset (less one), then the
+/// score character (the tokenizer's field bits and term-frequency bucket).
+#[inline]
+pub(super) fn posting(gap: u64, score: u8, out: &mut String) {
+    vlq(gap, out);
+    out.push(B64[usize::from(score & 63)] as char);
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use crate::search::facets::FacetValue;
+
+    /// Reads a VLQ back, as `library.js` does.
+    pub(crate) fn decode_vlq(s: &[u8], i: &mut usize) -> u64 {
+        let (mut n, mut shift) = (0u64, 0);
+        loop {
+            let c = B64.iter().position(|&b| b == s[*i]).unwrap() as u64;
+            *i += 1;
+            n |= (c & 31) << shift;
+            shift += 5;
+            if c & 32 == 0 {
+                return n;
+            }
+        }
+    }
+
+    #[test]
+    fn vlq_round_trips() {
+        for n in [0u64, 1, 31, 32, 33, 1023, 1024, 65_535, 1 << 40] {
+            let mut s = String::new();
+            vlq(n, &mut s);
+            let mut i = 0;
+            assert_eq!(decode_vlq(s.as_bytes(), &mut i), n);
+            assert_eq!(i, s.len());
+        }
+        let mut s = String::new();
+        vlq(31, &mut s);
+        vlq(32, &mut s);
+        assert_eq!(s, "fgB", "one character below 32, two from 32");
+    }
+
+    /// A facet of `values` values with these assets' value indices, counted.
+    fn facet(values: usize, docs: Vec<Vec<u32>>) -> Facet {
+        let mut values: Vec<FacetValue> = (0..values)
+            .map(|i| FacetValue {
+                id: format!("t{i}"),
+                name: format!("T{i}"),
+                slug: format!("t{i}"),
+                count: 0,
+            })
+            .collect();
+        for &v in docs.iter().flatten() {
+            values[v as usize].count += 1;
+        }
+        Facet {
+            key: "tag",
+            name: "Tag",
+            kind: "tags",
+            values,
+            docs,
+        }
+    }
+
+    #[test]
+    fn mask_and_list_encodings_hold_each_assets_values() {
+        let f = facet(13, vec![vec![0, 12], vec![], vec![3]]);
+        assert_eq!(f.values[12].count, 1);
+        // 13 values: a mask takes 3 characters per asset; the lists (count, then
+        // indices) take 6 in all, so they win.
+        let m = MetaFacet::new(&f);
+        assert_eq!(
+            (m.enc, m.width, m.data.as_str()),
+            (Encoding::List, 3, "CAMABD")
+        );
+        // Two values: one mask character per asset, bit v for value v.
+        let f = facet(2, vec![vec![0, 1], vec![1], vec![]]);
+        let m = MetaFacet::new(&f);
+        assert_eq!(
+            (m.enc, m.width, m.data.as_str()),
+            (Encoding::Mask, 1, "DCA")
+        );
+    }
+
+    /// Each named row is written as the positional array `library.js` decodes.
+    #[test]
+    fn rows_are_arrays_in_the_documented_order() {
+        assert_eq!(
+            json(&DocRow {
+                slug: "s",
+                title: "t",
+                summary: "",
+                review: "2026-01-01".into()
+            }),
+            r#"["s","t","","2026-01-01"]"#
+        );
+        assert_eq!(
+            json(&FacetValueRow {
+                id: "roi",
+                label: "ROI",
+                path: "tags/roi/".into()
+            }),
+            r#"["roi","ROI","tags/roi/"]"#
+        );
+        assert_eq!(
+            json(&CellRow {
+                label: "A · B · C".into(),
+                count: 1,
+                target: 2,
+                stale: 3
+            }),
+            r#"["A · B · C",1,2,3]"#
+        );
+        assert_eq!(
+            json(&TermShard {
+                entries: &[("a", "AB"), ("b", "CD")]
+            }),
+            r#"["a","AB","b","CD"]"#
+        );
+        assert_eq!(json(&Encoding::Mask), r#""m""#);
+        assert_eq!(
+            String::from_utf8(script("d/0", &[1])).unwrap(),
+            "covermapSearch.add(\"d/0\",[1]);\n"
+        );
+    }
+
+    fn json<T: Serialize>(v: &T) -> String {
+        serde_json::to_string(v).unwrap()
+    }
+}

@@ -1,0 +1,213 @@
+//! The library's search index and facet data, built here at build time so the browser
+//! never indexes anything. Everything lands under `search/` as small JavaScript files
+//! that hand their data to a global loader (`covermapSearch.add(name, data)`), so a page
+//! loads them with `<script src>` from any static host, under any sub-path and from
+//! `file://`, where `fetch()` is not allowed. `meta.js` is loaded up front: facet values
+//! with labels, every asset's facet memberships and flags packed into short strings,
+//! heatmap cells, and the first term of each term shard. Term shards (`t/<n>.js`) hold
+//! sorted terms with delta-encoded postings, cut by size in term order so a prefix query
+//! loads one or two of them; display chunks (`d/<n>.js`) hold the title, slug and summary
+//! of a few assets each, loaded only for the results on screen. Each posting carries
+//! field bits (title, summary, tags) and a body term-frequency bucket, so the browser
+//! ranks title and summary matches first.
+//!
+//! Building is linear in the number of tokens. Assets are tokenized in batches, in
+//! parallel, each batch with a dictionary of its own ([`Batch`]); an [`Interner`] then
+//! numbers every term once, and each asset's terms ([`DocTerms`]) are kept by number,
+//! so a rebuild (`serve`) re-tokenizes only the assets that changed. Every file is
+//! ordered deterministically (sorted terms, plan and slug order), so the same library
+//! gives the same bytes whatever was cached.
+//!
+//! The parts, one job each: `tokenizer` (text → terms), `postings` (terms → encoded
+//! postings, cut into shards), `facets` (the library's membership as the page's
+//! facets) and `formats` (one named type per file, and the packed encodings).
+
+mod facets;
+mod formats;
+mod postings;
+#[cfg(test)]
+mod tests;
+mod tokenizer;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::coverage::Coverage;
+use crate::library::Library;
+
+pub use facets::{Facet, FacetValue, facets, facets_of};
+pub use formats::vlq;
+pub use postings::Postings;
+pub use tokenizer::{Batch, DocTerms, Interner, STOP_WORDS, tokens};
+
+use formats::{
+    B64, CellRow, DocChunk, DocRow, FLAG_COUNTED, FLAG_DRAFT, FLAG_STALE, Meta, MetaFacet,
+    TermShard, script,
+};
+use postings::{postings, shards};
+
+/// Folder of the index in the site.
+pub const DIR: &str = "search";
+/// Assets per display chunk: small, because the first page of results is usually
+/// spread over many chunks and each one fetched costs its whole size.
+const DOCS_PER_CHUNK: usize = 16;
+/// Query words at least this long match every term they begin; shorter ones match
+/// whole terms only, so two typed letters do not load half the index.
+pub const MIN_PREFIX: usize = 3;
+
+/// The built index: the files to put under [`DIR`], and what the pages need to know.
+pub struct Index {
+    /// Path from the site root → file content.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// A hash of every file, appended to their URLs so a browser never mixes files of
+    /// two builds from its cache.
+    pub version: String,
+}
+
+/// Where an index's postings come from: each asset's terms (`docs[i]` for
+/// `lib.assets[i]`), encoded anew and then dropped, or kept [`Postings`] (a dev
+/// server's) updated for the assets whose terms changed.
+pub enum Terms<'a> {
+    Fresh(Vec<Arc<DocTerms>>),
+    Kept(&'a mut Postings, &'a [Arc<DocTerms>]),
+}
+
+/// Builds the index of the library's assets from their terms, numbered by `interner`,
+/// with the heatmap's cells from `coverage`.
+pub fn build(
+    lib: &Library,
+    coverage: &Coverage,
+    facets: &[Facet],
+    terms: Terms<'_>,
+    interner: &Interner,
+) -> Index {
+    let assets = &lib.assets;
+
+    let fresh;
+    let terms: Vec<(&str, &str)> = match terms {
+        Terms::Kept(kept, docs) => {
+            kept.update(docs);
+            kept.sorted(interner)
+        }
+        Terms::Fresh(docs) => {
+            let refs: Vec<&DocTerms> = docs.iter().map(|d| &**d).collect();
+            fresh = postings(&refs, interner);
+            // The postings hold everything the shards need: free the terms first.
+            drop(refs);
+            crate::trace::drop_later(docs);
+            fresh.iter().map(|(t, p)| (*t, p.as_str())).collect()
+        }
+    };
+    let cuts = shards(&terms);
+    let mut files: Vec<(String, Vec<u8>)> = cuts
+        .par_iter()
+        .enumerate()
+        .map(|(n, shard)| {
+            let shard = TermShard {
+                entries: &terms[shard.clone()],
+            };
+            let name = format!("t/{n}");
+            (format!("{DIR}/{name}.js"), script(&name, &shard))
+        })
+        .collect();
+    let shard_firsts: Vec<&str> = cuts.iter().map(|c| terms[c.start].0).collect();
+
+    let chunks: Vec<(String, Vec<u8>)> = assets
+        .par_chunks(DOCS_PER_CHUNK)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let rows = chunk
+                .iter()
+                .map(|a| DocRow {
+                    slug: a.slug.as_str(),
+                    title: a.title.as_str(),
+                    summary: a.summary.as_deref().unwrap_or(""),
+                    review: match (a.stale, a.review_by) {
+                        (true, Some(d)) => d.to_string(),
+                        _ => String::new(),
+                    },
+                })
+                .collect();
+            let docs = DocChunk { rows };
+            let name = format!("d/{n}");
+            (format!("{DIR}/{name}.js"), script(&name, &docs))
+        })
+        .collect();
+    files.extend(chunks);
+
+    let p = &lib.plan;
+    // The one statement of what counts, as the model and the asset pages ask it; an
+    // asset tagged only for combinations outside every cell (a persona not in a
+    // segment's buying group) counts too, as in coverage.json's `summary.counted`.
+    let flags: String = assets
+        .iter()
+        .map(|a| {
+            let counted = a.counts_toward_coverage(p.count_stale);
+            let f = u8::from(a.stale) * FLAG_STALE
+                + u8::from(counted) * FLAG_COUNTED
+                + u8::from(a.draft) * FLAG_DRAFT;
+            B64[f as usize] as char
+        })
+        .collect();
+    let cells: BTreeMap<String, CellRow> = coverage
+        .cells
+        .iter()
+        .map(|c| {
+            let (s, pe, t) = (
+                &p.segments[c.segment],
+                &p.personas[c.persona],
+                &p.stages[c.stage],
+            );
+            (
+                format!("{}|{}|{}", s.id, pe.id, t.id),
+                CellRow {
+                    label: format!("{} · {} · {}", s.name, pe.name, t.name),
+                    count: c.count(),
+                    target: c.target,
+                    stale: c.stale(),
+                },
+            )
+        })
+        .collect();
+    let meta = Meta {
+        docs: assets.len(),
+        chunk: DOCS_PER_CHUNK,
+        min_prefix: MIN_PREFIX,
+        stop: STOP_WORDS,
+        shards: shard_firsts,
+        flags,
+        facets: facets.par_iter().map(MetaFacet::new).collect(),
+        cells,
+    };
+    files.push((format!("{DIR}/meta.js"), script("meta", &meta)));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+
+    // FNV-1a over every path and byte, eight bytes at a step: cheap, and stable across
+    // platforms.
+    let fnv = |h: u64, bytes: &[u8]| {
+        let mut h = h;
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            h = (h ^ w).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        for &b in words.remainder() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h
+    };
+    let per_file: Vec<u64> = files
+        .par_iter()
+        .map(|(path, bytes)| fnv(fnv(0xcbf2_9ce4_8422_2325, path.as_bytes()), bytes))
+        .collect();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for f in per_file {
+        h = fnv(h, &f.to_le_bytes());
+    }
+    Index {
+        files,
+        version: format!("{:08x}", h >> 32),
+    }
+}
