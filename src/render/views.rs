@@ -201,6 +201,21 @@ pub(super) fn pager(base: &str, current: usize, total: usize) -> serde_json::Val
     })
 }
 
+/// A pager as a page shows it: see [`pager`].
+#[derive(Hash)]
+pub(super) struct Pager {
+    /// The list's first page, from the site root.
+    pub base: String,
+    pub current: usize,
+    pub total: usize,
+}
+
+impl Pager {
+    pub fn json(&self) -> serde_json::Value {
+        pager(&self.base, self.current, self.total)
+    }
+}
+
 /// Page `n` (from 1) of a paginated list whose first page is `base` (a folder path
 /// ending in `/`, or `""` for the site root): `base` itself, then `base` + `page/<n>/`.
 pub(super) fn page_path(base: &str, n: usize) -> String {

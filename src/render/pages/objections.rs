@@ -1,0 +1,104 @@
+//! The objections page (`objections/`): every objection of the plan with the first
+//! [`OBJECTION_PREVIEW`] assets that answer it; and each objection's own pages
+//! (`objections/<id>/`), all its answers as a [`TermPage`].
+
+use std::borrow::Cow;
+
+use tera::{Context, Value};
+
+use super::term::{TermInfo, TermPage};
+use crate::diagnostics::Diagnostic;
+use crate::render::renderer::{Page, Renderer};
+use crate::render::rows::AssetList;
+use crate::render::templates::{Templates, root_of};
+use crate::render::views::{OBJECTION_PREVIEW, term_path};
+
+/// What the objections page shows.
+#[derive(Hash)]
+pub(in crate::render) struct ObjectionsPage<'a> {
+    objections: Vec<Entry<'a>>,
+}
+
+/// One objection on the objections page.
+#[derive(Hash)]
+struct Entry<'a> {
+    id: &'a str,
+    text: &'a str,
+    heard: Option<u64>,
+    /// Its answers in all.
+    count: usize,
+    preview: AssetList<'a>,
+}
+
+impl<'a> ObjectionsPage<'a> {
+    pub fn new(r: &'a Renderer) -> Self {
+        let objections = r
+            .cov
+            .objections
+            .iter()
+            .map(|o| {
+                let obj = &r.lib.plan.objections[o.objection];
+                let shown = &o.assets[..o.assets.len().min(OBJECTION_PREVIEW)];
+                Entry {
+                    id: &obj.id,
+                    text: &obj.text,
+                    heard: obj.heard,
+                    count: o.assets.len(),
+                    preview: AssetList::new(&r.prepared, shown),
+                }
+            })
+            .collect();
+        ObjectionsPage { objections }
+    }
+}
+
+impl Page for ObjectionsPage<'_> {
+    fn make(self, t: &Templates, path: &str) -> Result<Vec<u8>, Diagnostic> {
+        let root = root_of(path);
+        let mut list = Vec::with_capacity(self.objections.len());
+        for entry in self.objections {
+            let Entry {
+                id,
+                text,
+                heard,
+                count,
+                preview,
+            } = entry;
+            let mut map = tera::Map::new();
+            map.insert("id".into(), id.into());
+            map.insert("text".into(), text.into());
+            map.insert("heard".into(), Value::from_serializable(&heard));
+            map.insert("answered".into(), (count > 0).into());
+            map.insert("count".into(), count.into());
+            map.insert("path".into(), term_path("objections", id).into());
+            map.insert("assets".into(), preview.views());
+            map.insert("rows".into(), Value::safe_string(&preview.rows(t, &root)?));
+            list.push(Value::from(map));
+        }
+        let mut ctx = Context::new();
+        ctx.insert_value("objections", Value::from(list));
+        t.page("objections.html", path, "Objections", "objections", ctx)
+    }
+}
+
+/// Page `page` of `pages` of the answers to `cov.objections[at]`.
+pub(in crate::render) fn answers<'a>(
+    r: &'a Renderer,
+    at: usize,
+    page: usize,
+    pages: usize,
+) -> TermPage<'a> {
+    let o = &r.cov.objections[at];
+    let obj = &r.lib.plan.objections[o.objection];
+    let info = TermInfo {
+        kind: "objections",
+        kind_title: "Objections",
+        id: &obj.id,
+        name: Cow::Owned(format!("“{}”", obj.text)),
+        description: obj
+            .heard
+            .map(|n| Cow::Owned(format!("Heard {n} times on calls."))),
+        count: o.assets.len(),
+    };
+    TermPage::new(r, info, &obj.text, &o.assets, (page, pages))
+}
