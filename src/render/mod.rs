@@ -39,6 +39,9 @@ mod site;
 mod templates;
 mod views;
 
+#[cfg(test)]
+mod testing;
+
 pub use cache::RenderCache;
 pub use data::{coverage_csv, coverage_json, csv_field};
 pub use failures::RenderError;

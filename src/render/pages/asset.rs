@@ -124,3 +124,49 @@ pub(in crate::render) fn emit(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::testing::*;
+
+    const PATH: &str = "library/battlecards/incumbent/index.html";
+
+    fn page(f: &Fixture) -> (u64, String) {
+        let r = f.renderer();
+        show(
+            &r,
+            PATH,
+            AssetPage::new(&r, index_of(&r, "battlecards/incumbent")),
+        )
+    }
+
+    #[test]
+    fn shows_the_asset_its_body_and_its_related_assets() {
+        let (_, html) = page(&Fixture::new());
+        assert!(html.contains(INCUMBENT_TITLE), "{html}");
+        assert!(html.contains("<strong>Where we win:</strong>"), "{html}");
+        // Shares the champion, evaluation and both segments with the case study.
+        assert!(html.contains(FIRST_TITLE), "{html}");
+        assert!(!html.contains(OVERVIEW_TITLE), "{html}");
+    }
+
+    #[test]
+    fn fingerprint_follows_the_asset_its_body_and_its_related_assets_only() {
+        let mut f = Fixture::new();
+        let (fp, _) = page(&f);
+        assert_eq!(page(&f).0, fp, "the same page, the same fingerprint");
+        f.edit(OVERVIEW, OVERVIEW_TITLE, "Overview, renamed");
+        assert_eq!(page(&f).0, fp, "an asset the page does not show");
+        f.edit(INCUMBENT, "Landmines", "Traps");
+        let (body, html) = page(&f);
+        assert!(html.contains("Traps"));
+        assert_ne!(body, fp, "the body");
+        f.edit(FIRST, FIRST_TITLE, "Payback in one quarter");
+        let (related, html) = page(&f);
+        assert!(html.contains("Payback in one quarter"));
+        assert_ne!(related, body, "a related asset's title");
+        f.edit(INCUMBENT, INCUMBENT_TITLE, "Against the old tool");
+        assert_ne!(page(&f).0, related, "the asset's title");
+    }
+}

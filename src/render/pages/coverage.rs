@@ -32,3 +32,34 @@ pub(in crate::render) fn page<'a>(v: &Views<'a>) -> Plain<'static, CoverageConte
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::render::testing::*;
+
+    fn page(f: &Fixture) -> (u64, String) {
+        let r = f.renderer();
+        show(&r, "coverage/index.html", super::page(&r.views))
+    }
+
+    #[test]
+    fn shows_each_segment_and_its_cells() {
+        let (_, html) = page(&Fixture::new());
+        assert!(html.contains("Mid-Market") && html.contains("SMB"));
+        assert!(html.contains("Economic Buyer") && html.contains("Awareness"));
+    }
+
+    #[test]
+    fn fingerprint_follows_the_model_not_the_titles() {
+        let mut f = Fixture::new();
+        let (fp, _) = page(&f);
+        f.edit(INCUMBENT, INCUMBENT_TITLE, "Against the old tool");
+        assert_eq!(page(&f).0, fp, "a title the page does not show");
+        f.edit(
+            INCUMBENT,
+            r#"stages = ["evaluation"]"#,
+            r#"stages = ["decision"]"#,
+        );
+        assert_ne!(page(&f).0, fp, "a cell's count");
+    }
+}

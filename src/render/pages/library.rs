@@ -152,3 +152,47 @@ impl Page for LibraryPage<'_> {
         Some((VERSION_MARK, self.version.0))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::testing::*;
+
+    fn page(f: &Fixture, version: &str) -> (u64, String) {
+        let r = f.renderer();
+        let shared = LibraryShared::new(&r);
+        show(
+            &r,
+            "index.html",
+            LibraryPage::new(&r, &shared, 1, 1, version),
+        )
+    }
+
+    #[test]
+    fn shows_every_asset_and_the_search_version() {
+        let (_, html) = page(&Fixture::new(), "v123");
+        for title in [FIRST_TITLE, OVERVIEW_TITLE, INCUMBENT_TITLE] {
+            assert!(html.contains(title), "{title}");
+        }
+        assert!(html.contains("v123"));
+        assert!(!html.contains('\0'), "every mark is replaced");
+    }
+
+    #[test]
+    fn fingerprint_follows_the_assets_and_figures_not_bodies_or_the_version() {
+        let mut f = Fixture::new();
+        let (fp, _) = page(&f, "v1");
+        assert_eq!(page(&f, "v2").0, fp, "the version is filled in, not hashed");
+        f.edit(INCUMBENT, "Landmines", "Traps");
+        assert_eq!(page(&f, "v1").0, fp, "a body the page does not show");
+        f.edit(OVERVIEW, OVERVIEW_TITLE, "Overview, renamed");
+        let (title, _) = page(&f, "v1");
+        assert_ne!(title, fp, "an asset's title");
+        f.edit(
+            INCUMBENT,
+            r#"stages = ["evaluation"]"#,
+            r#"stages = ["decision"]"#,
+        );
+        assert_ne!(page(&f, "v1").0, title, "the figures and facets");
+    }
+}

@@ -16,3 +16,20 @@ pub(in crate::render) fn page() -> Plain<'static, Nothing> {
         context: Nothing {},
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::render::testing::*;
+
+    #[test]
+    fn shows_no_asset_and_keeps_its_fingerprint_through_asset_edits() {
+        let mut f = Fixture::new();
+        let r = f.renderer();
+        let (fp, html) = show(&r, "404.html", super::page());
+        assert!(html.contains("Not found"), "{html}");
+        assert!(!html.contains(FIRST_TITLE));
+        drop(r);
+        f.edit(FIRST, FIRST_TITLE, "Payback in one quarter");
+        assert_eq!(show(&f.renderer(), "404.html", super::page()).0, fp);
+    }
+}

@@ -102,3 +102,45 @@ pub(in crate::render) fn answers<'a>(
     };
     TermPage::new(r, info, &obj.text, &o.assets, (page, pages))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::testing::*;
+
+    fn index(f: &Fixture) -> (u64, String) {
+        let r = f.renderer();
+        show(&r, "objections/index.html", ObjectionsPage::new(&r))
+    }
+
+    fn answers_page(f: &Fixture) -> (u64, String) {
+        let r = f.renderer();
+        show(&r, "objections/price/index.html", answers(&r, 0, 1, 1))
+    }
+
+    #[test]
+    fn show_each_objection_and_the_assets_that_answer_it() {
+        let f = Fixture::new();
+        for (_, html) in [index(&f), answers_page(&f)] {
+            assert!(html.contains("You cost more than what we have today."));
+            assert!(html.contains(FIRST_TITLE));
+            assert!(!html.contains(INCUMBENT_TITLE), "answers nothing");
+        }
+        assert!(answers_page(&f).1.contains("Heard 12 times on calls."));
+    }
+
+    #[test]
+    fn fingerprints_follow_the_answers_only() {
+        let mut f = Fixture::new();
+        let (i, a) = (index(&f).0, answers_page(&f).0);
+        f.edit(INCUMBENT, INCUMBENT_TITLE, "Against the old tool");
+        assert_eq!((index(&f).0, answers_page(&f).0), (i, a), "not an answer");
+        f.edit(FIRST, FIRST_TITLE, "Payback in one quarter");
+        let (i2, a2) = (index(&f).0, answers_page(&f).0);
+        assert!(i2 != i && a2 != a, "an answer's title");
+        f.edit(INCUMBENT, "owner = ", "objections = [\"price\"]\nowner = ");
+        let (i3, html) = index(&f);
+        assert!(html.contains("Against the old tool"));
+        assert!(i3 != i2 && answers_page(&f).0 != a2, "a new answer");
+    }
+}

@@ -90,3 +90,51 @@ impl Page for TermPage<'_> {
         assets.splice(t, html, &root_of(path))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::testing::*;
+
+    const PATH: &str = "personas/economic-buyer/index.html";
+
+    fn page(f: &Fixture) -> (u64, String) {
+        let r = f.renderer();
+        let (kind, tax) = (r.lists.taxonomies.iter().enumerate())
+            .find(|(_, t)| t.kind == "personas")
+            .unwrap();
+        let term = tax.terms.iter().position(|t| t.id == "economic-buyer");
+        show(&r, PATH, TermPage::taxonomy(&r, kind, term.unwrap(), 1, 1))
+    }
+
+    #[test]
+    fn shows_the_value_and_its_assets_only() {
+        let (_, html) = page(&Fixture::new());
+        assert!(html.contains("Economic Buyer"));
+        assert!(html.contains(FIRST_TITLE) && html.contains(OVERVIEW_TITLE));
+        assert!(
+            !html.contains(INCUMBENT_TITLE),
+            "not for the economic buyer"
+        );
+    }
+
+    #[test]
+    fn fingerprint_follows_the_value_and_its_assets_only() {
+        let mut f = Fixture::new();
+        let (fp, _) = page(&f);
+        f.edit(INCUMBENT, INCUMBENT_TITLE, "Against the old tool");
+        assert_eq!(page(&f).0, fp, "an asset not on the page");
+        f.edit(OVERVIEW, OVERVIEW_TITLE, "Overview, renamed");
+        let (title, html) = page(&f);
+        assert!(html.contains("Overview, renamed"));
+        assert_ne!(title, fp, "an asset's title");
+        f.edit(
+            INCUMBENT,
+            r#"personas = ["champion"]"#,
+            r#"personas = ["champion", "economic-buyer"]"#,
+        );
+        let (joined, html) = page(&f);
+        assert!(html.contains("Against the old tool"));
+        assert_ne!(joined, title, "an asset joining the value");
+    }
+}
