@@ -6,7 +6,7 @@
 /// and nothing beyond what it lists.
 pub const MANIFEST: &str = ".covermap-manifest";
 
-/// The prefix of the temporary file an [`Updater`](super::update::Updater) writes each
+/// The prefix of the temporary file an `Updater` (`watch`) writes each
 /// file to before renaming it over the file; one left by a killed `watch` is covermap's
 /// own, not the user's.
 pub(super) const UPDATE_TEMP: &str = ".covermap-tmp-";

@@ -20,7 +20,7 @@ use crate::search::{Batch, DocTerms};
 
 /// What an asset's page shows.
 #[derive(Hash)]
-pub(in crate::render) struct AssetPage<'a> {
+pub(crate) struct AssetPage<'a> {
     pub asset: &'a Prepared,
     pub body: Body<'a>,
     pub related: AssetList<'a>,
@@ -28,7 +28,7 @@ pub(in crate::render) struct AssetPage<'a> {
 
 /// The asset's body: its hash stands for it (the HTML is made from the body and the
 /// plan's `raw_html`, a global).
-pub(in crate::render) struct Body<'a> {
+pub(crate) struct Body<'a> {
     pub hash: u64,
     pub root: &'a Path,
     pub source: &'a Path,
@@ -91,7 +91,7 @@ impl Page for AssetPage<'_> {
 
 /// Renders asset `i`'s page into `sink` and returns its search terms when cached;
 /// otherwise its terms go into `batch` and `None` comes back.
-pub(in crate::render) fn emit(
+pub(crate) fn emit(
     r: &Renderer,
     i: usize,
     sink: &dyn Sink,

@@ -7,14 +7,14 @@ use crate::render::renderer::Plain;
 use crate::render::views::{CellView, SegmentView, SummaryView, Views};
 
 #[derive(Serialize)]
-pub(in crate::render) struct CoverageContext<'a> {
+pub(crate) struct CoverageContext<'a> {
     summary: SummaryView,
     segments: Vec<SegmentView<'a>>,
     top_gaps: Vec<CellView<'a>>,
 }
 
 /// The coverage page, as the model `v` shows it.
-pub(in crate::render) fn page<'a>(v: &Views<'a>) -> Plain<'static, CoverageContext<'a>> {
+pub(crate) fn page<'a>(v: &Views<'a>) -> Plain<'static, CoverageContext<'a>> {
     Plain {
         template: "coverage.html",
         title: "Coverage",

@@ -8,7 +8,7 @@ use crate::render::renderer::Plain;
 use crate::render::views::{CellView, DecisionView, SummaryView, Views};
 
 #[derive(Serialize)]
-pub(in crate::render) struct GapsContext<'a> {
+pub(crate) struct GapsContext<'a> {
     gaps: Vec<CellView<'a>>,
     waived: Vec<CellView<'a>>,
     decisions: Vec<DecisionView<'a>>,
@@ -16,7 +16,7 @@ pub(in crate::render) struct GapsContext<'a> {
 }
 
 /// The gaps page, as the model `v` shows it.
-pub(in crate::render) fn page<'a>(v: &Views<'a>) -> Plain<'static, GapsContext<'a>> {
+pub(crate) fn page<'a>(v: &Views<'a>) -> Plain<'static, GapsContext<'a>> {
     Plain {
         template: "gaps.html",
         title: "Gaps",

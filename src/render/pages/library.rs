@@ -21,7 +21,7 @@ const VERSION_MARK: &str = "\u{0}covermap-search-version\u{0}";
 
 /// What every library page shows besides its assets, made once per render. Its hash
 /// is the hash of all three, made with them.
-pub(in crate::render) struct LibraryShared {
+pub(crate) struct LibraryShared {
     facets: Value,
     summary: Value,
     cells_json: String,
@@ -82,7 +82,7 @@ fn cells_json(r: &Renderer) -> String {
 
 /// What one library page shows.
 #[derive(Hash)]
-pub(in crate::render) struct LibraryPage<'a> {
+pub(crate) struct LibraryPage<'a> {
     title: &'a str,
     shared: &'a LibraryShared,
     /// The number of the page's first asset in the library, from 1.

@@ -6,9 +6,9 @@ use crate::render::renderer::Plain;
 
 /// No context of its own (a struct with braces, so it serializes as an empty map).
 #[derive(Serialize)]
-pub(in crate::render) struct Nothing {}
+pub(crate) struct Nothing {}
 
-pub(in crate::render) fn page() -> Plain<'static, Nothing> {
+pub(crate) fn page() -> Plain<'static, Nothing> {
     Plain {
         template: "404.html",
         title: "Not found",

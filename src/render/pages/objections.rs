@@ -15,7 +15,7 @@ use crate::render::views::{OBJECTION_PREVIEW, term_path};
 
 /// What the objections page shows.
 #[derive(Hash)]
-pub(in crate::render) struct ObjectionsPage<'a> {
+pub(crate) struct ObjectionsPage<'a> {
     objections: Vec<Entry<'a>>,
 }
 
@@ -82,12 +82,7 @@ impl Page for ObjectionsPage<'_> {
 }
 
 /// Page `page` of `pages` of the answers to `cov.objections[at]`.
-pub(in crate::render) fn answers<'a>(
-    r: &'a Renderer,
-    at: usize,
-    page: usize,
-    pages: usize,
-) -> TermPage<'a> {
+pub(crate) fn answers<'a>(r: &'a Renderer, at: usize, page: usize, pages: usize) -> TermPage<'a> {
     let o = &r.cov.objections[at];
     let obj = &r.lib.plan.objections[o.objection];
     let info = TermInfo {

@@ -15,7 +15,7 @@ use crate::render::views::{Pager, TERM_PAGE_SIZE, page_of, term_path};
 
 /// What templates see as `term`.
 #[derive(Hash, Serialize)]
-pub(in crate::render) struct TermInfo<'a> {
+pub(crate) struct TermInfo<'a> {
     pub kind: &'static str,
     pub kind_title: &'static str,
     pub id: &'a str,
@@ -27,7 +27,7 @@ pub(in crate::render) struct TermInfo<'a> {
 
 /// What one page of a term's assets shows.
 #[derive(Hash)]
-pub(in crate::render) struct TermPage<'a> {
+pub(crate) struct TermPage<'a> {
     pub term: TermInfo<'a>,
     /// The page's title; its section is the term's kind.
     pub title: &'a str,

@@ -7,7 +7,7 @@ use crate::render::renderer::Plain;
 use crate::render::views::term_path;
 
 #[derive(Serialize)]
-pub(in crate::render) struct TermsIndex<'a> {
+pub(crate) struct TermsIndex<'a> {
     terms: Vec<Entry<'a>>,
     kind: &'static str,
 }
@@ -21,7 +21,7 @@ struct Entry<'a> {
 }
 
 /// The index page of `tax`.
-pub(in crate::render) fn page(tax: &Taxonomy) -> Plain<'_, TermsIndex<'_>> {
+pub(crate) fn page(tax: &Taxonomy) -> Plain<'_, TermsIndex<'_>> {
     Plain {
         template: "terms.html",
         title: tax.title,
