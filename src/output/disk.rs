@@ -1,5 +1,5 @@
 //! A whole site written to a fresh folder beside the output folder and swapped in at
-//! once ([`DiskWriter`], [`write`]): a failed or interrupted build leaves the previous
+//! once ([`DiskWriter`], [`write()`]): a failed or interrupted build leaves the previous
 //! output as it was.
 
 use std::collections::{BTreeSet, HashSet};
@@ -18,7 +18,7 @@ use super::manifest::MANIFEST;
 use super::sink::{Sink, check_site_path};
 use super::site::{Content, Site};
 
-/// What [`write`] put on disk: the site's files (the manifest not counted) and their size.
+/// What [`write()`] put on disk: the site's files (the manifest not counted) and their size.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteReport {
     pub files: usize,

@@ -11,7 +11,7 @@ use super::error::OutputError;
 use super::manifest::MANIFEST;
 use super::site::{Content, Site};
 
-/// Where generated files go: the output folder on disk ([`DiskWriter`]), memory
+/// Where generated files go: the output folder on disk (`DiskWriter`), memory
 /// ([`MemorySink`], for the dev server) or nowhere ([`NullSink`], for `check`). Pages
 /// are handed over as they are rendered, from every rendering thread, so a build never
 /// holds the whole site.

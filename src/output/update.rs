@@ -19,13 +19,13 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// Most bytes an [`Updater`] holds before it gives up on updating in place: a change
 /// that touches more than this (a plan or template edit on a big library) is written as
-/// a whole new folder instead, by [`DiskWriter`].
+/// a whole new folder instead, by `DiskWriter`.
 pub const UPDATE_LIMIT: usize = 256 << 20;
 
 /// Updates an output folder a previous build wrote, in place: `watch`'s rebuilds. Only
 /// files whose bytes changed are written, each to a temporary file renamed over it;
 /// files no longer generated are removed; the manifest always lists every file there.
-/// Nothing is written until the rebuild succeeded ([`UpdateRound::commit`]), so a
+/// Nothing is written until the rebuild succeeded ([`Updater::commit`]), so a
 /// broken edit leaves the folder untouched.
 pub struct Updater {
     out: PathBuf,

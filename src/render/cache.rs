@@ -50,7 +50,7 @@ impl RenderCache {
         }
     }
 
-    /// A cache for rebuilds into a sink that keeps its own files (see [`Sink::keep`]):
+    /// A cache for rebuilds into a sink that keeps its own files (see `Sink::keep`):
     /// only each page's fingerprint is kept.
     pub fn fingerprints_only() -> Self {
         RenderCache {

@@ -21,11 +21,11 @@
 //! is taken as it was; an asset whose file is unchanged keeps its view, row and search
 //! terms. The bytes are the same either way.
 //!
-//! Where each part lives: [`site`] (the order of the work), [`renderer`] (the state
+//! Where each part lives: `site` (the order of the work), `renderer` (the state
 //! every page reads, and `Page`, what every page kind is), one module per page kind in
-//! [`pages`], [`cache`] (what a render keeps for the next), [`rows`] (asset views and
-//! rows), [`lists`] (related assets, facets, taxonomies), [`templates`], [`views`],
-//! [`data`] (`coverage.json`, `coverage.csv`), [`fingerprint`], [`failures`].
+//! `pages`, `cache` (what a render keeps for the next), `rows` (asset views and
+//! rows), `lists` (related assets, facets, taxonomies), `templates`, `views`,
+//! `data` (`coverage.json`, `coverage.csv`), `fingerprint`, `failures`.
 
 mod cache;
 mod data;
