@@ -24,7 +24,7 @@
 //! Where each part lives: `site` (the order of the work), `renderer` (the state
 //! every page reads, and `Page`, what every page kind is), one module per page kind in
 //! `pages`, `cache` (what a render keeps for the next), `rows` (asset views and
-//! rows), `lists` (related assets, facets, taxonomies), `templates`, `views`,
+//! rows), `lists` (related assets, facets, taxonomies), `templates`, `views`, `pager`,
 //! `data` (`coverage.json`, `coverage.csv`), `fingerprint`, `failures`.
 
 mod cache;
@@ -32,6 +32,7 @@ mod data;
 mod failures;
 mod fingerprint;
 mod lists;
+mod pager;
 mod pages;
 mod renderer;
 mod rows;
@@ -45,9 +46,10 @@ mod testing;
 pub use cache::RenderCache;
 pub use data::{coverage_csv, coverage_json, csv_field};
 pub use failures::RenderError;
+pub use pager::{LIBRARY_PAGE_SIZE, TERM_PAGE_SIZE};
+pub use pages::objections::OBJECTION_PREVIEW;
 pub use renderer::{Progress, Report};
 pub use templates::ROW_TEMPLATE;
-pub use views::{LIBRARY_PAGE_SIZE, OBJECTION_PREVIEW, TERM_PAGE_SIZE};
 
 use crate::asset::Asset;
 use crate::coverage::Coverage;

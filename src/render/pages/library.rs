@@ -9,10 +9,11 @@ use tera::{Context, Value};
 
 use crate::diagnostics::Diagnostic;
 use crate::render::fingerprint::{fingerprint, json};
+use crate::render::pager::{LIBRARY_PAGE_SIZE, Pager};
 use crate::render::renderer::{Page, Renderer};
 use crate::render::rows::{AssetList, ROWS_MARK};
 use crate::render::templates::{Templates, root_of};
-use crate::render::views::{LIBRARY_PAGE_SIZE, Pager, json_for_script};
+use crate::render::views::json_for_script;
 
 /// What `search_version` is while a library page is rendered: the page is kept with it
 /// and given the search index's version as it is handed over, so a body edit (which

@@ -6,6 +6,6 @@ pub(super) mod coverage;
 pub(super) mod gaps;
 pub(super) mod library;
 pub(super) mod not_found;
-pub(super) mod objections;
+pub(crate) mod objections;
 pub(super) mod term;
 pub(super) mod terms;

@@ -11,7 +11,12 @@ use crate::diagnostics::Diagnostic;
 use crate::render::renderer::{Page, Renderer};
 use crate::render::rows::AssetList;
 use crate::render::templates::{Templates, root_of};
-use crate::render::views::{OBJECTION_PREVIEW, term_path};
+use crate::render::views::term_path;
+
+/// Answering assets the objections page shows per objection; all of them are on the
+/// objection's own page (`objections/<id>/`). At 50,000 assets an objection can have
+/// thousands of answers, which would make the objections page tens of megabytes.
+pub const OBJECTION_PREVIEW: usize = 10;
 
 /// What the objections page shows.
 #[derive(Hash)]

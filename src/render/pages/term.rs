@@ -8,10 +8,11 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use crate::diagnostics::Diagnostic;
+use crate::render::pager::{Pager, TERM_PAGE_SIZE, page_of};
 use crate::render::renderer::{Page, Renderer};
 use crate::render::rows::{AssetList, ROWS_MARK};
 use crate::render::templates::{Templates, root_of};
-use crate::render::views::{Pager, TERM_PAGE_SIZE, page_of, term_path};
+use crate::render::views::term_path;
 
 /// What templates see as `term`.
 #[derive(Hash, Serialize)]
