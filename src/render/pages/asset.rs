@@ -1,0 +1,172 @@
+//! An asset's own page (`library/<slug>/`): its view, its body rendered from Markdown,
+//! and its related assets. The body is read again only for a page or search terms not
+//! taken from the cache; its words go to the search index.
+
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::sync::Arc;
+
+use tera::{Context, Value};
+
+use crate::diagnostics::Diagnostic;
+use crate::markdown::Rendered;
+use crate::output::Sink;
+use crate::render::cache::doc_key;
+use crate::render::failures::Fail;
+use crate::render::renderer::{Page, Renderer};
+use crate::render::rows::{AssetList, Prepared};
+use crate::render::templates::Templates;
+use crate::search::{Batch, DocTerms};
+
+/// What an asset's page shows.
+#[derive(Hash)]
+pub(crate) struct AssetPage<'a> {
+    pub asset: &'a Prepared,
+    pub body: Body<'a>,
+    pub related: AssetList<'a>,
+}
+
+/// The asset's body: its hash stands for it (the HTML is made from the body and the
+/// plan's `raw_html`, a global).
+pub(crate) struct Body<'a> {
+    pub hash: u64,
+    pub root: &'a Path,
+    pub source: &'a Path,
+    pub raw_html: bool,
+    /// The body's HTML, when already made for the search index.
+    pub html: Option<String>,
+}
+
+impl Hash for Body<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.hash.hash(h);
+    }
+}
+
+impl Body<'_> {
+    fn read(&self) -> Result<Rendered, Diagnostic> {
+        let text = crate::asset::read_body(self.root, self.source)?;
+        Ok(crate::markdown::render(&text, self.raw_html))
+    }
+}
+
+impl<'a> AssetPage<'a> {
+    /// Asset `i`'s page.
+    pub fn new(r: &'a Renderer, i: usize) -> Self {
+        let p = &r.prepared[i];
+        let related: Vec<usize> = r.lists.related[i].iter().map(|&j| j as usize).collect();
+        AssetPage {
+            asset: p,
+            body: Body {
+                hash: p.asset.body_hash,
+                root: &r.lib.root,
+                source: &p.asset.source,
+                raw_html: r.lib.plan.site.raw_html,
+                html: None,
+            },
+            related: AssetList::new(&r.prepared, related),
+        }
+    }
+}
+
+impl Page for AssetPage<'_> {
+    fn make(self, t: &Templates, path: &str) -> Result<Vec<u8>, Diagnostic> {
+        let AssetPage {
+            asset,
+            body,
+            related,
+        } = self;
+        let html = match body.html {
+            Some(html) => html,
+            // The cached page was gone after all: read the body now.
+            None => body.read()?.html,
+        };
+        let mut ctx = Context::new();
+        ctx.insert_value("asset", asset.view.clone());
+        ctx.insert_value("body", Value::safe_string(&html));
+        ctx.insert_value("related", related.views());
+        t.page("asset.html", path, &asset.asset.title, "library", ctx)
+    }
+}
+
+/// Renders asset `i`'s page into `sink` and returns its search terms when cached;
+/// otherwise its terms go into `batch` and `None` comes back.
+pub(crate) fn emit(
+    r: &Renderer,
+    i: usize,
+    sink: &dyn Sink,
+    batch: &mut Batch,
+) -> Result<Option<Arc<DocTerms>>, Fail> {
+    let mut page = AssetPage::new(r, i);
+    let a = &page.asset.asset;
+    let path = format!("library/{}/index.html", a.slug);
+    let fp = r.fingerprint(&path, &page);
+    let cached_doc = r
+        .old
+        .docs
+        .get(&a.slug)
+        .filter(|(key, _)| *key == doc_key(a))
+        .map(|(_, d)| d.clone());
+    // The body's HTML for the page and its text for the search index.
+    let mut text = None;
+    if cached_doc.is_none() || !r.was_made(&path, fp) {
+        let body = page.body.read()?;
+        page.body.html = Some(body.html);
+        text = Some(body.text);
+    }
+    let a = page.asset.asset.clone();
+    r.emit(sink, &path, fp, page)?;
+    match cached_doc {
+        Some(d) => Ok(Some(d)),
+        None => {
+            batch.add_asset(&a, text.as_deref().unwrap_or_default());
+            Ok(None)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::testing::*;
+
+    const PATH: &str = "library/battlecards/incumbent/index.html";
+
+    fn page(f: &Fixture) -> (u64, String) {
+        let r = f.renderer();
+        show(
+            &r,
+            PATH,
+            AssetPage::new(&r, index_of(&r, "battlecards/incumbent")),
+        )
+    }
+
+    #[test]
+    fn shows_the_asset_its_body_and_its_related_assets() {
+        let (_, html) = page(&Fixture::new());
+        assert!(html.contains(INCUMBENT_TITLE), "{html}");
+        assert!(html.contains("<strong>Where we win:</strong>"), "{html}");
+        // Shares the champion, evaluation and both segments with the case study.
+        assert!(html.contains(FIRST_TITLE), "{html}");
+        assert!(!html.contains(OVERVIEW_TITLE), "{html}");
+    }
+
+    #[test]
+    fn fingerprint_follows_the_asset_its_body_and_its_related_assets_only() {
+        let mut f = Fixture::new();
+        let (fp, _) = page(&f);
+        assert_eq!(page(&f).0, fp, "the same page, the same fingerprint");
+        f.edit(OVERVIEW, OVERVIEW_TITLE, "Overview, renamed");
+        assert_eq!(page(&f).0, fp, "an asset the page does not show");
+        f.edit(INCUMBENT, "Landmines", "Traps");
+        let (body, html) = page(&f);
+        assert!(html.contains("Traps"));
+        assert_ne!(body, fp, "the body");
+        f.edit(FIRST, FIRST_TITLE, "Payback in one quarter");
+        let (related, html) = page(&f);
+        assert!(html.contains("Payback in one quarter"));
+        assert_ne!(related, body, "a related asset's title");
+        f.edit(INCUMBENT, INCUMBENT_TITLE, "Against the old tool");
+        assert_ne!(page(&f).0, related, "the asset's title");
+    }
+}
