@@ -6,7 +6,8 @@
 //! → `render::render` (pages, search index, data files) → an [`output::Sink`]: the
 //! output folder on disk ([`output::DiskWriter`], swapped in whole), memory
 //! ([`output::MemorySink`], for the dev server) or nowhere ([`output::NullSink`], for
-//! `check`).
+//! `check`). [`build_to`], [`build_into`] and [`build`] run the whole pipeline; the
+//! command line ([`cli`]) calls them and never repeats a stage.
 #![deny(unsafe_code)]
 
 pub mod asset;
@@ -212,4 +213,5 @@ pub fn output_diagnostic(e: &output::OutputError) -> diagnostics::Diagnostic {
     };
     diagnostics::Diagnostic::error(path, diagnostics::printable(&e.to_string()))
         .help("check that the output folder exists, is writable and has room")
+        .code(diagnostics::Code::Output)
 }

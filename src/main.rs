@@ -17,6 +17,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let Cli { global, command } = Cli::parse();
     let term = Terminal::new(global.quiet, global.color.into());
+    // Whatever else prints through anstream's automatic choice follows --color too.
+    anstream::ColorChoice::write_global(match global.color {
+        cli::Color::Auto => anstream::ColorChoice::Auto,
+        cli::Color::Always => anstream::ColorChoice::Always,
+        cli::Color::Never => anstream::ColorChoice::Never,
+    });
     if let Some(dir) = &global.dir
         && let Err(e) = std::env::set_current_dir(dir)
     {

@@ -11,7 +11,7 @@
 //! [`Code::UnassignedError`] (`E0000`) or [`Code::UnassignedWarning`] (`W0000`).
 //!
 //! One line per code below makes the variant, its code and its meaning together, so
-//! none can be forgotten; a `Code` is one byte, which keeps [`super::Diagnostic`]
+//! none can be forgotten; a `Code` is one byte, which keeps a `Diagnostic`
 //! small enough to travel in a `Result`.
 
 /// Defines [`Code`] from one line per kind: variant, code, meaning.
