@@ -442,6 +442,41 @@ mod tests {
         );
     }
 
+    /// Whatever the line and the place, rendering neither panics nor lets a control
+    /// character through, and the headline stays first.
+    #[test]
+    fn any_line_and_place_renders() {
+        let lines = [
+            "",
+            "\t\tkey:\tvalue",
+            "e\u{301}e\u{301} combining",
+            "👩\u{200d}👩\u{200d}👧 family ✈\u{fe0f}",
+            "全角テキスト、そして ascii",
+            "a\u{1b}[2J\u{202e}b\u{0}c\r",
+            "\u{feff}bom",
+            &"x".repeat(300),
+            &"漢".repeat(200),
+        ];
+        for line in lines {
+            let n = line.chars().count() as u32;
+            for col in [0, 1, 2, n / 2, n, n + 1, n + 5] {
+                for width in [0, 1, 3, 1000] {
+                    let text = Diagnostic::warning("a.md", "m")
+                        .at(line, 7, col)
+                        .width(width)
+                        .render(false);
+                    assert!(text.starts_with("a.md:7:"), "{text}");
+                    assert!(
+                        !text
+                            .chars()
+                            .any(|c| c.is_control() && c != '\n' && c != '\t'),
+                        "{line:?} {col} {width}: {text:?}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn long_lines_are_cut_around_the_place() {
         let src = format!("{}BAD{}", "a".repeat(1000), "b".repeat(1000));
