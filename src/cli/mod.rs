@@ -45,8 +45,8 @@ pub struct Global {
     /// Change to DIR before doing anything (as `git -C` and `cargo -C`).
     #[arg(short = 'C', value_name = "DIR")]
     pub dir: Option<PathBuf>,
-    /// When to colour the output; `auto` colours a terminal unless NO_COLOR is set (and
-    /// not empty), and CLICOLOR_FORCE colours a pipe.
+    /// When to colour: auto colours a terminal unless NO_COLOR is set and not empty;
+    /// CLICOLOR_FORCE colours a pipe too.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = Color::Auto, global = true)]
     pub color: Color,
     /// Print only diagnostics and errors: no progress or summary lines.
@@ -56,11 +56,8 @@ pub struct Global {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Color {
-    /// Colour a terminal, following NO_COLOR and CLICOLOR_FORCE.
     Auto,
-    /// Always colour.
     Always,
-    /// Never colour.
     Never,
 }
 
@@ -153,8 +150,8 @@ pub struct CheckArgs {
     /// Fail (exit 1) when plan coverage is below this share, 0.0–1.0 or 0%–100%.
     #[arg(long, value_name = "SHARE", value_parser = parse_share)]
     pub min_coverage: Option<f64>,
-    /// Print the summary and heatmap as text, or the coverage data and every
-    /// diagnostic as JSON.
+    /// text: the summary and heatmap, for people; json: coverage.json's data, `ok` and
+    /// every diagnostic with its code, for scripts.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -175,9 +172,7 @@ pub struct CompletionsArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// The summary and heatmap, for people.
     Text,
-    /// coverage.json's data with `ok` and `diagnostics`, for scripts.
     Json,
 }
 
