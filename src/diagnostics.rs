@@ -1,10 +1,20 @@
 //! Diagnostics: every problem found in a library, with the file, line and column it
 //! points at, the offending source line and a hint on what to do. Loading collects
 //! them all instead of stopping at the first, so one run shows every problem; only the
-//! command line decides what they mean for the exit code.
+//! command line decides what they mean for the exit code. Each carries a stable code
+//! ([`codes`]); [`Diagnostic::render`] shows it like rustc, the source line drawn by
+//! annotate-snippets with the caret placed by display width.
+
+pub mod codes;
+pub mod color;
 
 use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use anstyle::{AnsiColor, Style};
+
+pub use codes::Code;
 
 /// How bad a diagnostic is: errors fail the build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -28,6 +38,8 @@ pub struct Diagnostic {
     /// The text of the offending line, when known.
     pub source_line: Option<String>,
     pub help: Option<String>,
+    /// The kind's stable code.
+    pub code: Code,
 }
 
 /// A place in a file, kept for a diagnostic raised after the file's text is gone
@@ -72,6 +84,10 @@ impl Diagnostic {
             message,
             source_line: None,
             help: None,
+            code: match severity {
+                Severity::Error => Code::UnassignedError,
+                Severity::Warning => Code::UnassignedWarning,
+            },
         }
     }
 
@@ -120,6 +136,12 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the kind's stable code.
+    pub fn code(mut self, code: Code) -> Self {
+        self.code = code;
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -136,78 +158,81 @@ impl Diagnostic {
         s
     }
 
-    /// Renders the diagnostic like rustc: the headline, the source line with a caret
-    /// under the place, and the help. Control characters from the input are made
-    /// visible so a hostile file cannot drive the terminal.
+    /// Renders the diagnostic like rustc: the headline `path:line:col: error: message
+    /// [E0305]` (the code last, as clang puts its flag, so the line still reads as the
+    /// `path:line:col: error: message` editors parse), the source line with a caret under
+    /// the place, and the help. Control characters from the input are made visible so a
+    /// hostile file cannot drive the terminal.
     pub fn render(&self, color: bool) -> String {
-        let (label, code) = match self.severity {
-            Severity::Error => ("error", "\x1b[1;31m"),
-            Severity::Warning => ("warning", "\x1b[1;33m"),
+        let paint = |style: Style| if color { style } else { Style::new() };
+        let bold = paint(Style::new().bold());
+        let (label, level, tone) = match self.severity {
+            Severity::Error => ("error", Level::ERROR, AnsiColor::Red),
+            Severity::Warning => ("warning", Level::WARNING, AnsiColor::Yellow),
         };
-        let (bold, blue, reset) = if color {
-            ("\x1b[1m", "\x1b[1;34m", "\x1b[0m")
-        } else {
-            ("", "", "")
-        };
-        let code = if color { code } else { "" };
+        let tone = paint(tone.on_default().bold());
         let mut out = format!(
-            "{bold}{}{reset}: {code}{label}{reset}{bold}: {}{reset}\n",
+            "{bold}{}{bold:#}: {tone}{label}{tone:#}{bold}: {} [{}]{bold:#}\n",
             printable(&self.location()),
-            printable(&self.message)
+            printable(&self.message),
+            self.code
         );
         if let (Some(line), Some(src)) = (self.line, &self.source_line) {
-            let num = line.to_string();
-            let pad = " ".repeat(num.len());
-            let (src, col, width) = window(
-                &printable(src),
-                self.col.unwrap_or(1) as usize,
-                self.width as usize,
-            );
-            let _ = writeln!(out, "{blue}{pad} |{reset}");
-            let _ = writeln!(out, "{blue}{num} |{reset} {src}");
-            if self.col.is_some() {
-                let lead: String = src
-                    .chars()
-                    .take(col.saturating_sub(1))
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                let carets = "^".repeat(width);
-                let _ = writeln!(out, "{blue}{pad} |{reset} {lead}{code}{carets}{reset}");
+            let (shown, span) = shown_span(src, self.col, self.width);
+            let mut snippet = Snippet::source(shown.as_str())
+                .line_start(line as usize)
+                .fold(false);
+            if let Some(span) = span {
+                snippet = snippet.annotation(AnnotationKind::Primary.span(span));
             }
+            let renderer = if color {
+                Renderer::styled()
+                    .error(AnsiColor::Red.on_default().bold())
+                    .warning(AnsiColor::Yellow.on_default().bold())
+                    .line_num(AnsiColor::Blue.on_default().bold())
+            } else {
+                Renderer::plain()
+            };
+            out.push_str(&renderer.render(&[Group::with_level(level).element(snippet)]));
+            out.push('\n');
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "{bold}help{reset}: {}", printable(help));
+            let _ = writeln!(out, "{bold}help{bold:#}: {}", printable(help));
         }
         out
     }
 }
 
-/// Longest source line shown whole; a longer one (a minified blob, a generated file)
-/// is cut to this many characters around the place, so one line cannot flood the terminal.
-const SHOWN_LINE: usize = 120;
-
-/// The part of `line` to show, with the column and caret width moved to match.
-fn window(line: &str, col: usize, width: usize) -> (String, usize, usize) {
-    let len = line.chars().count();
-    if len <= SHOWN_LINE {
-        return (line.to_string(), col, width);
-    }
-    let start = col.saturating_sub(1 + SHOWN_LINE / 2).min(len - SHOWN_LINE);
-    let end = start + SHOWN_LINE;
-    let mut shown: String = if start > 0 {
-        "…".into()
-    } else {
-        String::new()
+/// The source line as shown (made [`printable`]) and the byte range of it the caret
+/// underlines: `width` characters from the 1-based character column `col`, moved past
+/// any escapes before it. A place past the end of the line underlines the spot just
+/// after it. annotate-snippets then places the caret by display width, so wide (CJK)
+/// characters and tabs before it keep it under the right text, and cuts a line longer
+/// than the terminal width around the place.
+fn shown_span(
+    line: &str,
+    col: Option<u32>,
+    width: u32,
+) -> (String, Option<std::ops::Range<usize>>) {
+    let Some(col) = col else {
+        return (printable(line), None);
     };
-    shown.extend(line.chars().skip(start).take(SHOWN_LINE));
-    if end < len {
-        shown.push('…');
+    let first = col.max(1) as usize - 1;
+    let last = first + width.max(1) as usize;
+    let (mut start, mut end) = (None, None);
+    let mut shown = String::with_capacity(line.len());
+    for (i, c) in line.chars().enumerate() {
+        if i == first {
+            start = Some(shown.len());
+        }
+        if i == last {
+            end = Some(shown.len());
+        }
+        push_printable(&mut shown, c);
     }
-    let col = col - start + usize::from(start > 0);
-    let width = width
-        .min(end.saturating_sub(col + start - usize::from(start > 0) - 1))
-        .max(1);
-    (shown, col, width)
+    let start = start.unwrap_or(shown.len());
+    let end = end.unwrap_or(shown.len()).max(start);
+    (shown, Some(start..end))
 }
 
 impl fmt::Display for Diagnostic {
@@ -308,13 +333,18 @@ pub fn suggest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -
 pub fn printable(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c != '\t' && is_invisible(c) {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        } else {
-            out.push(c);
-        }
+        push_printable(&mut out, c);
     }
     out
+}
+
+/// Pushes `c` onto `out`, or its visible escape (see [`printable`]).
+fn push_printable(out: &mut String, c: char) {
+    if c != '\t' && is_invisible(c) {
+        let _ = write!(out, "\\u{{{:x}}}", c as u32);
+    } else {
+        out.push(c);
+    }
 }
 
 /// Bidirectional formatting characters, which can make text read differently than it is.
@@ -359,12 +389,92 @@ mod tests {
         let d = Diagnostic::error("content/a.md", "unknown persona `ecomonic-buyer`")
             .at(src, 2, 12)
             .width(14)
-            .help("did you mean `economic-buyer`?");
+            .help("did you mean `economic-buyer`?")
+            .code(Code::UnknownId);
         let text = d.render(false);
         assert_eq!(
             text,
-            "content/a.md:2:12: error: unknown persona `ecomonic-buyer`\n  |\n2 | personas: [ecomonic-buyer]\n  |            ^^^^^^^^^^^^^^\nhelp: did you mean `economic-buyer`?\n"
+            "content/a.md:2:12: error: unknown persona `ecomonic-buyer` [E0305]\n  |\n2 | personas: [ecomonic-buyer]\n  |            ^^^^^^^^^^^^^^\nhelp: did you mean `economic-buyer`?\n"
         );
+        let bare = Diagnostic::warning("plan.toml", "no stages").render(false);
+        assert_eq!(bare, "plan.toml: warning: no stages [W0000]\n");
+    }
+
+    /// The text shown above the caret, on a line of one-column characters.
+    fn under_caret(text: &str) -> String {
+        let lines: Vec<&str> = text.lines().collect();
+        let (source, carets) = (lines[2], lines[3]);
+        let at = carets.find('^').unwrap_or(0);
+        let n = carets.matches('^').count();
+        source.chars().skip(at).take(n).collect()
+    }
+
+    #[test]
+    fn the_caret_is_placed_by_display_width() {
+        // Wide (CJK) characters before the place take two columns each: four of them
+        // and `: [` put the caret at column 12.
+        let d = Diagnostic::error("a.md", "unknown persona")
+            .at("タイトル: [ecomonic-buyer]", 1, 8)
+            .width(14);
+        let text = d.render(false);
+        assert!(text.contains("\n  |            ^^^^^^^^^^^^^^\n"), "{text}");
+        // A control character before the place is shown as an escape; the caret moves.
+        let d = Diagnostic::error("a.md", "bad")
+            .at("a\x1b[2Jb: BAD", 1, 9)
+            .width(3);
+        let text = d.render(false);
+        assert!(text.contains("1 | a\\u{1b}[2Jb: BAD"), "{text}");
+        assert_eq!(under_caret(&text), "BAD", "{text}");
+        // A place past the end of the line points just after it.
+        let d = Diagnostic::error("a.md", "unclosed").at("key: [a", 1, 30);
+        assert!(
+            d.render(false).contains("\n  |        ^\n"),
+            "{}",
+            d.render(false)
+        );
+        // A line but no column: the line, no caret.
+        let mut d = Diagnostic::error("a.md", "bad").at("whole line", 1, 1);
+        d.col = None;
+        let text = d.render(false);
+        assert!(
+            text.contains("1 | whole line") && !text.contains('^'),
+            "{text}"
+        );
+    }
+
+    /// Whatever the line and the place, rendering neither panics nor lets a control
+    /// character through, and the headline stays first.
+    #[test]
+    fn any_line_and_place_renders() {
+        let lines = [
+            "",
+            "\t\tkey:\tvalue",
+            "e\u{301}e\u{301} combining",
+            "👩\u{200d}👩\u{200d}👧 family ✈\u{fe0f}",
+            "全角テキスト、そして ascii",
+            "a\u{1b}[2J\u{202e}b\u{0}c\r",
+            "\u{feff}bom",
+            &"x".repeat(300),
+            &"漢".repeat(200),
+        ];
+        for line in lines {
+            let n = line.chars().count() as u32;
+            for col in [0, 1, 2, n / 2, n, n + 1, n + 5] {
+                for width in [0, 1, 3, 1000] {
+                    let text = Diagnostic::warning("a.md", "m")
+                        .at(line, 7, col)
+                        .width(width)
+                        .render(false);
+                    assert!(text.starts_with("a.md:7:"), "{text}");
+                    assert!(
+                        !text
+                            .chars()
+                            .any(|c| c.is_control() && c != '\n' && c != '\t'),
+                        "{line:?} {col} {width}: {text:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
@@ -375,10 +485,8 @@ mod tests {
             .width(3)
             .render(false);
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines[2].len() < 200 && lines[2].contains("…aaa") && lines[2].ends_with("bb…"));
-        let caret_at = lines[3].chars().position(|c| c == '^').unwrap();
-        let under: String = lines[2].chars().skip(caret_at).take(3).collect();
-        assert_eq!(under, "BAD", "{text}");
+        assert!(lines[2].len() < 200 && lines[2].contains("aaa") && lines[2].contains("bbb"));
+        assert_eq!(under_caret(&text), "BAD", "{text}");
         // At the very start or end of the line.
         let end = Diagnostic::error("x.md", "bad")
             .at(&src, 1, 2003)
@@ -388,6 +496,19 @@ mod tests {
             .at(&src, 1, 1)
             .render(false);
         assert!(start.contains("1 | aaa"), "{start}");
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let d = Diagnostic::error("a.md", "bad")
+            .at("x: y", 1, 4)
+            .help("fix it");
+        assert!(!d.render(false).contains('\x1b'));
+        let coloured = d.render(true);
+        assert!(
+            coloured.contains("\x1b[1m") && coloured.contains("\x1b[0m"),
+            "{coloured:?}"
+        );
     }
 
     #[test]

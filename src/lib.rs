@@ -6,7 +6,8 @@
 //! → `render::render` (pages, search index, data files) → an [`output::Sink`]: the
 //! output folder on disk ([`output::DiskWriter`], swapped in whole), memory
 //! ([`output::MemorySink`], for the dev server) or nowhere ([`output::NullSink`], for
-//! `check`).
+//! `check`). [`build_to`], [`build_into`] and [`build`] run the whole pipeline; the
+//! command line ([`cli`]) calls them and never repeats a stage.
 #![deny(unsafe_code)]
 
 pub mod asset;
@@ -138,17 +139,92 @@ pub fn build_into(
         progress,
     );
     trace.phase("render");
-    match rendered {
+    match rendered.map_err(|e| stop(e, &mut diagnostics)) {
         Ok(report) => (Some((library, coverage, report)), diagnostics),
-        Err(render::RenderError::Library(ds)) => {
-            diagnostics.extend(ds);
-            diagnostics.sort();
-            (None, diagnostics)
-        }
-        Err(render::RenderError::Output(e)) => {
+        Err(Stopped::Library) => (None, diagnostics),
+        Err(Stopped::Output(e)) => {
             diagnostics.push(output_diagnostic(&e));
             (None, diagnostics)
         }
+    }
+}
+
+/// Why a build stopped short of a finished site.
+#[derive(Debug)]
+pub enum Stopped {
+    /// The library has errors: the diagnostics hold them.
+    Library,
+    /// The output could not be opened or written.
+    Output(output::OutputError),
+}
+
+/// What a build that went through hands back: the library, its coverage, the render's
+/// report and the sink that holds the site (a [`output::DiskWriter`] still to finish).
+pub struct Finished<S> {
+    pub library: Library,
+    pub coverage: Coverage,
+    pub report: render::Report,
+    pub sink: S,
+}
+
+/// Loads, models and renders the library at `root` into the sink `open` makes. The
+/// sink is opened only once the library has loaded without errors, so a library with
+/// errors never touches the output (a [`output::DiskWriter`] checks and claims its
+/// folder when opened), and it is opened before any page is rendered, so an output
+/// folder covermap must not write to stops the build before it costs anything.
+pub fn build_to<S: Sink>(
+    root: &Path,
+    options: &LoadOptions,
+    caches: &mut Caches,
+    open: impl FnOnce() -> Result<S, output::OutputError>,
+    progress: Option<&render::Progress>,
+) -> (Result<Finished<S>, Stopped>, Diagnostics) {
+    let trace = Trace::start();
+    let (loaded, mut diagnostics) = load(root, options, caches, &trace);
+    let Some((library, coverage, theme)) = loaded else {
+        return (Err(Stopped::Library), diagnostics);
+    };
+    let sink = match open() {
+        Ok(sink) => sink,
+        Err(e) => return (Err(Stopped::Output(e)), diagnostics),
+    };
+    trace.phase("output folder checked");
+    let rendered = render::render(
+        &library,
+        &coverage,
+        &theme,
+        caches.render.as_mut(),
+        &sink,
+        progress,
+    );
+    trace.phase("render");
+    match rendered {
+        Ok(report) => {
+            let finished = Finished {
+                library,
+                coverage,
+                report,
+                sink,
+            };
+            (Ok(finished), diagnostics)
+        }
+        Err(e) => {
+            // The sink goes first: a DiskWriter removes its unfinished folder when dropped.
+            drop(sink);
+            (Err(stop(e, &mut diagnostics)), diagnostics)
+        }
+    }
+}
+
+/// Why a render stopped; the library's errors join the run's diagnostics, in order.
+fn stop(e: render::RenderError, diagnostics: &mut Diagnostics) -> Stopped {
+    match e {
+        render::RenderError::Library(ds) => {
+            diagnostics.extend(ds);
+            diagnostics.sort();
+            Stopped::Library
+        }
+        render::RenderError::Output(e) => Stopped::Output(e),
     }
 }
 
@@ -160,4 +236,5 @@ pub fn output_diagnostic(e: &output::OutputError) -> diagnostics::Diagnostic {
     };
     diagnostics::Diagnostic::error(path, diagnostics::printable(&e.to_string()))
         .help("check that the output folder exists, is writable and has room")
+        .code(diagnostics::Code::Output)
 }

@@ -1,8 +1,11 @@
 //! The coverage summary and heatmap for the terminal (`covermap check`): coloured
 //! blocks on a terminal, plain text otherwise, with a symbol in every cell so the
-//! picture never depends on colour alone.
+//! picture never depends on colour alone. Colours are anstyle styles; the caller
+//! decides whether there is colour at all (`--color`, NO_COLOR, a terminal).
 
 use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Style};
 
 use crate::coverage::{Coverage, Status};
 use crate::diagnostics::printable;
@@ -12,14 +15,11 @@ use crate::plan::Plan;
 pub fn summary_and_heatmap(plan: &Plan, cov: &Coverage, color: bool) -> String {
     let s = &cov.summary;
     let mut out = String::new();
-    let (bold, dim, reset) = if color {
-        ("\x1b[1m", "\x1b[2m", "\x1b[0m")
-    } else {
-        ("", "", "")
-    };
+    let paint = |style: Style| if color { style } else { Style::new() };
+    let (bold, dim) = (paint(Style::new().bold()), paint(Style::new().dimmed()));
     let _ = writeln!(
         out,
-        "{bold}{}{reset} — as of {}",
+        "{bold}{}{bold:#} — as of {}",
         printable(&plan.title),
         plan.as_of
     );
@@ -28,7 +28,7 @@ pub fn summary_and_heatmap(plan: &Plan, cov: &Coverage, color: bool) -> String {
     }
     let _ = writeln!(
         out,
-        "coverage {bold}{}{reset} · pipeline-weighted {bold}{}{reset} · pipeline at stake {bold}{}{reset}",
+        "coverage {bold}{}{bold:#} · pipeline-weighted {bold}{}{bold:#} · pipeline at stake {bold}{}{bold:#}",
         pct(s.coverage),
         pct(s.pipeline_weighted_coverage),
         money(s.pipeline_at_stake, &plan.currency)
@@ -42,7 +42,7 @@ pub fn summary_and_heatmap(plan: &Plan, cov: &Coverage, color: bool) -> String {
         let seg = &plan.segments[sc.segment];
         let _ = writeln!(
             out,
-            "\n{bold}{}{reset}  pipeline {} · coverage {} · buying group {} · at stake {}",
+            "\n{bold}{}{bold:#}  pipeline {} · coverage {} · buying group {} · at stake {}",
             printable(&seg.name),
             money(seg.pipeline, &plan.currency),
             pct(sc.coverage),
@@ -67,11 +67,11 @@ pub fn summary_and_heatmap(plan: &Plan, cov: &Coverage, color: bool) -> String {
         for &t in &seg.stages {
             let _ = write!(
                 out,
-                " {dim}{:^col_w$}{reset}",
+                " {dim}{:^col_w$}{dim:#}",
                 truncate(&plan.stages[t].name, col_w)
             );
         }
-        let _ = writeln!(out, "  {dim}coverage{reset}");
+        let _ = writeln!(out, "  {dim}coverage{dim:#}");
         for (gi, &p) in seg.personas.iter().enumerate() {
             let _ = write!(out, "{:name_w$} ", truncate(&plan.personas[p].name, name_w));
             for &t in &seg.stages {
@@ -84,29 +84,18 @@ pub fn summary_and_heatmap(plan: &Plan, cov: &Coverage, color: bool) -> String {
                 } else {
                     format!("{symbol} {}/{}", c.count(), c.target)
                 };
-                let (start, end) = if color {
-                    let bg = match c.status {
-                        Status::Covered => "\x1b[30;42m",
-                        Status::Thin => "\x1b[30;43m",
-                        Status::Gap if c.stale_only() => "\x1b[30;45m",
-                        Status::Gap => "\x1b[97;41m",
-                        Status::Waived => "\x1b[30;47m",
-                    };
-                    (bg, reset)
-                } else {
-                    ("", "")
-                };
-                let _ = write!(out, " {start}{text:^col_w$}{end}");
+                let cell = paint(cell_style(c));
+                let _ = write!(out, " {cell}{text:^col_w$}{cell:#}");
             }
             let _ = writeln!(out, "  {}", pct(sc.personas[gi].coverage));
         }
     }
     let _ = writeln!(
         out,
-        "\n{dim}✓ covered  ◐ thin  ✕ gap  ↻ only stale assets  – light coverage by decision{reset}"
+        "\n{dim}✓ covered  ◐ thin  ✕ gap  ↻ only stale assets  – light coverage by decision{dim:#}"
     );
     if !cov.gaps.is_empty() {
-        let _ = writeln!(out, "\n{bold}Largest gaps{reset}");
+        let _ = writeln!(out, "\n{bold}Largest gaps{bold:#}");
         for &i in cov.gaps.iter().take(5) {
             let c = &cov.cells[i];
             let _ = writeln!(
@@ -131,6 +120,18 @@ pub fn summary_and_heatmap(plan: &Plan, cov: &Coverage, color: bool) -> String {
         let _ = writeln!(out, "unanswered objection: “{}”", printable(text));
     }
     out
+}
+
+/// A cell's colours: the heatmap's green, amber, magenta (stale only), red and grey.
+fn cell_style(c: &crate::coverage::Cell) -> Style {
+    let (fg, bg) = match c.status {
+        Status::Covered => (AnsiColor::Black, AnsiColor::Green),
+        Status::Thin => (AnsiColor::Black, AnsiColor::Yellow),
+        Status::Gap if c.stale_only() => (AnsiColor::Black, AnsiColor::Magenta),
+        Status::Gap => (AnsiColor::BrightWhite, AnsiColor::Red),
+        Status::Waived => (AnsiColor::Black, AnsiColor::White),
+    };
+    fg.on(bg)
 }
 
 fn truncate(s: &str, width: usize) -> String {

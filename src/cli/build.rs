@@ -1,0 +1,84 @@
+//! `covermap build`: validate the library and write the site into the output folder,
+//! swapped in whole, through the pipeline in lib.rs ([`crate::build_to`]).
+
+use std::io;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use super::BuildArgs;
+use super::output::Terminal;
+use super::progress::ProgressLine;
+use crate::output::DiskWriter;
+use crate::{Caches, Finished, Stopped};
+
+pub fn run(args: &BuildArgs, term: &Terminal) -> io::Result<ExitCode> {
+    let started = Instant::now();
+    let trace = crate::trace::Trace::start();
+    let root = match super::root::library_root(args.library.root.as_deref()) {
+        Ok(root) => root,
+        Err(e) => {
+            term.error(&e);
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let out = args.out.clone().unwrap_or_else(|| root.join("public"));
+    let progress = ProgressLine::start(started, !term.quiet);
+    let (built, diagnostics) = crate::build_to(
+        &root,
+        &args.library.load_options(),
+        &mut Caches::default(),
+        || DiskWriter::begin(&out, &root),
+        Some(&progress.counts),
+    );
+    let written = built.map(|finished| {
+        let Finished {
+            library,
+            coverage,
+            report,
+            sink,
+        } = finished;
+        let written = sink.finish();
+        trace.phase("write");
+        let assets = library.assets.len();
+        let drafts_left_out = library.drafts_left_out;
+        // Freeing what a big build allocated takes seconds; nothing waits for it.
+        crate::trace::drop_later((library, coverage));
+        (written, report, assets, drafts_left_out)
+    });
+    progress.stop();
+    term.diagnostics(&diagnostics);
+    let (written, report, assets, drafts_left_out) = match written {
+        Ok(done) => done,
+        Err(Stopped::Library) => {
+            term.say(format_args!(
+                "build failed: {} error(s), {} warning(s); {} is untouched",
+                diagnostics.errors(),
+                diagnostics.warnings(),
+                out.display()
+            ));
+            return Ok(ExitCode::from(1));
+        }
+        Err(Stopped::Output(e)) => return Ok(term.output_failed(&e)),
+    };
+    let written = match written {
+        Ok(written) => written,
+        Err(e) => return Ok(term.output_failed(&e)),
+    };
+    term.say(format_args!(
+        "built {} assets: {} pages, {} files ({} KB) into {} in {:.2}s · {} error(s), {} warning(s){}",
+        assets,
+        report.pages,
+        written.files,
+        written.bytes / 1024,
+        out.display(),
+        started.elapsed().as_secs_f64(),
+        diagnostics.errors(),
+        diagnostics.warnings(),
+        if drafts_left_out > 0 {
+            format!(" · {drafts_left_out} draft(s) left out (--drafts to include)")
+        } else {
+            String::new()
+        }
+    ));
+    Ok(ExitCode::SUCCESS)
+}

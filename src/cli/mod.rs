@@ -1,0 +1,197 @@
+//! The command line: what covermap accepts (clap), and nothing else. Each command runs
+//! in a file of its own beside this one (`build.rs`, `check.rs`, `serve.rs`, `watch.rs`,
+//! `init.rs`, `completions.rs`); `main` picks the command, applies the global flags and
+//! owns the exit code (0 success, 1 the library has errors, 2 usage or I/O). Flags that
+//! several commands share are defined once ([`Global`], [`LibraryArgs`]), so their
+//! help reads the same everywhere.
+
+pub mod build;
+pub mod check;
+pub mod completions;
+pub mod init;
+pub mod output;
+pub mod progress;
+pub mod root;
+pub mod serve;
+pub mod watch;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::date::Date;
+use crate::library::LoadOptions;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "covermap",
+    version,
+    about = "Build a sales content library and its coverage heatmap against the revenue plan",
+    long_about = None,
+    after_help = "Without --root, a command uses the first folder holding plan.toml, from the \
+                  current folder up.\nExit codes: 0 success, 1 the library has errors (or is \
+                  below --min-coverage), 2 usage or I/O error."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags for every command.
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Change to DIR before doing anything (as `git -C` and `cargo -C`).
+    #[arg(short = 'C', value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// When to colour: auto colours a terminal unless NO_COLOR is set and not empty;
+    /// CLICOLOR_FORCE colours a pipe too.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = Color::Auto, global = true)]
+    pub color: Color,
+    /// Print only diagnostics and errors: no progress or summary lines.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<Color> for crate::diagnostics::color::ColorWhen {
+    fn from(c: Color) -> Self {
+        match c {
+            Color::Auto => Self::Auto,
+            Color::Always => Self::Always,
+            Color::Never => Self::Never,
+        }
+    }
+}
+
+/// Which library, and how to read it: shared by build, serve, watch and check.
+#[derive(Args, Debug, Clone)]
+pub struct LibraryArgs {
+    /// The library folder (holds plan.toml and content/) [default: the first folder
+    /// holding plan.toml, from the current folder up].
+    #[arg(short, long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Include drafts (assets with `draft: true`).
+    #[arg(long)]
+    pub drafts: bool,
+    /// Judge freshness on this day (YYYY-MM-DD) instead of the plan's as_of or today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+}
+
+impl LibraryArgs {
+    pub fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            drafts: self.drafts,
+            as_of: self.as_of,
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Validate the library and write the site.
+    Build(BuildArgs),
+    /// Build into memory, serve it on 127.0.0.1, rebuild on every change and reload open pages.
+    Serve(ServeArgs),
+    /// Build, then rebuild the output folder on every change.
+    Watch(WatchArgs),
+    /// Validate the library and print the coverage summary and heatmap.
+    Check(CheckArgs),
+    /// Write a small working library to start from.
+    Init(InitArgs),
+    /// Print a shell completion script to stdout.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to stdout.
+    Man,
+}
+
+#[derive(Args, Debug)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub library: LibraryArgs,
+    /// Where to write the site [default: ROOT/public].
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub library: LibraryArgs,
+    /// Port on 127.0.0.1; a free one is taken (and printed) when it is in use.
+    #[arg(short, long, default_value_t = 1111)]
+    pub port: u16,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub library: LibraryArgs,
+    /// Where to write the site [default: ROOT/public].
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub library: LibraryArgs,
+    /// Fail (exit 1) when plan coverage is below this share, 0.0–1.0 or 0%–100%.
+    #[arg(long, value_name = "SHARE", value_parser = parse_share)]
+    pub min_coverage: Option<f64>,
+    /// text: the summary and heatmap, for people; json: coverage.json's data, `ok` and
+    /// every diagnostic with its code, for scripts.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Folder to create the library in.
+    #[arg(default_value = ".", value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
+}
+
+fn parse_share(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number"))?;
+    let v = if s.ends_with('%') { v / 100.0 } else { v };
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("`{s}` must be between 0 and 1 (or 0% and 100%)"))
+    }
+}
+
+#[cfg(test)]
+mod tests;

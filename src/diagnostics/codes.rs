@@ -1,0 +1,149 @@
+//! The stable code of each kind of diagnostic, such as `E0301`: printed after the
+//! message (`… [E0301]`) and given as `code` in `check --format json`, so scripts,
+//! editors and the README's table can name a kind of problem without matching its
+//! wording, which may change. A code, once published, keeps its meaning; a retired kind
+//! keeps its number unused.
+//!
+//! Errors are `E`, warnings `W`; the hundreds say where the problem is: 01 the library's
+//! files, 02 plan.toml, 03 an asset's front matter, 04 the library as a whole, 05 the
+//! theme, 06 the output. [`Code::ALL`] lists every code with what it means (the README's
+//! table is made from it); a diagnostic made without `.code(…)` carries
+//! [`Code::UnassignedError`] (`E0000`) or [`Code::UnassignedWarning`] (`W0000`).
+//!
+//! One line per code below makes the variant, its code and its meaning together, so
+//! none can be forgotten; a `Code` is one byte, which keeps a `Diagnostic`
+//! small enough to travel in a `Result`.
+
+/// Defines [`Code`] from one line per kind: variant, code, meaning.
+macro_rules! codes {
+    ($($(#[$doc:meta])* $name:ident = $code:literal, $meaning:literal;)*) => {
+        /// The kind of a diagnostic, by its stable code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            /// An error whose kind has no code yet.
+            UnassignedError,
+            /// A warning whose kind has no code yet.
+            UnassignedWarning,
+            $($(#[$doc])* $name,)*
+        }
+
+        impl Code {
+            /// Every assigned code, in order.
+            pub const ALL: &[Code] = &[$(Code::$name),*];
+
+            /// The code as printed, such as `E0305`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    Code::UnassignedError => "E0000",
+                    Code::UnassignedWarning => "W0000",
+                    $(Code::$name => $code,)*
+                }
+            }
+
+            /// What the code means, in one line.
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    Code::UnassignedError => "an error whose kind has no code yet",
+                    Code::UnassignedWarning => "a warning whose kind has no code yet",
+                    $(Code::$name => $meaning,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    // 01: the library's files.
+    /// No plan.toml in the library folder.
+    PlanMissing = "E0101", "no plan.toml in the library folder";
+    /// No content/ folder in the library folder.
+    ContentMissing = "E0102", "no content/ folder in the library folder";
+    /// A file cannot be read (permissions, or it changed or went away during the build).
+    ReadFailed = "E0103", "a file cannot be read";
+    /// A file is larger than covermap reads.
+    TooLarge = "E0104", "a file is larger than covermap reads";
+    /// A file is not UTF-8 text.
+    NotUtf8 = "E0105", "a file is not UTF-8 text";
+    /// A symbolic link, FIFO, socket or device under content/ is skipped.
+    SkippedFile = "W0106", "a link, FIFO, socket or device under content/ is skipped";
+    // 02: plan.toml.
+    /// plan.toml is not valid TOML.
+    PlanSyntax = "E0201", "plan.toml is not valid TOML";
+    /// An unknown key or table in plan.toml (a typo is an error).
+    PlanUnknownKey = "E0202", "an unknown key or table in plan.toml";
+    /// A missing key, or a value of the wrong type, in plan.toml.
+    PlanType = "E0203", "a missing key or a value of the wrong type in plan.toml";
+    /// A value out of range or malformed in plan.toml (date, currency, number, theme name).
+    PlanValue = "E0204", "a malformed or out-of-range value in plan.toml";
+    /// An id that is not valid, or used twice, in plan.toml.
+    PlanId = "E0205", "an id that is not valid or is used twice";
+    /// plan.toml names a segment, persona or stage it does not define.
+    PlanUnknownId = "E0206", "plan.toml names an id it does not define";
+    /// A coverage decision without a target or a reason, or two that conflict.
+    Decision = "E0207", "a decision without target or reason, or two that conflict";
+    /// A plan that cannot make a heatmap: no personas, too many cells, too deep, bad weights.
+    PlanShape = "E0208", "a plan that cannot make a heatmap";
+    /// A coverage decision past its review date no longer applies.
+    DecisionLapsed = "W0209", "a decision past its review date no longer applies";
+    /// A segment lists no personas or no stages, so it has no cells.
+    EmptySegment = "W0210", "a segment with no personas or no stages";
+    // 03: an asset's front matter and body.
+    /// The file is empty, has no front matter, or the front matter is never closed.
+    FrontMatterMissing = "E0301", "an empty file, or front matter missing or unclosed";
+    /// The front matter is not valid YAML or TOML.
+    FrontMatterSyntax = "E0302", "front matter that is not valid YAML or TOML";
+    /// A key is missing (`title`), given twice, or of the wrong type.
+    FrontMatterType = "E0303", "a key missing, given twice, or of the wrong type";
+    /// A value covermap cannot use: a date, audience, URL scheme or boolean.
+    FrontMatterValue = "E0304", "a date, audience, URL or boolean covermap cannot use";
+    /// An asset names a persona, segment, stage or objection the plan does not define.
+    UnknownId = "E0305", "an asset names an id the plan does not define";
+    /// A slug that cannot be a page's path.
+    BadSlug = "E0306", "a slug that cannot be a page's path";
+    /// An invisible, control or bidi character in a value or in plan.toml.
+    InvisibleCharacter = "E0307", "an invisible, control or bidi character";
+    /// The body nests elements too deep to render.
+    BodyTooDeep = "E0308", "a body that nests elements too deep";
+    /// An asset that names no persona, segment or stage counts toward no cell.
+    CountsTowardNothing = "W0309", "an asset that counts toward no cell";
+    /// An asset past its `review_by` date no longer counts toward coverage.
+    Stale = "W0310", "an asset past its review date";
+    // 04: the library as a whole.
+    /// Two assets with one slug.
+    DuplicateSlug = "E0401", "two assets with one slug";
+    /// An attachment or static file would overwrite a page covermap generates.
+    OverwritesPage = "E0402", "a file would overwrite a generated page";
+    // 05: the theme.
+    /// The theme plan.toml names is not in themes/.
+    ThemeMissing = "E0501", "the theme named in plan.toml is missing";
+    /// A template does not parse or does not render.
+    Template = "E0502", "a template does not parse or render";
+    // 06: the output.
+    /// The output folder cannot be written.
+    Output = "E0601", "the output folder cannot be written";
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::codes::Code;
+
+    #[test]
+    fn codes_are_unique_well_formed_and_in_order() {
+        let mut last = 0;
+        for code in Code::ALL {
+            let (kind, number) = code.as_str().split_at(1);
+            assert!(matches!(kind, "E" | "W"), "{code}");
+            assert_eq!(number.len(), 4, "{code}");
+            let number: u32 = number.parse().unwrap_or(0);
+            assert!(number > last, "{code} is out of order or used twice");
+            last = number;
+            assert!(!code.meaning().is_empty());
+        }
+    }
+}
