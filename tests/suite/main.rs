@@ -8,6 +8,7 @@ mod common;
 mod architecture;
 mod browser;
 mod build;
+mod cli;
 mod faults;
 mod fuzz;
 mod hostile;

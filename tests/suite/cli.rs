@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_covermap");
+use crate::common::BIN;
 
 fn sample_root() -> &'static str {
     env!("CARGO_MANIFEST_DIR")
