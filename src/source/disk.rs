@@ -107,7 +107,8 @@ pub fn list_files(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
                                 .map_or_else(|| e.to_string(), ToString::to_string)
                         ),
                     )
-                    .help("check the permissions of the file or folder"),
+                    .help("check the permissions of the file or folder")
+                    .code(crate::diagnostics::Code::ReadFailed),
                 );
                 continue;
             }

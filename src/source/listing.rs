@@ -33,7 +33,7 @@ pub(super) enum Skipped {
 
 impl Skipped {
     pub(super) fn warning(self, shown: PathBuf) -> Diagnostic {
-        match self {
+        let d = match self {
             Skipped::LinkToFolder => {
                 Diagnostic::warning(shown, "symbolic link to a folder skipped")
                     .help("covermap does not follow folder links; move the files into content/")
@@ -56,6 +56,7 @@ impl Skipped {
                 "not a regular file (a FIFO, socket or device): skipped",
             )
             .help("only regular files are assets or attachments; move it out of the library"),
-        }
+        };
+        d.code(crate::diagnostics::Code::SkippedFile)
     }
 }
