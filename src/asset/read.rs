@@ -224,25 +224,9 @@ impl Reader<'_> {
                 None
             }
         });
-        let draft = match fm.take(&["draft"]) {
-            Some(Node {
-                value: Value::Bool(b),
-                ..
-            }) => b,
-            Some(n) => {
-                self.error_at(
-                    Code::FrontMatterValue,
-                    &n,
-                    format!(
-                        "`draft` must be true or false, found {}",
-                        n.value.type_name()
-                    ),
-                    "write `draft: true` or `draft: false`",
-                );
-                false
-            }
-            None => false,
-        };
+        let draft = fm
+            .take(&["draft"])
+            .is_some_and(|n| self.boolean(&n, "draft"));
         let tags = self.tags(&mut fm);
         let slug_node = fm.take(&["slug"]);
         let slug_place = slug_node.as_ref().map(|n| self.place(n));
@@ -348,9 +332,55 @@ impl Reader<'_> {
         })
     }
 
+    /// A boolean field: `true` or `false` (YAML 1.2, or TOML); YAML 1.1's words (`yes`,
+    /// `no`, `on`, `off`, `y`, `n`) are still read, with a warning, since text fields
+    /// no longer read them as booleans and the author may not mean one. Anything else is
+    /// an error, and reads as false.
+    fn boolean(&mut self, node: &Node, key: &str) -> bool {
+        let word = match &node.value {
+            Value::Bool(b) => return *b,
+            Value::Plain(s) => match frontmatter::core_value(s) {
+                Value::Bool(b) => return b,
+                _ => s,
+            },
+            Value::Str(s) => s,
+            _ => "",
+        };
+        let lower = word.to_ascii_lowercase();
+        let b = match lower.as_str() {
+            "yes" | "y" | "on" => Some(true),
+            "no" | "n" | "off" => Some(false),
+            _ => None,
+        };
+        let Some(b) = b else {
+            self.error_at(
+                Code::FrontMatterValue,
+                node,
+                format!(
+                    "`{key}` must be true or false, found {}",
+                    node.value.type_name()
+                ),
+                format!("write `{key}: true` or `{key}: false`"),
+            );
+            return false;
+        };
+        let place = self.place(node);
+        self.diags.push(
+            Diagnostic::warning(
+                self.source,
+                format!("`{key}: {word}` is read as {b}; YAML 1.2 reads `{word}` as text"),
+            )
+            .at_place(&place)
+            .help(format!("write `{key}: {b}`"))
+            .code(Code::BooleanWord),
+        );
+        b
+    }
+
     fn string(&mut self, node: &Node, key: &str) -> Option<String> {
         match &node.value {
-            Value::Str(s) => Some(s.clone()),
+            // A plain YAML scalar is taken as written: `title: No` is "No", `007` "007".
+            Value::Str(s) | Value::Plain(s) => Some(s.clone()),
             Value::Int(i) => Some(i.to_string()),
             Value::Float(f) => Some(f.to_string()),
             Value::Bool(b) => Some(b.to_string()),
@@ -422,7 +452,7 @@ impl Reader<'_> {
     /// A string or a list of strings.
     fn list(&mut self, node: &Node, key: &str) -> Vec<(String, Node)> {
         match &node.value {
-            Value::Str(s) => vec![(s.clone(), node.clone())],
+            Value::Str(s) | Value::Plain(s) => vec![(s.clone(), node.clone())],
             Value::Seq(items) if items.len() > MAX_LIST_VALUES => {
                 self.error_at(Code::FrontMatterValue,
                     node,
@@ -437,7 +467,7 @@ impl Reader<'_> {
             Value::Seq(items) => items
                 .iter()
                 .filter_map(|item| match &item.value {
-                    Value::Str(s) => Some((s.clone(), item.clone())),
+                    Value::Str(s) | Value::Plain(s) => Some((s.clone(), item.clone())),
                     other => {
                         self.error_at(
                             Code::FrontMatterType,
