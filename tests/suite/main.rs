@@ -19,3 +19,4 @@ mod output_safety;
 mod search;
 mod serve;
 mod snapshots;
+mod text;
