@@ -382,8 +382,7 @@ fn section(name: &str, v: u8, base: &str) -> String {
         ),
         "stages" => {
             let mut t = format!(
-                "[[stages]]\nid = \"awareness\"\nname = \"Awareness{}\"\n\n[[stages]]\nid = \"evaluation\"\nname = \"Evaluation\"\n\n[[stages]]\nid = \"decision\"\nname = \"{}\"\n",
-                format!(" {n}"),
+                "[[stages]]\nid = \"awareness\"\nname = \"Awareness {n}\"\n\n[[stages]]\nid = \"evaluation\"\nname = \"Evaluation\"\n\n[[stages]]\nid = \"decision\"\nname = \"{}\"\n",
                 ["Decision", "Close"][usize::from(v % 2 == 1)],
             );
             if v % 3 == 1 {
@@ -396,7 +395,7 @@ fn section(name: &str, v: u8, base: &str) -> String {
         }
         "personas" => {
             let mut t = format!(
-                "[[personas]]\nid = \"economic-buyer\"\nname = \"Economic Buyer\"\n{}aliases = [\"EB\", \"CFO\"{}]\n\n[[personas]]\nid = \"champion\"\nname = \"Champion{}\"\ndescription = \"Runs the evaluation.\"\n\n[[personas]]\nid = \"it-security\"\nname = \"IT & Security\"\naliases = [\"CISO\"]\n",
+                "[[personas]]\nid = \"economic-buyer\"\nname = \"Economic Buyer\"\n{}aliases = [\"EB\", \"CFO\"{}]\n\n[[personas]]\nid = \"champion\"\nname = \"Champion {n}\"\ndescription = \"Runs the evaluation.\"\n\n[[personas]]\nid = \"it-security\"\nname = \"IT & Security\"\naliases = [\"CISO\"]\n",
                 if v.is_multiple_of(2) {
                     format!("description = \"Owns the budget ({n}).\"\n")
                 } else {
@@ -407,7 +406,6 @@ fn section(name: &str, v: u8, base: &str) -> String {
                 } else {
                     ""
                 },
-                format!(" {n}"),
             );
             if v % 3 == 1 {
                 t.push_str("\n[[personas]]\nid = \"procurement\"\nname = \"Procurement\"\n");
