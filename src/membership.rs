@@ -376,18 +376,6 @@ fn free<'a>(
 mod tests {
     use super::*;
 
-    fn library(files: &[(&str, &str)]) -> (tempfile::TempDir, Library) {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, body) in files {
-            let p = dir.path().join(path);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, body).unwrap();
-        }
-        let (lib, diags) = crate::library::load(dir.path(), &Default::default());
-        let lib = lib.unwrap_or_else(|| panic!("{diags:?}"));
-        (dir, lib)
-    }
-
     const PLAN: &str = r#"
 [site]
 title = "T"
@@ -409,7 +397,7 @@ pipeline = 1
 
     #[test]
     fn values_whose_slugs_collide_get_distinct_slugs_and_a_warning() {
-        let (_dir, lib) = library(&[
+        let lib = crate::library::in_memory(&[
             ("plan.toml", PLAN),
             ("content/a.md", "---\ntitle: A\ntags: [a-b, c, 経理]\n---\n"),
             ("content/b.md", "---\ntitle: B\ntags: [a b, 法務]\n---\n"),
@@ -462,7 +450,7 @@ pipeline = 1
 
     #[test]
     fn both_directions_in_plan_and_id_order() {
-        let (_dir, lib) = library(&[
+        let lib = crate::library::in_memory(&[
             ("plan.toml", PLAN),
             (
                 "content/a.md",

@@ -311,5 +311,15 @@ fn walk(files: &dyn Source, diags: &mut Diagnostics) -> Walked {
     walked
 }
 
+/// A valid library held in memory, for unit tests of the stages after loading: `files`
+/// are `(path, text)` pairs under the library root. Panics with the diagnostics when
+/// the library has errors.
+#[cfg(test)]
+pub(crate) fn in_memory(files: &[(&str, &str)]) -> Library {
+    let source: crate::source::Memory = files.iter().map(|&(p, t)| (p, t)).collect();
+    let (lib, diags) = load_from(Arc::new(source), &LoadOptions::default(), None);
+    lib.unwrap_or_else(|| panic!("{diags:?}"))
+}
+
 #[cfg(test)]
 mod tests;

@@ -3,18 +3,15 @@
 //! library's facets, and the taxonomies (one page per segment, persona, stage, type,
 //! tag, audience and owner).
 
-use std::collections::BTreeMap;
 use std::hash::Hash;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::fingerprint::fingerprint;
-use crate::asset::Asset;
 use crate::library::Library;
+use crate::membership::{Dim, Membership};
 use crate::search::Facet;
-use crate::slug::slugify;
 
 /// A taxonomy: one page per value (segments, personas, …), and an index page.
 pub(super) struct Taxonomy {
@@ -45,13 +42,15 @@ pub(super) struct Lists {
 impl Lists {
     pub fn of(lib: &Library) -> Lists {
         // Related assets take the longest; the facets are built beside them.
+        let membership = Membership::of(lib);
         let ((facets, taxonomies), related) = rayon::join(
             || {
-                let facets = crate::search::facets(lib);
-                let taxonomies = taxonomies(lib, &facets);
-                (facets, taxonomies)
+                (
+                    crate::search::facets_of(&membership),
+                    taxonomies(lib, &membership),
+                )
             },
-            || related_all(&lib.assets),
+            || related_all(&membership),
         );
         Lists {
             related,
@@ -60,9 +59,13 @@ impl Lists {
         }
     }
 
-    /// A fingerprint of everything [`Lists::of`] reads.
+    /// A fingerprint of everything [`Lists::of`] reads: the assets' tags and slugs, and
+    /// the plan, whose segments, personas and stages name and describe the taxonomy
+    /// pages. The plan goes in whole (its debug form, a few kilobytes), so a key added
+    /// to it can never be missed here; a plan edit re-derives the lists, which is rare.
     pub fn fingerprint(lib: &Library) -> u64 {
         fingerprint(|h| {
+            format!("{:?}", lib.plan).hash(h);
             for a in &lib.assets {
                 (&a.slug, &a.personas, &a.stages, &a.segments, &a.tags).hash(h);
                 (&a.kind, a.audience.map(|x| x.as_str()), &a.owner).hash(h);
@@ -71,193 +74,123 @@ impl Lists {
     }
 }
 
-/// The taxonomies: segments, personas and stages (plan order), types, and the free-word
-/// facets tags, audiences and owners, each value with its assets.
-fn taxonomies(lib: &Library, facets: &[Facet]) -> Vec<Taxonomy> {
+/// The taxonomies: segments, personas and stages (plan order), then types, audiences,
+/// tags and owners, each value with its assets. Free-word values whose slugs collide
+/// share a page.
+fn taxonomies(lib: &Library, m: &Membership) -> Vec<Taxonomy> {
     let p = &lib.plan;
-    let assets = &lib.assets;
-    let members = |get: fn(&Asset) -> Option<&Vec<usize>>, n: usize| {
-        let mut lists = vec![Vec::new(); n];
-        for (j, a) in assets.iter().enumerate() {
-            for &i in get(a).into_iter().flatten() {
-                lists[i].push(j);
-            }
-        }
-        lists
-    };
-    let planned = |items: Vec<(&str, &str, Option<&str>)>, lists: Vec<Vec<usize>>| {
-        items
-            .into_iter()
-            .zip(lists)
-            .map(|((id, name, description), assets)| Term {
-                id: id.to_string(),
-                name: name.to_string(),
-                description: description.map(str::to_string),
-                assets,
-            })
-            .collect::<Vec<_>>()
-    };
-    let mut out = vec![
-        Taxonomy {
-            kind: "segments",
-            title: "Segments",
-            terms: planned(
-                p.segments
-                    .iter()
-                    .map(|s| (s.id.as_str(), s.name.as_str(), s.description.as_deref()))
-                    .collect(),
-                members(|a| a.segments.as_ref(), p.segments.len()),
-            ),
-        },
-        Taxonomy {
-            kind: "personas",
-            title: "Personas",
-            terms: planned(
-                p.personas
-                    .iter()
-                    .map(|s| (s.id.as_str(), s.name.as_str(), s.description.as_deref()))
-                    .collect(),
-                members(|a| a.personas.as_ref(), p.personas.len()),
-            ),
-        },
-        Taxonomy {
-            kind: "stages",
-            title: "Stages",
-            terms: planned(
-                p.stages
-                    .iter()
-                    .map(|s| (s.id.as_str(), s.name.as_str(), s.description.as_deref()))
-                    .collect(),
-                members(|a| a.stages.as_ref(), p.stages.len()),
-            ),
-        },
-    ];
-    let mut types: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
-    for (i, a) in assets.iter().enumerate() {
-        if let Some(k) = &a.kind {
-            types
-                .entry(slugify(k))
-                .or_insert_with(|| (k.clone(), Vec::new()))
-                .1
-                .push(i);
-        }
-    }
-    out.push(Taxonomy {
-        kind: "types",
-        title: "Types",
-        terms: types
-            .into_iter()
-            .map(|(id, (name, assets))| Term {
-                id,
-                name,
-                description: None,
-                assets,
+    let planned = |dim, kind, title, descriptions: Vec<Option<&String>>| Taxonomy {
+        kind,
+        title,
+        terms: m
+            .get(dim)
+            .values
+            .iter()
+            .zip(descriptions)
+            .map(|(v, description)| Term {
+                id: v.id.clone(),
+                name: v.name.clone(),
+                description: description.cloned(),
+                assets: v.assets.clone(),
             })
             .collect(),
-    });
-    // Tags, audiences and owners: the library's free-word facets, so every facet value
-    // on the library page links to a page that works without JavaScript.
-    for f in facets {
-        let title = match f.kind {
-            "tags" => "Tags",
-            "audiences" => "Audiences",
-            "owners" => "Owners",
-            _ => continue,
-        };
-        // Values whose slugs collide share a page.
-        let mut terms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
-        for (v, ids) in f.values.iter().zip(f.assets_by_value()) {
-            let t = terms
-                .entry(v.slug.clone())
-                .or_insert_with(|| (v.name.clone(), Vec::new()));
-            t.1.extend(ids);
-        }
-        out.push(Taxonomy {
-            kind: f.kind,
+    };
+    // A page shared by several spellings is named by one of them: types by the first
+    // met in library order, the others by the first in id order.
+    let free = |dim, kind, title, by_library_order: bool| {
+        let d = m.get(dim);
+        let name = |v: u32| d.values[v as usize].name.clone();
+        Taxonomy {
+            kind,
             title,
-            terms: terms
+            terms: d
+                .by_slug()
                 .into_iter()
-                .map(|(id, (name, mut assets))| {
-                    assets.sort_unstable();
-                    assets.dedup();
+                .map(|g| {
+                    let named = if by_library_order {
+                        g.values
+                            .iter()
+                            .copied()
+                            .min_by_key(|&v| d.values[v as usize].assets.first().copied())
+                    } else {
+                        g.values.first().copied()
+                    };
                     Term {
-                        id,
-                        name,
+                        id: g.slug,
+                        name: named.map_or_else(String::new, name),
                         description: None,
-                        assets,
+                        assets: g.assets,
                     }
                 })
                 .collect(),
-        });
-    }
-    out
+        }
+    };
+    vec![
+        planned(
+            Dim::Segment,
+            "segments",
+            "Segments",
+            p.segments.iter().map(|x| x.description.as_ref()).collect(),
+        ),
+        planned(
+            Dim::Persona,
+            "personas",
+            "Personas",
+            p.personas.iter().map(|x| x.description.as_ref()).collect(),
+        ),
+        planned(
+            Dim::Stage,
+            "stages",
+            "Stages",
+            p.stages.iter().map(|x| x.description.as_ref()).collect(),
+        ),
+        free(Dim::Type, "types", "Types", true),
+        free(Dim::Audience, "audiences", "Audiences", false),
+        free(Dim::Tag, "tags", "Tags", false),
+        free(Dim::Owner, "owners", "Owners", false),
+    ]
 }
 
 /// For every asset, up to five related ones: those sharing the most stage, persona,
 /// segment and tag values. Candidates come from the asset's (persona, stage) buckets,
 /// the nearest in slug order, so the cost stays linear in the number of assets instead
 /// of comparing every pair.
-fn related_all(assets: &[Arc<Asset>]) -> Vec<Vec<u32>> {
+fn related_all(m: &Membership) -> Vec<Vec<u32>> {
     const NEIGHBOURS: usize = 24;
-    let mut buckets: FxHashMap<(usize, usize), Vec<usize>> = FxHashMap::default();
-    for (i, a) in assets.iter().enumerate() {
-        for &p in a.personas.iter().flatten() {
-            for &t in a.stages.iter().flatten() {
+    let (stages, personas, segments, tags) = (
+        m.get(Dim::Stage),
+        m.get(Dim::Persona),
+        m.get(Dim::Segment),
+        m.get(Dim::Tag),
+    );
+    let n = stages.of_asset.len();
+    let mut buckets: FxHashMap<(u32, u32), Vec<usize>> = FxHashMap::default();
+    for i in 0..n {
+        for &p in personas.values_of(i) {
+            for &t in stages.values_of(i) {
                 buckets.entry((p, t)).or_default().push(i);
             }
         }
     }
     // Each asset's stages, personas and segments as bit sets, and its tags as sorted
     // numbers, so scoring a pair is a few popcounts and one merge.
-    let width = |get: fn(&Asset) -> &Option<Vec<usize>>| {
-        assets
-            .iter()
-            .filter_map(|a| get(a).as_ref())
-            .flatten()
-            .max()
-            .map_or(1, |&m| m / 64 + 1)
-    };
-    let sets = |get: fn(&Asset) -> &Option<Vec<usize>>, words: usize| {
-        let mut bits = vec![0u64; assets.len() * words];
-        for (i, a) in assets.iter().enumerate() {
-            for &v in get(a).iter().flatten() {
-                bits[i * words + v / 64] |= 1 << (v % 64);
+    let sets = |d: &crate::membership::Dimension| {
+        let words = d.values.len() / 64 + 1;
+        let mut bits = vec![0u64; n * words];
+        for i in 0..n {
+            for &v in d.values_of(i) {
+                bits[i * words + v as usize / 64] |= 1 << (v % 64);
             }
         }
-        bits
+        (bits, words)
     };
-    let (ws, wp, wg) = (
-        width(|a| &a.stages),
-        width(|a| &a.personas),
-        width(|a| &a.segments),
-    );
-    let (stages, personas, segments) = (
-        sets(|a| &a.stages, ws),
-        sets(|a| &a.personas, wp),
-        sets(|a| &a.segments, wg),
-    );
+    let ((stage_bits, ws), (persona_bits, wp), (segment_bits, wg)) =
+        (sets(stages), sets(personas), sets(segments));
     let overlap = |bits: &[u64], words: usize, i: usize, j: usize| -> usize {
         (0..words)
             .map(|w| (bits[i * words + w] & bits[j * words + w]).count_ones() as usize)
             .sum()
     };
-    let mut tag_ids: FxHashMap<&str, u32> = FxHashMap::default();
-    let tags: Vec<Vec<u32>> = assets
-        .iter()
-        .map(|a| {
-            let mut ids: Vec<u32> = a
-                .tags
-                .iter()
-                .map(|t| {
-                    let next = tag_ids.len() as u32;
-                    *tag_ids.entry(t.as_str()).or_insert(next)
-                })
-                .collect();
-            ids.sort_unstable();
-            ids.dedup();
-            ids
-        })
-        .collect();
     let common = |x: &[u32], y: &[u32]| {
         let (mut i, mut j, mut n) = (0, 0, 0);
         while i < x.len() && j < y.len() {
@@ -273,13 +206,12 @@ fn related_all(assets: &[Arc<Asset>]) -> Vec<Vec<u32>> {
         }
         n
     };
-    (0..assets.len())
+    (0..n)
         .into_par_iter()
         .map(|i| {
-            let a = &assets[i];
             let mut candidates = Vec::new();
-            for &p in a.personas.iter().flatten() {
-                for &t in a.stages.iter().flatten() {
+            for &p in personas.values_of(i) {
+                for &t in stages.values_of(i) {
                     let Some(bucket) = buckets.get(&(p, t)) else {
                         continue;
                     };
@@ -296,10 +228,10 @@ fn related_all(assets: &[Arc<Asset>]) -> Vec<Vec<u32>> {
                 .into_iter()
                 .filter(|&j| j != i)
                 .map(|j| {
-                    let score = 3 * overlap(&stages, ws, i, j).min(1)
-                        + 2 * overlap(&personas, wp, i, j)
-                        + overlap(&segments, wg, i, j)
-                        + common(&tags[i], &tags[j]);
+                    let score = 3 * overlap(&stage_bits, ws, i, j).min(1)
+                        + 2 * overlap(&persona_bits, wp, i, j)
+                        + overlap(&segment_bits, wg, i, j)
+                        + common(tags.values_of(i), tags.values_of(j));
                     (j, score)
                 })
                 .filter(|(_, s)| *s > 2)

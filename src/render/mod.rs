@@ -109,6 +109,6 @@ pub fn asset_body(
     library: &Library,
     asset: &Asset,
 ) -> Result<crate::markdown::Rendered, Diagnostic> {
-    let text = crate::asset::read_body(&library.root, &asset.source)?;
+    let text = library.read_body(&asset.source)?;
     Ok(crate::markdown::render(&text, library.plan.site.raw_html))
 }

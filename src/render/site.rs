@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 use std::hash::Hash;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
@@ -25,7 +25,8 @@ use super::pages::{coverage, gaps, not_found, objections, terms};
 use super::renderer::{Renderer, Report, lock};
 use super::rows::prepare;
 use super::views::term_path;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::library::Library;
 use crate::output::{Bytes, Content, Sink};
 use crate::search::{Batch, DocTerms, Interner};
 
@@ -118,7 +119,9 @@ pub(super) fn run(
     copies.retain(|(path, source)| {
         let clash = index_paths.contains(path.as_str());
         if clash {
-            fails.diags.push(r.clash(source, "file", path));
+            fails
+                .diags
+                .push(r.clash(&r.lib.root.join(source), "file", path));
         }
         !clash
     });
@@ -155,7 +158,13 @@ pub(super) fn run(
         ("coverage.csv".into(), Content::Bytes(csv)),
     ];
     rest.extend(r.theme.static_files.iter().cloned());
-    rest.extend(copies.into_iter().map(|(p, from)| (p, Content::Copy(from))));
+    for (path, source) in copies {
+        match copied(r.lib, &source) {
+            Ok(content) => rest.push((path, content)),
+            Err(d) => fails.diags.push(d),
+        }
+    }
+    fails.stop()?;
     files += rest.len();
     rest.into_par_iter()
         .try_for_each(|(path, content)| sink.put(&path, content))
@@ -211,17 +220,18 @@ fn copies(
     let sources = lib
         .attachments
         .iter()
-        .map(|rel| (rel, lib.content_dir(), "attachment"))
+        .map(|rel| (rel, "content", "attachment"))
         .chain(
             lib.static_files
                 .iter()
-                .map(|rel| (rel, lib.static_dir(), "static file")),
+                .map(|rel| (rel, "static", "static file")),
         );
     for (rel, dir, what) in sources {
         let path = rel.to_string_lossy().replace('\\', "/");
-        let source = dir.join(rel);
+        // The file's path in the library, as its source (disk, git tree) names it.
+        let source = Path::new(dir).join(rel);
         if generated.contains(path.as_str()) || taken.contains(&path) {
-            diags.push(r.clash(&source, what, &path));
+            diags.push(r.clash(&lib.root.join(&source), what, &path));
             continue;
         }
         taken.insert(path.clone());
@@ -404,4 +414,24 @@ fn data(r: &Renderer) -> Option<(u64, Bytes, Bytes)> {
             (fp, json, csv)
         }
     })
+}
+
+/// An attachment or static file as output content: copied from disk where the library
+/// is on disk, read from its source otherwise (a git revision has no file to copy).
+fn copied(lib: &Library, source: &Path) -> Result<Content, Diagnostic> {
+    if let Some(path) = lib.source.disk_path(source) {
+        return Ok(Content::Copy(path));
+    }
+    lib.source
+        .read(source, u64::MAX)
+        .map(Content::from)
+        .map_err(|e| {
+            Diagnostic::error(
+                lib.root.join(source),
+                format!(
+                    "cannot read this file: {}",
+                    crate::diagnostics::printable(&e.to_string())
+                ),
+            )
+        })
 }

@@ -20,7 +20,7 @@ fn decode_postings(s: &[u8]) -> Vec<(u64, u8)> {
 fn index_of(lib: &Library, cov: &Coverage) -> Index {
     let mut batch = Batch::new();
     for a in &lib.assets {
-        let text = crate::asset::read_body(&lib.root, &a.source).unwrap();
+        let text = lib.read_body(&a.source).unwrap();
         let body = crate::markdown::render(&text, lib.plan.site.raw_html);
         batch.add_asset(a, &body.text);
     }
@@ -29,17 +29,10 @@ fn index_of(lib: &Library, cov: &Coverage) -> Index {
     build(lib, cov, &facets(lib), Terms::Fresh(docs), &interner)
 }
 
-fn library(files: &[(&str, &str)]) -> (tempfile::TempDir, Library, Coverage) {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, body) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, body).unwrap();
-    }
-    let (lib, diags) = crate::library::load(dir.path(), &Default::default());
-    let lib = lib.unwrap_or_else(|| panic!("{diags:?}"));
+fn library(files: &[(&str, &str)]) -> (Library, Coverage) {
+    let lib = crate::library::in_memory(files);
     let cov = Coverage::compute(&lib.plan, &lib.assets);
-    (dir, lib, cov)
+    (lib, cov)
 }
 
 const PLAN: &str = r#"
@@ -61,7 +54,7 @@ pipeline = 1
 
 #[test]
 fn a_tiny_index_end_to_end() {
-    let (_dir, lib, cov) = library(&[
+    let (lib, cov) = library(&[
         ("plan.toml", PLAN),
         (
             "content/a.md",
@@ -136,7 +129,7 @@ fn counted_flags_follow_the_assets_rule() {
         "pipeline = 1",
         "pipeline = 1\npersonas = [\"cfo\"]\n[[personas]]\nid = \"cio\"",
     );
-    let (_dir, lib, cov) = library(&[
+    let (lib, cov) = library(&[
         ("plan.toml", &plan),
         (
             "content/a.md",

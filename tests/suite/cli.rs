@@ -226,3 +226,38 @@ fn a_closed_stdout_ends_quietly_with_success() {
         );
     }
 }
+
+/// The README's table of diagnostic codes, as `src/diagnostics/codes.rs` defines them.
+fn codes_table() -> String {
+    use covermap::diagnostics::codes::Code;
+    let mut t = String::from("| code | what |\n|---|---|\n");
+    for c in Code::ALL {
+        t.push_str(&format!("| `{}` | {} |\n", c.as_str(), c.meaning()));
+    }
+    t
+}
+
+#[test]
+fn the_readme_lists_every_diagnostic_code() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let start = "<!-- codes: generated from src/diagnostics/codes.rs; tests/suite/cli.rs checks this table -->\n";
+    let (_, rest) = readme
+        .split_once(start)
+        .expect("the codes block's start marker");
+    let (table, _) = rest.split_once("<!-- /codes -->").expect("its end marker");
+    let want = codes_table();
+    if std::env::var_os("COVERMAP_BLESS").is_some() && table != want {
+        let fixed = readme.replacen(&format!("{start}{table}"), &format!("{start}{want}"), 1);
+        std::fs::write(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"),
+            fixed,
+        )
+        .unwrap();
+        return;
+    }
+    assert_eq!(
+        table, want,
+        "README.md's table of codes is out of date: run COVERMAP_BLESS=1 cargo test --test suite -- the_readme_lists"
+    );
+}

@@ -319,15 +319,6 @@ fn with_field(text: &str, f: usize, v: u8) -> String {
     )
 }
 
-/// Whether plan edits add, rename or redescribe stages, personas and segments. Off
-/// until the render cache notices them: the facet and taxonomy lists of the library
-/// and term pages are kept across rebuilds under a fingerprint of the assets alone
-/// (`Lists::fingerprint` in src/render/mod.rs), so after an incremental rebuild a
-/// renamed stage keeps its old name there, a persona page its old description, and a
-/// persona added to the plan gets no page. `plan_term_edits_reach_every_page` shows
-/// it; when it passes, turn this on and remove its `#[ignore]`.
-const TERM_EDITS: bool = false;
-
 /// The sections of the fixture's plan, each after a `# § <name>` line.
 const SECTIONS: [&str; 8] = [
     "site",
@@ -391,15 +382,10 @@ fn section(name: &str, v: u8, base: &str) -> String {
         ),
         "stages" => {
             let mut t = format!(
-                "[[stages]]\nid = \"awareness\"\nname = \"Awareness{}\"\n\n[[stages]]\nid = \"evaluation\"\nname = \"Evaluation\"\n\n[[stages]]\nid = \"decision\"\nname = \"{}\"\n",
-                if TERM_EDITS {
-                    format!(" {n}")
-                } else {
-                    String::new()
-                },
-                ["Decision", "Close"][usize::from(TERM_EDITS && v % 2 == 1)],
+                "[[stages]]\nid = \"awareness\"\nname = \"Awareness {n}\"\n\n[[stages]]\nid = \"evaluation\"\nname = \"Evaluation\"\n\n[[stages]]\nid = \"decision\"\nname = \"{}\"\n",
+                ["Decision", "Close"][usize::from(v % 2 == 1)],
             );
-            if TERM_EDITS && v % 3 == 1 {
+            if v % 3 == 1 {
                 t.push_str("\n[[stages]]\nid = \"onboarding\"\nname = \"Onboarding\"\n");
             }
             if bad {
@@ -409,8 +395,8 @@ fn section(name: &str, v: u8, base: &str) -> String {
         }
         "personas" => {
             let mut t = format!(
-                "[[personas]]\nid = \"economic-buyer\"\nname = \"Economic Buyer\"\n{}aliases = [\"EB\", \"CFO\"{}]\n\n[[personas]]\nid = \"champion\"\nname = \"Champion{}\"\ndescription = \"Runs the evaluation.\"\n\n[[personas]]\nid = \"it-security\"\nname = \"IT & Security\"\naliases = [\"CISO\"]\n",
-                if TERM_EDITS && v.is_multiple_of(2) {
+                "[[personas]]\nid = \"economic-buyer\"\nname = \"Economic Buyer\"\n{}aliases = [\"EB\", \"CFO\"{}]\n\n[[personas]]\nid = \"champion\"\nname = \"Champion {n}\"\ndescription = \"Runs the evaluation.\"\n\n[[personas]]\nid = \"it-security\"\nname = \"IT & Security\"\naliases = [\"CISO\"]\n",
+                if v.is_multiple_of(2) {
                     format!("description = \"Owns the budget ({n}).\"\n")
                 } else {
                     "description = \"Owns the budget and signs.\"\n".to_owned()
@@ -420,13 +406,8 @@ fn section(name: &str, v: u8, base: &str) -> String {
                 } else {
                     ""
                 },
-                if TERM_EDITS {
-                    format!(" {n}")
-                } else {
-                    String::new()
-                },
             );
-            if TERM_EDITS && v % 3 == 1 {
+            if v % 3 == 1 {
                 t.push_str("\n[[personas]]\nid = \"procurement\"\nname = \"Procurement\"\n");
             }
             if bad {
@@ -452,7 +433,7 @@ fn section(name: &str, v: u8, base: &str) -> String {
                     "stages = [\"evaluation\", \"decision\"]\n"
                 },
             );
-            if TERM_EDITS && v % 3 == 1 {
+            if v % 3 == 1 {
                 t.push_str("\n[[segments]]\nid = \"public-sector\"\nname = \"Public Sector\"\npipeline = 0\n");
             }
             if bad {
@@ -868,11 +849,10 @@ proptest! {
     }
 }
 
-/// What `TERM_EDITS` keeps out of the generator, one edit at a time: a stage renamed, a
-/// persona described anew, a persona and a segment added. Fails today (see
-/// `TERM_EDITS`); run with `cargo test --test suite -- --ignored plan_term_edits`.
+/// Plan edits that reach the facet and taxonomy lists, one edit at a time: a stage
+/// renamed, a persona described anew, a persona and a segment added (the render cache
+/// once kept those lists under a fingerprint of the assets alone).
 #[test]
-#[ignore = "the render cache keeps facet and taxonomy lists across plan edits (see TERM_EDITS)"]
 fn plan_term_edits_reach_every_page() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("lib");
@@ -940,15 +920,9 @@ fn the_generator_covers_every_field_and_plan_section() {
         let base = &sections(&plan)[s + 1].1;
         let variants: std::collections::BTreeSet<String> =
             (0..=255).map(|v| section(name, v, base)).collect();
-        // The base, valid variants and an invalid one; stages have only ids and names,
-        // so while TERM_EDITS is off they vary by their invalid variant alone.
-        let least = if TERM_EDITS || *name != "stages" {
-            4
-        } else {
-            3
-        };
+        // The base, valid variants and an invalid one.
         assert!(
-            variants.len() >= least,
+            variants.len() >= 4,
             "{name} has {} variants",
             variants.len()
         );

@@ -11,6 +11,7 @@ mod build;
 mod cli;
 mod faults;
 mod fuzz;
+mod git_source;
 mod hostile;
 mod incremental;
 mod invalid;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use tera::{Context, Value};
 
 use crate::diagnostics::Diagnostic;
+use crate::library::Library;
 use crate::markdown::Rendered;
 use crate::output::Sink;
 use crate::render::cache::doc_key;
@@ -30,7 +31,7 @@ pub(crate) struct AssetPage<'a> {
 /// plan's `raw_html`, a global).
 pub(crate) struct Body<'a> {
     pub hash: u64,
-    pub root: &'a Path,
+    pub lib: &'a Library,
     pub source: &'a Path,
     pub raw_html: bool,
     /// The body's HTML, when already made for the search index.
@@ -45,7 +46,7 @@ impl Hash for Body<'_> {
 
 impl Body<'_> {
     fn read(&self) -> Result<Rendered, Diagnostic> {
-        let text = crate::asset::read_body(self.root, self.source)?;
+        let text = self.lib.read_body(self.source)?;
         Ok(crate::markdown::render(&text, self.raw_html))
     }
 }
@@ -59,7 +60,7 @@ impl<'a> AssetPage<'a> {
             asset: p,
             body: Body {
                 hash: p.asset.body_hash,
-                root: &r.lib.root,
+                lib: r.lib,
                 source: &p.asset.source,
                 raw_html: r.lib.plan.site.raw_html,
                 html: None,
