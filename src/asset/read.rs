@@ -148,8 +148,14 @@ impl Reader<'_> {
                     frontmatter::Format::Toml => "TOML",
                 };
                 let help = e.help.unwrap_or_else(|| format!("fix the {syntax} syntax here; quote values that contain `: ` or start with a special character"));
+                // A key given twice is E0303, as the table of codes says; the rest is syntax.
+                let code = if e.message.starts_with("duplicate key") {
+                    Code::FrontMatterType
+                } else {
+                    Code::FrontMatterSyntax
+                };
                 self.error_at(
-                    Code::FrontMatterSyntax,
+                    code,
                     &node,
                     format!("invalid {syntax} front matter: {}", e.message),
                     help,

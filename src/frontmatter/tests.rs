@@ -159,3 +159,33 @@ fn plain_scalars_stay_as_written_on_both_paths() {
         }
     }
 }
+
+#[test]
+fn yaml_errors_speak_to_the_author() {
+    for block in [
+        "? [a, b]\n: c\n",
+        "title: !!int abc\n",
+        "draft: !!bool yes\n",
+        "a: 1\na: 2\n",
+        "title: .inf\nx: !!binary aGVsbG8=\ny: &a 1\n",
+    ] {
+        let words = match parse(Format::Yaml, block) {
+            Ok(_) => continue,
+            Err(e) => e.message,
+        };
+        for serde in [
+            "Options",
+            "policy",
+            "u64",
+            "i64",
+            "f64",
+            "strict mode",
+            "expected a key",
+            "found float",
+        ] {
+            assert!(!words.contains(serde), "{block:?}: {words}");
+        }
+    }
+    // `.inf` and `!!binary` are not errors at all.
+    assert!(parse(Format::Yaml, "title: .inf\nx: !!binary aGVsbG8=\ny: &a 1\n").is_ok());
+}

@@ -244,10 +244,36 @@ fn yaml_limit_message(e: &serde_saphyr::Error) -> Option<(String, String)> {
 }
 
 /// serde-saphyr appends the place to its messages; the diagnostic shows it already.
+/// serde-saphyr's words for a value it cannot type speak of Rust types, strict modes
+/// and options; an author wrote a key or a tag.
 fn clean_yaml_message(message: &str) -> String {
     let first = message.lines().next().unwrap_or(message);
     let cut = first.find(" at line ").unwrap_or(first.len());
-    first[..cut].trim().trim_end_matches(':').to_string()
+    let message = first[..cut].trim().trim_end_matches(':');
+    if let Some(found) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|m| m.strip_suffix(", expected a key"))
+    {
+        let found = match found {
+            "sequence" => "a list",
+            "map" => "a map",
+            _ => "a value that is not text",
+        };
+        return format!("a key must be a plain word, found {found}");
+    }
+    if message.starts_with("invalid boolean") {
+        return "a value tagged `!!bool` must be `true` or `false`".to_string();
+    }
+    if ["invalid u", "invalid i", "invalid f"]
+        .iter()
+        .any(|p| message.starts_with(p))
+    {
+        return "a value tagged `!!int` or `!!float` must be a number".to_string();
+    }
+    if message.contains("Options") || message.contains("policy") {
+        return "a YAML construct front matter cannot hold here".to_string();
+    }
+    message.to_string()
 }
 
 /// The line and column of the first tab on line `line` or below it: the scanner
