@@ -5,7 +5,8 @@
 //! plan order (values no asset carries included); the free-word dimensions hold the
 //! values met in front matter, sorted by id, each named by its first spelling in library
 //! order. Both directions are kept: the assets of each value and the values of each
-//! asset.
+//! asset. Each value has the one slug its page is at, distinct within its dimension:
+//! two words that make one slug (`café`, `cafe`) get two pages and a warning.
 
 use std::collections::BTreeMap;
 
