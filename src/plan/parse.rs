@@ -149,7 +149,13 @@ fn remove_in_value(value: &mut toml::de::DeValue<'_>, span: &std::ops::Range<usi
 /// Turns a TOML parse error into a diagnostic; `line_offset` shifts it into the file
 /// the TOML came from (front matter starts below the `+++` line).
 pub fn toml_error(path: &Path, source: &str, e: &toml::de::Error, line_offset: u32) -> Diagnostic {
-    let (message, help, code) = toml_wording(e.message().trim());
+    let (mut message, help, code) = toml_wording(e.message().trim());
+    // serde's type errors do not name the key; the text before the value does.
+    if let Some(rest) = message.strip_prefix("wrong type: ")
+        && let Some(key) = e.span().and_then(|s| key_before(source, s.start))
+    {
+        message = format!("`{key}` has the wrong type: {rest}");
+    }
     let d = Diagnostic::error(path, message).help(help).code(code);
     match e.span() {
         Some(span) => {
@@ -161,6 +167,15 @@ pub fn toml_error(path: &Path, source: &str, e: &toml::de::Error, line_offset: u
         }
         None => d,
     }
+}
+
+/// The key a value at `at` is given to: `key =` just before it, on its line or after
+/// the `{` or `,` of an inline table.
+fn key_before(source: &str, at: usize) -> Option<&str> {
+    let before = source.get(..at)?;
+    let start = before.rfind(['\n', '{', ',']).map_or(0, |i| i + 1);
+    let key = before[start..].trim_end().strip_suffix('=')?.trim();
+    (!key.is_empty() && !key.contains(['[', ']', '"', '\''])).then_some(key)
 }
 
 /// The author's words for a TOML or serde message: serde speaks of fields, types and
