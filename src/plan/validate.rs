@@ -225,13 +225,20 @@ impl Validator<'_> {
             "index" => Robots::Index,
             "noindex" => Robots::NoIndex,
             other => {
-                let help = suggest(other, Robots::NAMES).map_or_else(
-                    || {
-                        "use `noindex` to keep search engines out, or `index` (the default)"
-                            .to_string()
-                    },
-                    |s| format!("{s} (`index` is the default, `noindex` keeps search engines out)"),
-                );
+                // Of two values only the closer one is worth naming.
+                let lower = other.to_lowercase();
+                let closest = Robots::NAMES
+                    .into_iter()
+                    .map(|name| (strsim::jaro_winkler(&lower, name), name))
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .filter(|(score, _)| *score >= 0.75);
+                let help = match closest {
+                    Some((_, name)) => format!(
+                        "did you mean `{name}`? (`index` is the default, `noindex` keeps search engines out)"
+                    ),
+                    None => "use `noindex` to keep search engines out, or `index` (the default)"
+                        .to_string(),
+                };
                 self.diags.push(
                     Diagnostic::error(
                         PLAN_FILE,
