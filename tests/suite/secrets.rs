@@ -42,7 +42,7 @@ fn links_out_of_content_and_static_are_never_followed() {
         .plan(&small_plan(""))
         .asset("a.md", &asset("Alpha", ""))
         .file(".git/config", "[remote]\n\ttoken = GITTOKEN-8c1f\n")
-        .file("secrets/key.md", &asset("SECRETKEY-55aa", ""))
+        .file("secrets/key.md", asset("SECRETKEY-55aa", ""))
         .file("static/style2.css", "body{}");
     let content = lib.path("content");
     symlink("../.git/config", content.join("leak.md")).unwrap();
