@@ -306,7 +306,8 @@ struct Walked {
 }
 
 /// Files under `content/`, relative to it, in a stable order, as the source lists them
-/// (hidden and temporary files passed over, links followed only inside the library).
+/// (hidden and temporary files passed over, links followed only into content/ and
+/// static/).
 fn walk(files: &dyn Source, diags: &mut Diagnostics) -> Walked {
     let mut walked = Walked {
         markdown: Vec::new(),

@@ -99,6 +99,9 @@ fn walk(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let bases: Vec<(PathBuf, Folder)> = folder
         .link_bases(rel)
         .into_iter()
+        // A published folder that is itself a link out of the library is no place a
+        // link may lead into either.
+        .filter(|(base, f)| *f == Folder::Other || published_folder_stays(root, &root.join(base)))
         .filter_map(|(base, f)| Some((root.join(base).canonicalize().ok()?, f)))
         .collect();
     if folder != Folder::Other && !published_folder_stays(root, &dir) {

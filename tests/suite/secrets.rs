@@ -261,3 +261,22 @@ fn audience_external_leaves_internal_assets_out_of_every_file() {
     let json: serde_json::Value = serde_json::from_str(&check.stdout_text()).unwrap();
     assert_eq!(json["summary"]["assets"], 3);
 }
+
+#[test]
+fn a_static_folder_linked_out_of_the_library_is_not_listed() {
+    let lib = TestLib::new()
+        .plan(&small_plan(""))
+        .asset("a.md", &asset("Alpha", ""));
+    // `static -> /etc` in one commit would otherwise publish the machine's files.
+    symlink("/etc", lib.path("static")).unwrap();
+    // Nor may a link in content/ lead through it.
+    symlink("../static/passwd", lib.path("content/passwd.md")).unwrap();
+    let run = lib.run(["build"]);
+    run.success().stderr_contains(
+        "static: warning: symbolic link out of content/ and static/ (or broken) skipped: it points to `/etc`",
+    );
+    run.stderr_contains("content/passwd.md: warning: symbolic link out of content/ and static/");
+    let site = tree(&lib.out());
+    assert!(!site.contains_key("passwd") && !site.contains_key("hostname"));
+    nowhere(&site, "root:x:0:0");
+}
