@@ -40,14 +40,14 @@ pub fn run(args: &BuildArgs, term: &Terminal) -> io::Result<ExitCode> {
         let written = sink.finish();
         trace.phase("write");
         let assets = library.assets.len();
-        let drafts_left_out = library.drafts_left_out;
+        let left_out = (library.drafts_left_out, library.internal_left_out);
         // Freeing what a big build allocated takes seconds; nothing waits for it.
         crate::trace::drop_later((library, coverage));
-        (written, report, assets, drafts_left_out)
+        (written, report, assets, left_out)
     });
     progress.stop();
     term.diagnostics(&diagnostics);
-    let (written, report, assets, drafts_left_out) = match written {
+    let (written, report, assets, (drafts_left_out, internal_left_out)) = match written {
         Ok(done) => done,
         Err(Stopped::Library) => {
             term.say(format_args!(
@@ -65,7 +65,7 @@ pub fn run(args: &BuildArgs, term: &Terminal) -> io::Result<ExitCode> {
         Err(e) => return Ok(term.output_failed(&e)),
     };
     term.say(format_args!(
-        "built {} assets: {} pages, {} files ({} KB) into {} in {:.2}s · {} error(s), {} warning(s){}",
+        "built {} assets: {} pages, {} files ({} KB) into {} in {:.2}s · {} error(s), {} warning(s){}{}",
         assets,
         report.pages,
         written.files,
@@ -76,6 +76,11 @@ pub fn run(args: &BuildArgs, term: &Terminal) -> io::Result<ExitCode> {
         diagnostics.warnings(),
         if drafts_left_out > 0 {
             format!(" · {drafts_left_out} draft(s) left out (--drafts to include)")
+        } else {
+            String::new()
+        },
+        if internal_left_out > 0 {
+            format!(" · {internal_left_out} internal asset(s) left out (--audience external)")
         } else {
             String::new()
         }

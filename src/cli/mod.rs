@@ -84,6 +84,19 @@ pub struct LibraryArgs {
     /// Judge freshness on this day (YYYY-MM-DD) instead of the plan's as_of or today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<Date>,
+    /// Which assets the site holds: external leaves every `audience: internal` asset
+    /// out of every page, search file and export (for a site published outside the
+    /// company), and `check` then judges coverage on external assets only; all (the
+    /// default) publishes internal assets with the rest.
+    #[arg(long, value_enum, value_name = "WHO", default_value_t = AudienceArg::All)]
+    pub audience: AudienceArg,
+}
+
+/// The values of `--audience`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AudienceArg {
+    All,
+    External,
 }
 
 impl LibraryArgs {
@@ -91,6 +104,7 @@ impl LibraryArgs {
         LoadOptions {
             drafts: self.drafts,
             as_of: self.as_of,
+            external_only: self.audience == AudienceArg::External,
         }
     }
 }

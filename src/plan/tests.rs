@@ -162,3 +162,27 @@ fn most_specific_decision_wins_and_lapsed_ones_do_not_apply() {
             .starts_with("decision lapsed on 2026-10-01")
     );
 }
+
+#[test]
+fn robots_is_index_noindex_or_a_placed_error() {
+    let with =
+        |value: &str| MINIMAL.replace("title = \"T\"", &format!("title = \"T\"\nrobots = {value}"));
+    assert_eq!(
+        parse(MINIMAL, None).valid().unwrap().site.robots,
+        Robots::Index
+    );
+    let noindex = parse(&with("\"noindex\""), None);
+    assert_eq!(noindex.valid().unwrap().site.robots, Robots::NoIndex);
+    let bad = parse(&with("\"Noindex\""), None);
+    let d: Vec<&Diagnostic> = bad.diagnostics.iter().collect();
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].location(), "plan.toml:4:10");
+    assert_eq!(d[0].code.as_str(), "E0204");
+    assert!(
+        d[0].help
+            .as_deref()
+            .is_some_and(|h| h.starts_with("did you mean `noindex`?")),
+        "{:?}",
+        d[0].help
+    );
+}

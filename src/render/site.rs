@@ -30,6 +30,10 @@ use crate::library::Library;
 use crate::output::{Bytes, Content, Sink};
 use crate::search::{Batch, DocTerms, Interner};
 
+/// Written with `[site] robots = "noindex"` (and then no `static/robots.txt` may take
+/// its place); with `index`, covermap writes none, as a static one may.
+const ROBOTS_TXT: &str = "robots.txt";
+
 /// Assets whose pages one thread renders in a row, sharing one search tokenizer.
 const ASSET_BATCH: usize = 128;
 
@@ -93,6 +97,10 @@ pub(super) fn run(
         .collect();
     generated.extend(asset_paths.iter().map(String::as_str));
     generated.extend(["coverage.json", "coverage.csv"]);
+    let noindex = r.lib.plan.site.robots == crate::plan::Robots::NoIndex;
+    if noindex {
+        generated.insert(ROBOTS_TXT);
+    }
     generated.extend(r.theme.static_files.iter().map(|(p, _)| p.as_str()));
     let mut copies = copies(&r, &generated, &mut fails.diags);
     fails.stop()?;
@@ -157,6 +165,14 @@ pub(super) fn run(
         ("coverage.json".into(), Content::Bytes(json)),
         ("coverage.csv".into(), Content::Bytes(csv)),
     ];
+    if noindex {
+        // Crawlers that honour it never fetch a page; the pages' meta tag covers
+        // the ones that come in through a link.
+        rest.push((
+            ROBOTS_TXT.into(),
+            Content::from(b"User-agent: *\nDisallow: /\n".to_vec()),
+        ));
+    }
     rest.extend(r.theme.static_files.iter().cloned());
     for (path, source) in copies {
         match copied(r.lib, &source) {

@@ -18,5 +18,6 @@ mod invalid;
 mod kill;
 mod output_safety;
 mod search;
+mod secrets;
 mod serve;
 mod snapshots;
