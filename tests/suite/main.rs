@@ -18,4 +18,5 @@ mod kill;
 mod output_safety;
 mod search;
 mod serve;
+mod serve_hardening;
 mod snapshots;
