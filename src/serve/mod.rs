@@ -35,9 +35,10 @@ use filter::Scope;
 pub use live::{Live, Notice};
 pub use rebuild::{Cache, OutputFolder, Rebuilt};
 
-/// How long a path must be quiet before its events are handed on: an editor's save
-/// (write temp, rename, delete backup) is a few milliseconds of events.
-const DEBOUNCE: Duration = Duration::from_millis(10);
+/// How long a path must be quiet before its events are handed on. Short: the settle
+/// below is what gathers a save's events (write temp, rename, delete backup) and a
+/// burst's, so this only pairs renames and drops duplicates.
+const DEBOUNCE: Duration = Duration::from_millis(5);
 /// A rebuild waits until no change has come for this long, so a burst of writes (a
 /// `git checkout`, a formatter over the tree) is one rebuild of the finished tree; a
 /// single save still reloads within 100 ms (debounce + settle + a sample rebuild).
@@ -274,11 +275,11 @@ fn rebuild_loop(
         let Ok(Msg::Changed(first)) = rx.recv() else {
             break;
         };
-        let started = Instant::now();
+        let first_at = Instant::now();
         let mut changed: BTreeSet<PathBuf> = first.paths.into_iter().collect();
         // Let the burst settle: no change for SETTLE, or SETTLE_MAX since the first.
         loop {
-            let wait = SETTLE.min(SETTLE_MAX.saturating_sub(started.elapsed()));
+            let wait = SETTLE.min(SETTLE_MAX.saturating_sub(first_at.elapsed()));
             match rx.recv_timeout(wait) {
                 Ok(Msg::Changed(more)) => changed.extend(more.paths),
                 Ok(Msg::Stop) | Err(RecvTimeoutError::Disconnected) => {
@@ -292,6 +293,8 @@ fn rebuild_loop(
             break;
         }
         let changed: Vec<PathBuf> = changed.into_iter().collect();
+        // The summary gives the rebuild's own time, not the settling before it.
+        let started = Instant::now();
         // A content/, themes/ or static/ folder made, or made anew, since the last
         // rebuild needs its own watch before the rebuild reads it.
         watches.refresh();
