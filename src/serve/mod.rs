@@ -152,7 +152,9 @@ pub fn serve(
     };
 
     let _ = stop.recv();
-    eprintln!("stopping");
+    if !options.quiet {
+        eprintln!("stopping");
+    }
     let _ = tx.send(Msg::Stop);
     let _ = worker.join();
     live.close();
@@ -205,7 +207,9 @@ pub fn watch(options: &Options, out: &Path) -> Result<(), ServeError> {
         })
         .map_err(ServeError::Thread)?;
     let _ = stop.recv();
-    eprintln!("stopping");
+    if !options.quiet {
+        eprintln!("stopping");
+    }
     let _ = tx.send(Msg::Stop);
     let _ = worker.join();
     Ok(())
