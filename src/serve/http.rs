@@ -280,10 +280,7 @@ fn handle_connection(stream: &TcpStream, shared: &Shared) -> io::Result<()> {
 
 /// Answers one request.
 fn answer(out: &mut &TcpStream, req: &Request, shared: &Shared) -> io::Result<Next> {
-    // A request body is never read: close after answering rather than parse it as the
-    // next request.
-    let keep = req.keep_alive && !req.has_body;
-    let head_only = req.method == "HEAD";
+    let (keep, head_only) = (req.keeps_alive(), req.head_only());
     let Some(host) = &req.host else {
         plain(
             out,
@@ -369,14 +366,27 @@ fn answer(out: &mut &TcpStream, req: &Request, shared: &Shared) -> io::Result<Ne
         }
         return not_found(out, &site, head_only, keep);
     };
-    let kind = content_type(&key);
+    send_file(out, req, &site, &key, content)
+}
+
+/// Sends a site file: a page with the reload script, anything else as a whole or as
+/// the byte range asked for, streamed from disk when it is a library file.
+fn send_file(
+    out: &mut &TcpStream,
+    req: &Request,
+    site: &Site,
+    key: &str,
+    content: &Content,
+) -> io::Result<Next> {
+    let (keep, head_only) = (req.keeps_alive(), req.head_only());
+    let kind = content_type(key);
     if kind.starts_with("text/html") {
         // Pages are changed on the way out (the script), so no ranges of them.
         let bytes = match content {
             Content::Bytes(b) => inject(b),
             Content::Copy(path) => match std::fs::read(path) {
                 Ok(b) => inject(&b),
-                Err(_) => return not_found(out, &site, head_only, keep),
+                Err(_) => return not_found(out, site, head_only, keep),
             },
         };
         respond(out, "200 OK", kind, &bytes, head_only, keep, &[])?;
@@ -391,7 +401,7 @@ fn answer(out: &mut &TcpStream, req: &Request, shared: &Shared) -> io::Result<Ne
         Content::Copy(path) => match std::fs::File::open(path) {
             Ok(file) => (file.metadata()?.len(), Some(file)),
             // Deleted since the build: the rebuild under way will drop it.
-            Err(_) => return not_found(out, &site, head_only, keep),
+            Err(_) => return not_found(out, site, head_only, keep),
         },
     };
     let (status, start, count, content_range) = match request::range(range, len) {

@@ -46,6 +46,18 @@ pub struct Request {
     pub has_body: bool,
 }
 
+impl Request {
+    /// Whether the connection stays open after the answer. A request body is never
+    /// read, so after one the connection closes rather than parse it as a request.
+    pub fn keeps_alive(&self) -> bool {
+        self.keep_alive && !self.has_body
+    }
+
+    pub fn head_only(&self) -> bool {
+        self.method == "HEAD"
+    }
+}
+
 /// What reading a head gave.
 #[derive(Debug)]
 pub enum Head {
