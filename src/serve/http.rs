@@ -323,12 +323,14 @@ fn answer(out: &mut &TcpStream, req: &Request, shared: &Shared) -> io::Result<Ne
         respond(out, "200 OK", kind, text.as_bytes(), head_only, keep, &[])?;
         return Ok(next(keep));
     }
-    let Some(site) = shared.live.site() else {
+    let (site, build) = shared.live.site_and_build();
+    let Some(site) = site else {
         // No good build yet: a page that shows the errors and reloads once fixed.
         let body = inject(
             b"<!doctype html><html><head><meta charset=\"utf-8\"><title>covermap: build failed</title></head>\
               <body><p>The library has errors, so there is no site to show yet: see them above or in the terminal. \
               This page reloads once they are fixed.</p></body></html>",
+            build,
         );
         let kind = "text/html; charset=utf-8";
         respond(
@@ -343,7 +345,7 @@ fn answer(out: &mut &TcpStream, req: &Request, shared: &Shared) -> io::Result<Ne
         return Ok(next(keep));
     };
     let Some(key) = site_key(&req.path) else {
-        return not_found(out, &site, head_only, keep);
+        return not_found(out, &site, build, head_only, keep);
     };
     let Some(content) = site.files.get(&key) else {
         // `/coverage` → `/coverage/`, so the page's relative links resolve.
@@ -364,9 +366,9 @@ fn answer(out: &mut &TcpStream, req: &Request, shared: &Shared) -> io::Result<Ne
             )?;
             return Ok(next(keep));
         }
-        return not_found(out, &site, head_only, keep);
+        return not_found(out, &site, build, head_only, keep);
     };
-    send_file(out, req, &site, &key, content)
+    send_file(out, req, (&site, build), &key, content)
 }
 
 /// Sends a site file: a page with the reload script, anything else as a whole or as
@@ -374,7 +376,7 @@ fn answer(out: &mut &TcpStream, req: &Request, shared: &Shared) -> io::Result<Ne
 fn send_file(
     out: &mut &TcpStream,
     req: &Request,
-    site: &Site,
+    (site, build): (&Site, u64),
     key: &str,
     content: &Content,
 ) -> io::Result<Next> {
@@ -383,10 +385,10 @@ fn send_file(
     if kind.starts_with("text/html") {
         // Pages are changed on the way out (the script), so no ranges of them.
         let bytes = match content {
-            Content::Bytes(b) => inject(b),
+            Content::Bytes(b) => inject(b, build),
             Content::Copy(path) => match std::fs::read(path) {
-                Ok(b) => inject(&b),
-                Err(_) => return not_found(out, site, head_only, keep),
+                Ok(b) => inject(&b, build),
+                Err(_) => return not_found(out, site, build, head_only, keep),
             },
         };
         respond(out, "200 OK", kind, &bytes, head_only, keep, &[])?;
@@ -401,7 +403,7 @@ fn send_file(
         Content::Copy(path) => match std::fs::File::open(path) {
             Ok(file) => (file.metadata()?.len(), Some(file)),
             // Deleted since the build: the rebuild under way will drop it.
-            Err(_) => return not_found(out, site, head_only, keep),
+            Err(_) => return not_found(out, site, build, head_only, keep),
         },
     };
     let (status, start, count, content_range) = match request::range(range, len) {
@@ -461,7 +463,13 @@ fn next(keep: bool) -> Next {
     if keep { Next::KeepAlive } else { Next::Close }
 }
 
-fn not_found(out: &mut &TcpStream, site: &Site, head_only: bool, keep: bool) -> io::Result<Next> {
+fn not_found(
+    out: &mut &TcpStream,
+    site: &Site,
+    build: u64,
+    head_only: bool,
+    keep: bool,
+) -> io::Result<Next> {
     match site.bytes("404.html") {
         Some(page) => {
             let kind = "text/html; charset=utf-8";
@@ -469,7 +477,7 @@ fn not_found(out: &mut &TcpStream, site: &Site, head_only: bool, keep: bool) -> 
                 out,
                 "404 Not Found",
                 kind,
-                &inject(page),
+                &inject(page, build),
                 head_only,
                 keep,
                 &[],
@@ -580,9 +588,11 @@ pub fn site_key(path: &str) -> Option<String> {
     }
 }
 
-/// `page` with the reload script before its last `</body>` (or at its end).
-pub fn inject(page: &[u8]) -> Vec<u8> {
-    let tag = format!("<script src=\"{SCRIPT_PATH}\"></script>");
+/// `page` with the reload script before its last `</body>` (or at its end), told the
+/// build the page is from, so a page served just before a rebuild reloads once its
+/// script connects.
+pub fn inject(page: &[u8], build: u64) -> Vec<u8> {
+    let tag = format!("<script src=\"{SCRIPT_PATH}\" data-build=\"{build}\"></script>");
     let at = page
         .windows(7)
         .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
@@ -651,13 +661,13 @@ mod tests {
 
     #[test]
     fn script_goes_before_the_last_body_end() {
-        let tag = format!("<script src=\"{SCRIPT_PATH}\"></script>");
+        let tag = format!("<script src=\"{SCRIPT_PATH}\" data-build=\"7\"></script>");
         assert_eq!(
-            String::from_utf8(inject(b"<p>x</body></BODY>\n</html>")).unwrap(),
+            String::from_utf8(inject(b"<p>x</body></BODY>\n</html>", 7)).unwrap(),
             format!("<p>x</body>{tag}</BODY>\n</html>")
         );
         assert_eq!(
-            String::from_utf8(inject(b"<p>x")).unwrap(),
+            String::from_utf8(inject(b"<p>x", 7)).unwrap(),
             format!("<p>x{tag}")
         );
     }

@@ -11,7 +11,9 @@
   "use strict";
   const OVERLAY_ID = "covermap-error-overlay";
   const CSS_PATH = "/__covermap/overlay.css";
-  let build = null;
+  // The build the page was served from (the server writes it on the script tag).
+  const served = Number(document.currentScript && document.currentScript.dataset.build);
+  let build = Number.isInteger(served) ? served : null;
 
   function clearOverlay() {
     const old = document.getElementById(OVERLAY_ID);
@@ -67,14 +69,15 @@
 
   function onEvent(type, data) {
     if (type === "hello") {
-      // A different build after a reconnect (the server restarted, or a rebuild came
-      // while the connection was down): reload to show it.
+      // A build other than the page's: a rebuild came between serving the page and
+      // connecting, or while the connection was down, or the server restarted.
       const now = JSON.parse(data).build;
       if (build !== null && now !== build) location.reload();
       build = now;
       clearOverlay();
     } else if (type === "reload") {
-      location.reload();
+      // Not when the page already is that build (served just after the rebuild).
+      if (JSON.parse(data).build !== build) location.reload();
     } else if (type === "error" && data) {
       showOverlay(JSON.parse(data));
     }

@@ -221,7 +221,7 @@ fn serve_reloads_after_in_place_and_rename_saves() {
     );
     assert!(body.contains("ROI calculator"));
     assert!(
-        body.contains("<script src=\"/__covermap/reload.js\"></script></body>"),
+        body.contains("<script src=\"/__covermap/reload.js\" data-build=\"1\"></script></body>"),
         "the reload script goes before </body>"
     );
     let (status, head, script) = get(&url, "/__covermap/reload.js");
