@@ -130,8 +130,8 @@ pub struct ServeArgs {
     /// A port given here that is in use is an error (exit 2).
     #[arg(short, long, value_name = "N")]
     pub port: Option<u16>,
-    /// Also answer requests for this host name (a tunnel's, or this machine's on the
-    /// network); repeatable. localhost, 127.0.0.1 and [::1] are always answered.
+    /// Also answer requests whose Host is this name (a tunnel's or a local proxy's);
+    /// repeatable. localhost, 127.0.0.1 and [::1] are always answered; others get 403.
     #[arg(long, value_name = "HOST")]
     pub allow_host: Vec<String>,
     /// Open the site in the default browser.
