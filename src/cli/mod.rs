@@ -140,9 +140,14 @@ pub struct BuildArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub library: LibraryArgs,
-    /// Port on 127.0.0.1; a free one is taken (and printed) when it is in use.
-    #[arg(short, long, default_value_t = 1111)]
-    pub port: u16,
+    /// Port on 127.0.0.1; 0 for any free one [default: 1111, or the next free one].
+    /// A port given here that is in use is an error (exit 2).
+    #[arg(short, long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Also answer requests whose Host is this name (a tunnel's or a local proxy's);
+    /// repeatable. localhost, 127.0.0.1 and [::1] are always answered; others get 403.
+    #[arg(long, value_name = "HOST")]
+    pub allow_host: Vec<String>,
     /// Open the site in the default browser.
     #[arg(long)]
     pub open: bool,

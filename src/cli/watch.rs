@@ -20,6 +20,8 @@ pub fn run(args: &WatchArgs, term: &Terminal) -> io::Result<ExitCode> {
     let options = crate::serve::Options {
         root,
         load: args.library.load_options(),
+        quiet: term.quiet,
+        color: term.stderr_color(),
     };
     Ok(match crate::serve::watch(&options, &out) {
         Ok(()) => ExitCode::SUCCESS,

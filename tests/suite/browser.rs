@@ -405,3 +405,49 @@ fn library_search_filters_and_cell_links_in_chromium() {
         "no summary line:\n{stdout}\n{stderr}"
     );
 }
+
+// ------------------------------------------------------------------ covermap serve
+
+/// `covermap serve` in Chromium (tests/browser/serve.mjs): ten tabs share one reload
+/// stream and navigation still works; the error overlay shows, styled, under the CSP.
+#[cfg(unix)]
+#[test]
+fn serve_tabs_and_error_overlay_in_chromium() {
+    let chromium = chromium();
+    node_modules();
+    let _alone = exclusive();
+    let lib = crate::common::TestLib::fixture("valid-small");
+    let mut serve = Command::new(crate::common::BIN)
+        .args(["serve", "--port", "0", "--root"])
+        .arg(lib.root())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start covermap serve");
+    let mut line = String::new();
+    BufReader::new(serve.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the URL line");
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in {line:?}"))
+        .to_string();
+    let run = Command::new("node")
+        .arg(manifest_dir().join("tests/browser/serve.mjs"))
+        .arg(&url)
+        .arg(lib.root())
+        .env("CHROMIUM", &chromium)
+        .output();
+    let _ = serve.kill();
+    let _ = serve.wait();
+    let run = run.unwrap_or_else(|e| panic!("cannot run node ({e}); install Node.js 18 or later"));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    print!("{stdout}");
+    assert!(
+        run.status.success() && stdout.contains(" passed, 0 failed"),
+        "browser checks of serve failed:\n{stdout}\n{stderr}"
+    );
+}

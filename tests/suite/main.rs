@@ -20,4 +20,5 @@ mod output_safety;
 mod search;
 mod secrets;
 mod serve;
+mod serve_hardening;
 mod snapshots;
