@@ -91,6 +91,9 @@ impl LibraryArgs {
         LoadOptions {
             drafts: self.drafts,
             as_of: self.as_of,
+            // `build` and `watch` set it from their `--offline`; `serve` serves over
+            // http, where the JSON the default build writes works.
+            offline: false,
         }
     }
 }
@@ -120,6 +123,10 @@ pub struct BuildArgs {
     /// Where to write the site [default: ROOT/public].
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Write the search data as scripts, so search works opened from disk (file://) or
+    /// a shared drive; any web page can then read it (see README, publishing).
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Args, Debug)]
@@ -141,6 +148,9 @@ pub struct WatchArgs {
     /// Where to write the site [default: ROOT/public].
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Write the search data as scripts, as `build --offline` does.
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Args, Debug)]

@@ -29,6 +29,9 @@ pub struct LoadOptions {
     pub drafts: bool,
     /// Judge freshness on this day instead of the plan's `as_of` or today.
     pub as_of: Option<Date>,
+    /// Write the search data as scripts, for `file://` (`build --offline`), instead of
+    /// JSON that only the site's own origin can read. Kept on the [`Library`].
+    pub offline: bool,
 }
 
 /// A loaded, valid library.
@@ -48,6 +51,8 @@ pub struct Library {
     /// Where the files were read from; what is read after loading (asset bodies,
     /// attachments, the theme) is read from there too.
     pub source: Arc<dyn Source>,
+    /// The site's search data is for `file://` ([`LoadOptions::offline`]).
+    pub offline: bool,
 }
 
 impl Library {
@@ -231,6 +236,7 @@ fn load_with(
         attachments: walked.attachments,
         static_files,
         source,
+        offline: options.offline,
     };
     (Some(library), diags)
 }
