@@ -458,6 +458,19 @@ pub(super) mod tests {
             String::from_utf8(script("d/0", &[1])).unwrap(),
             "covermapSearch.add(\"d/0\",[1]);\n"
         );
+        // The JSON file's top level is an object whose first key is quoted: not a script.
+        assert_eq!(
+            String::from_utf8(json_file("d/0", &[1])).unwrap(),
+            "{\"name\":\"d/0\",\"data\":[1]}\n"
+        );
+        assert_eq!(
+            String::from_utf8(json_file("meta", "é<")).unwrap(),
+            "{\"name\":\"meta\",\"data\":\"\\u00e9\\u003c\"}\n"
+        );
+        assert_eq!(
+            (Mode::of(false), Mode::of(true).file("t/3", &[0]).0.as_str()),
+            (Mode::Json, "search/t/3.js")
+        );
     }
 
     fn json<T: Serialize>(v: &T) -> String {
