@@ -30,6 +30,9 @@ use serde::ser::{SerializeSeq, SerializeTuple, Serializer};
 
 use super::facets::Facet;
 
+/// Folder of the index in the site.
+pub const DIR: &str = "search";
+
 /// The URL-safe base64 alphabet every packed string uses.
 pub(super) const B64: &[u8; 64] =
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -259,7 +262,7 @@ impl Mode {
 
     /// The file `search/<name>.<ext>`, its path from the site root and its bytes.
     pub(super) fn file<T: Serialize + ?Sized>(self, name: &str, data: &T) -> (String, Vec<u8>) {
-        let path = format!("{}/{name}.{}", super::DIR, self.ext());
+        let path = format!("{DIR}/{name}.{}", self.ext());
         let bytes = match self {
             Mode::Json => json_file(name, data),
             Mode::Script => script(name, data),

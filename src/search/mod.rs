@@ -41,7 +41,7 @@ use crate::coverage::Coverage;
 use crate::library::Library;
 
 pub use facets::{Facet, FacetValue, facets, facets_of};
-pub use formats::{Mode, vlq};
+pub use formats::{DIR, Mode, vlq};
 pub use postings::Postings;
 pub use tokenizer::{Batch, DocTerms, Interner, STOP_WORDS, tokens};
 
@@ -51,8 +51,6 @@ use formats::{
 };
 use postings::{postings, shards};
 
-/// Folder of the index in the site.
-pub const DIR: &str = "search";
 /// Assets per display chunk: small, because the first page of results is usually
 /// spread over many chunks and each one fetched costs its whole size.
 const DOCS_PER_CHUNK: usize = 16;
