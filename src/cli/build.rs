@@ -25,7 +25,10 @@ pub fn run(args: &BuildArgs, term: &Terminal) -> io::Result<ExitCode> {
     let progress = ProgressLine::start(started, !term.quiet);
     let (built, diagnostics) = crate::build_to(
         &root,
-        &args.library.load_options(),
+        &crate::library::LoadOptions {
+            offline: args.offline,
+            ..args.library.load_options()
+        },
         &mut Caches::default(),
         || DiskWriter::begin(&out, &root),
         Some(&progress.counts),

@@ -105,6 +105,9 @@ impl LibraryArgs {
             drafts: self.drafts,
             as_of: self.as_of,
             external_only: self.audience == AudienceArg::External,
+            // `build` and `watch` set it from their `--offline`; `serve` serves over
+            // http, where the JSON the default build writes works.
+            offline: false,
         }
     }
 }
@@ -134,6 +137,10 @@ pub struct BuildArgs {
     /// Where to write the site [default: ROOT/public].
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Write the search data as scripts, so search works opened from disk (file://) or
+    /// a shared drive; any web page can then read it (see README, publishing).
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Args, Debug)]
@@ -160,6 +167,9 @@ pub struct WatchArgs {
     /// Where to write the site [default: ROOT/public].
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Write the search data as scripts, as `build --offline` does.
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Args, Debug)]

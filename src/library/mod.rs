@@ -33,6 +33,9 @@ pub struct LoadOptions {
     /// published outside the company must not carry them in any page, search file or
     /// export.
     pub external_only: bool,
+    /// Write the search data as scripts, for `file://` (`build --offline`), instead of
+    /// JSON that only the site's own origin can read. Kept on the [`Library`].
+    pub offline: bool,
 }
 
 /// A loaded, valid library.
@@ -54,6 +57,8 @@ pub struct Library {
     /// Where the files were read from; what is read after loading (asset bodies,
     /// attachments, the theme) is read from there too.
     pub source: Arc<dyn Source>,
+    /// The site's search data is for `file://` ([`LoadOptions::offline`]).
+    pub offline: bool,
 }
 
 impl Library {
@@ -245,6 +250,7 @@ fn load_with(
         attachments: walked.attachments,
         static_files,
         source,
+        offline: options.offline,
     };
     (Some(library), diags)
 }

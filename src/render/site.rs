@@ -121,7 +121,8 @@ pub(super) fn run(
         Some(kept) => crate::search::Terms::Kept(kept, &docs),
         None => crate::search::Terms::Fresh(std::mem::take(&mut docs)),
     };
-    let index = crate::search::build(r.lib, r.cov, &r.lists.facets, terms, interner);
+    let mode = crate::search::Mode::of(r.lib.offline);
+    let index = crate::search::build(r.lib, r.cov, &r.lists.facets, terms, interner, mode);
     trace.phase("render: search index");
     let index_paths: BTreeSet<&str> = index.files.iter().map(|(p, _)| p.as_str()).collect();
     copies.retain(|(path, source)| {

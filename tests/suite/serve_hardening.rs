@@ -307,14 +307,20 @@ fn a_burst_of_writes_is_one_rebuild_of_the_finished_tree() {
     let (serve, url) = serve_lib(&root, &[]);
     let events = Events::connect(&url);
     std::fs::create_dir(root.join("content/burst")).unwrap();
-    // 200 files over ~300 ms, as a `git checkout` writes them.
+    // 200 files over ~300 ms, as a `git checkout` writes them. The longest pause between
+    // two writes is kept: the promise is one rebuild for a burst whose pauses are
+    // shorter than the 50 ms settle time, and a loaded machine may stall this thread.
+    let mut longest = Duration::ZERO;
+    let mut last = std::time::Instant::now();
     for i in 0..200 {
         std::fs::write(
             root.join(format!("content/burst/b{i:03}.md")),
             asset(&format!("Burst {i:03}")),
         )
         .unwrap();
+        longest = longest.max(last.elapsed());
         std::thread::sleep(Duration::from_micros(1500));
+        last = std::time::Instant::now();
     }
     events.next_named("reload");
     // The one reload shows the whole tree.
@@ -325,13 +331,18 @@ fn a_burst_of_writes_is_one_rebuild_of_the_finished_tree() {
     });
     let stderr = serve.stderr();
     let rebuilds = stderr.matches(" rendered) · ").count() - 1;
-    assert_eq!(rebuilds, 1, "{stderr}");
-    // One rebuild for every path: the 200 files, and the folder when its event came.
-    assert!(
-        stderr.contains("and 199 more: built 202 assets")
-            || stderr.contains("and 200 more: built 202 assets"),
-        "{stderr}"
-    );
+    if longest < Duration::from_millis(40) {
+        assert_eq!(rebuilds, 1, "{stderr}");
+        // One rebuild for every path: the 200 files, and the folder when its event came.
+        assert!(
+            stderr.contains("and 199 more: built 202 assets")
+                || stderr.contains("and 200 more: built 202 assets"),
+            "{stderr}"
+        );
+    } else {
+        // The writer itself paused past the settle time: that is two bursts.
+        assert!(rebuilds <= 2, "writes paused {longest:?}: {stderr}");
+    }
 }
 
 #[test]
