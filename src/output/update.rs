@@ -98,7 +98,7 @@ impl Updater {
 
 /// Writes `bytes` to a temporary file beside `dest`, then renames it over `dest`: a
 /// reader sees the old file or the new one, never half of one.
-fn write_replacing(dest: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+pub(super) fn write_replacing(dest: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let name = dest
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
