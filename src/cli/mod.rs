@@ -120,6 +120,9 @@ pub struct BuildArgs {
     /// Where to write the site [default: ROOT/public].
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Seconds to wait for another build writing the same output folder (0: refuse at once).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub lock_wait: u64,
 }
 
 #[derive(Args, Debug)]
