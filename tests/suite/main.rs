@@ -15,6 +15,7 @@ mod hostile;
 mod incremental;
 mod invalid;
 mod kill;
+mod output_env;
 mod output_safety;
 mod search;
 mod serve;
