@@ -1,8 +1,11 @@
 //! The 404 page (`404.html`): the theme's words, served by hosts and `serve` for any
-//! missing address, so at any depth below the site root. Relative links would point
-//! below that address; its links start instead from the root `base_url` names (its
-//! path: the page may be served from another host), or `/` without one, and the
-//! template's script moves them to the site root it finds when that guess is wrong.
+//! missing address, so at any depth below the site root, where its relative links
+//! point below that address. When `base_url` names where the site lives, its links
+//! start from there (its path: the page may be served from another host); when it is
+//! the default `/`, which promises nothing (the SPEC's sites work under any sub-path
+//! without it), they stay relative. Either way the template's script finds the site
+//! root and moves the links there when they are wrong: `serve` puts the site at `/`
+//! whatever base_url says.
 
 use serde::Serialize;
 
@@ -35,10 +38,14 @@ pub(crate) fn page(base_url: &str) -> Plain<'static, NotFound> {
     }
 }
 
-/// The path of `base_url` as an absolute folder (`/`, `/docs/`): a full URL's host is
-/// dropped, a missing leading or trailing `/` added, query and fragment ignored.
+/// The path of `base_url` as an absolute folder (`/docs/`): a full URL's host is
+/// dropped, a missing leading or trailing `/` added, query and fragment ignored; the
+/// default `/` (or nothing) gives the relative `./`.
 fn root_of_base_url(base_url: &str) -> String {
     let url = base_url.trim();
+    if url.is_empty() || url == "/" {
+        return "./".to_string();
+    }
     let path = match url.split_once("//") {
         // `https://host/path`, `//host/path`: the path after the host.
         Some((scheme, rest)) if scheme.is_empty() || scheme.ends_with(':') => {
@@ -89,15 +96,16 @@ mod tests {
         let csp = format!("script-src 'self' '{}';", super::SCRIPT_HASH);
         assert!(html.contains(&csp), "{html}");
         let (other, html) = show(&r, "404.html", super::page("/"));
-        assert!(html.contains(r#"href="/style.css""#), "{html}");
+        assert!(html.contains(r#"href="./style.css""#), "{html}");
+        assert!(html.contains(r#"<script data-root="./">"#), "{html}");
         assert_ne!(fp, other, "the root is part of the page's fingerprint");
     }
 
     #[test]
     fn base_url_paths() {
         for (base_url, root) in [
-            ("/", "/"),
-            ("", "/"),
+            ("/", "./"),
+            ("", "./"),
             ("/docs", "/docs/"),
             ("/sales/library/", "/sales/library/"),
             ("https://example.com", "/"),
