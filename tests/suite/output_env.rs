@@ -331,6 +331,53 @@ fn a_stdout_closed_mid_output_ends_the_command_quietly() {
     assert_eq!(o.status.code(), Some(0), "{err}");
 }
 
+#[test]
+fn serve_with_a_closed_stdout_serves_on_and_stops_cleanly() {
+    let lib = small("");
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    // A pipe nobody reads: the address line meets a closed pipe.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let child = Command::new(BIN)
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(lib.root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    poll("serve to answer", || {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+        write!(
+            s,
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut head = [0u8; 12];
+        s.read_exact(&mut head).ok()?;
+        head.starts_with(b"HTTP/1.1 200").then_some(())
+    });
+    // Stopped the way Ctrl-C stops it: whenever the address line was written, a panic
+    // over it would have ended the process with 101 by now or at its next step.
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !err.contains("panicked") && !err.contains("Broken pipe"),
+        "{err}"
+    );
+    assert_eq!(o.status.code(), Some(0), "{err}");
+}
+
 // ------------------------------------------------------------------ the 404 page
 
 const SUB_PATH: &str = "/sales/library/";
