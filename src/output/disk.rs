@@ -19,7 +19,7 @@ use super::error::{OutputError, io_at};
 use super::guard::{check_existing, check_not_library, resolve};
 use super::install::{InPlace, install};
 use super::lock::{LOCK_WAIT, OutputLock, is_unwritable};
-use super::manifest::{LOCK, MANIFEST, STAGE};
+use super::manifest::{MANIFEST, STAGE};
 use super::sink::{Sink, check_site_path};
 use super::site::{Content, Site};
 
@@ -112,15 +112,9 @@ impl DiskWriter {
         };
         // The lock comes before every look at the folder: another build's temporary
         // folder is not a leftover, and its half-made site is not foreign files.
-        let beside = parent.join(sibling_name(name, "lock"));
-        let mut parent_writable = true;
-        let lock = match OutputLock::acquire(&beside, out, wait, waiting) {
+        let (lock, parent_writable) = match OutputLock::of_output(&target, out, wait, waiting) {
             Err(OutputError::Io { source, .. }) if is_unwritable(&source) => {
-                if !target.is_dir() {
-                    return Err(not_writable(source));
-                }
-                parent_writable = false;
-                OutputLock::acquire(&target.join(LOCK), out, wait, waiting)?
+                return Err(not_writable(source));
             }
             held => held?,
         };
@@ -397,14 +391,6 @@ fn remove_leftovers(parent: &Path, name: &OsStr) -> Result<(), OutputError> {
         removed.map_err(io_at(&path))?;
     }
     Ok(())
-}
-
-/// `.{out}.covermap-{what}`: the lock file beside the output folder.
-fn sibling_name(name: &OsStr, what: &str) -> OsString {
-    let mut sibling = OsString::from(".");
-    sibling.push(name);
-    sibling.push(format!(".covermap-{what}"));
-    sibling
 }
 
 /// Whether the output folder is a mount point, which no rename can move: it sits on

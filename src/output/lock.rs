@@ -4,12 +4,14 @@
 //! stale one; a second build waits for it up to a deadline, then refuses with the
 //! holder's pid instead of both builds failing halfway.
 
+use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::error::{OutputError, io_at};
+use super::manifest::LOCK;
 
 /// How long a build waits for another build writing the same output folder, unless told.
 pub const LOCK_WAIT: Duration = Duration::from_secs(60);
@@ -34,9 +36,39 @@ pub(super) fn is_unwritable(err: &io::Error) -> bool {
 }
 
 impl OutputLock {
+    /// Takes the lock of the output folder `target` (`out` as the user named it): the
+    /// file `.{name}.covermap-lock` beside it, or [`LOCK`] inside it when the folder
+    /// holding it is not writable (then the second value is false). Where neither can
+    /// be made, the error is the one from beside it.
+    pub(super) fn of_output(
+        target: &Path,
+        out: &Path,
+        wait: Duration,
+        waiting: &mut dyn FnMut(Option<u32>),
+    ) -> Result<(OutputLock, bool), OutputError> {
+        let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+            return Err(io_at(target)(io::ErrorKind::InvalidInput.into()));
+        };
+        let mut beside = OsString::from(".");
+        beside.push(name);
+        beside.push(".covermap-lock");
+        match Self::acquire(&parent.join(beside), out, wait, waiting) {
+            Err(OutputError::Io { source, path }) if is_unwritable(&source) => {
+                if !target.is_dir() {
+                    return Err(OutputError::Io { source, path });
+                }
+                Ok((
+                    Self::acquire(&target.join(LOCK), out, wait, waiting)?,
+                    false,
+                ))
+            }
+            held => Ok((held?, true)),
+        }
+    }
+
     /// Takes the lock at `path` for the output folder `out`, waiting up to `wait`;
     /// `waiting` hears once, with the holder's pid if known, that this build waits.
-    pub(super) fn acquire(
+    fn acquire(
         path: &Path,
         out: &Path,
         wait: Duration,

@@ -662,3 +662,26 @@ fn a_second_writer_waits_for_the_lock_then_refuses_naming_the_holder() {
     assert!(leftovers(&root).is_empty(), "{:?}", leftovers(&root));
     DiskWriter::begin(&out, &root).unwrap().finish().unwrap();
 }
+
+#[test]
+fn an_update_after_another_build_leaves_nothing_unlisted() {
+    let (_dir, root) = library();
+    let out = root.join("public");
+    let first = site(&[("index.html", "home")]);
+    write(&first, &out, &root).unwrap();
+    let mut updater = Updater::open(&out, &root).unwrap().unwrap();
+    update(&mut updater, &first);
+    // A build from elsewhere (another checkout) swaps in a site with a file more.
+    write(
+        &site(&[("index.html", "home"), ("x.html", "x")]),
+        &out,
+        &root,
+    )
+    .unwrap();
+
+    update(&mut updater, &site(&[("index.html", "edited")]));
+
+    assert_eq!(read(out.join(MANIFEST)), "index.html\n");
+    assert!(!out.join("x.html").exists());
+    write(&first, &out, &root).unwrap();
+}

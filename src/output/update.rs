@@ -9,6 +9,7 @@ use std::sync::{Mutex, PoisonError};
 
 use super::error::{OutputError, io_at};
 use super::guard::{check_existing, check_not_library, resolve};
+use super::lock::{LOCK_WAIT, OutputLock};
 use super::manifest::{self, MANIFEST, UPDATE_TEMP};
 use super::sink::{Sink, check_site_path};
 use super::site::Content;
@@ -160,6 +161,14 @@ impl Updater {
     pub fn commit(&mut self, changes: Changes) -> Result<(usize, usize), OutputError> {
         let updater = self;
         let state = changes.0;
+        // One writer at a time, as for a whole build; and a build that ran since may
+        // have listed files this updater does not know of: they stay listed until
+        // removed, so none is ever left unlisted (foreign to the next build).
+        let _lock = OutputLock::of_output(&updater.dir, &updater.out, LOCK_WAIT, &mut |_| {})?.0;
+        let path = updater.dir.join(MANIFEST);
+        if let Ok(text) = fs::read_to_string(&path) {
+            updater.listed.extend(manifest::parse(&text));
+        }
         // The manifest first lists every file that will be there at any moment.
         let mut union = updater.listed.clone();
         union.extend(state.changed.iter().map(|(p, _, _)| p.clone()));
