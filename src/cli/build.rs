@@ -3,7 +3,7 @@
 
 use std::io;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::BuildArgs;
 use super::output::Terminal;
@@ -30,7 +30,17 @@ pub fn run(args: &BuildArgs, term: &Terminal) -> io::Result<ExitCode> {
             ..args.library.load_options()
         },
         &mut Caches::default(),
-        || DiskWriter::begin(&out, &root),
+        || {
+            let wait = Duration::from_secs(args.lock_wait);
+            DiskWriter::begin_waiting(&out, &root, wait, &mut |pid| {
+                term.say(format_args!(
+                    "waiting up to {}s for another covermap build (pid {}) to finish writing {}",
+                    args.lock_wait,
+                    pid.map_or_else(|| "unknown".to_string(), |p| p.to_string()),
+                    out.display()
+                ))
+            })
+        },
         Some(&progress.counts),
     );
     let written = built.map(|finished| {
@@ -61,12 +71,20 @@ pub fn run(args: &BuildArgs, term: &Terminal) -> io::Result<ExitCode> {
             ));
             return Ok(ExitCode::from(1));
         }
-        Err(Stopped::Output(e)) => return Ok(term.output_failed(&e)),
+        Err(Stopped::Output(e)) => return Ok(output_failed(term, &e)),
     };
     let written = match written {
         Ok(written) => written,
-        Err(e) => return Ok(term.output_failed(&e)),
+        Err(e) => return Ok(output_failed(term, &e)),
     };
+    if let Some(why) = written.in_place {
+        term.say(format_args!(
+            "note: {} was updated in place, file by file, because {why}; files covermap did \
+             not write were left alone, but a reader may see old and new pages side by side \
+             while it runs",
+            out.display()
+        ));
+    }
     term.say(format_args!(
         "built {} assets: {} pages, {} files ({} KB) into {} in {:.2}s · {} error(s), {} warning(s){}{}",
         assets,
@@ -89,4 +107,12 @@ pub fn run(args: &BuildArgs, term: &Terminal) -> io::Result<ExitCode> {
         }
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// An output folder that cannot be written: exit 2, naming it and the kind's code.
+fn output_failed(term: &Terminal, e: &crate::output::OutputError) -> ExitCode {
+    // File names found in the output folder are the library's text: made inert.
+    let message = crate::diagnostics::printable(&e.to_string());
+    term.error(&format!("{message} [{}]", e.code()));
+    ExitCode::from(2)
 }

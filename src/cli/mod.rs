@@ -141,6 +141,9 @@ pub struct BuildArgs {
     /// a shared drive; any web page can then read it (see README, publishing).
     #[arg(long)]
     pub offline: bool,
+    /// Seconds to wait for another build writing the same output folder (0: refuse at once).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub lock_wait: u64,
 }
 
 #[derive(Args, Debug)]

@@ -124,6 +124,10 @@ codes! {
     // 06: the output.
     /// The output folder cannot be written.
     Output = "E0601", "the output folder cannot be written";
+    /// Another build holds the output folder's lock past the wait.
+    OutputLocked = "E0602", "another build is writing the output folder";
+    /// The output folder does not exist and its parent is not writable.
+    OutputParentNotWritable = "E0603", "the folder that would hold the output is not writable";
 }
 
 impl std::fmt::Display for Code {

@@ -398,7 +398,7 @@ fn list_page(
         PageKind::Objection { at, page, pages } => {
             r.emit_page(sink, path, objections::answers(r, at, page, pages))
         }
-        PageKind::NotFound => r.emit_page(sink, path, not_found::page()),
+        PageKind::NotFound => r.emit_page(sink, path, not_found::page(&r.lib.plan.site.base_url)),
     }
 }
 

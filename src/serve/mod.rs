@@ -130,7 +130,9 @@ pub fn serve(
         );
     }
     let url = server.url();
-    println!("serving {url} (Ctrl-C to stop)");
+    // A closed stdout (`covermap serve | head -n 1`, once head has the address) is no
+    // reason to stop serving, nor to panic.
+    let _ = writeln!(std::io::stdout(), "serving {url} (Ctrl-C to stop)");
     let _ = std::io::stdout().flush();
     let browser = open.then(|| open_browser(&url)).flatten();
 

@@ -16,6 +16,7 @@ mod hostile;
 mod incremental;
 mod invalid;
 mod kill;
+mod output_env;
 mod output_safety;
 mod search;
 mod secrets;
