@@ -11,7 +11,7 @@
 // first result" is the sum of compressed bodies whose response had finished when the
 // first result row appeared, counted from navigation: page, styles, scripts, index.
 // Every query runs in a fresh browser context (empty cache):
-//   1. load the page and wait until its search is ready (covermap: search/meta.js loaded;
+//   1. load the page and wait until its search is ready (covermap: search/meta.json fetched;
 //      Pagefind: pagefind.init() done);
 //   2. "keystroke": set the box to the query and fire one input event; time until the
 //      first result row is in the DOM (performance.now() inside the page);

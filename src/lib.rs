@@ -237,5 +237,5 @@ pub fn output_diagnostic(e: &output::OutputError) -> diagnostics::Diagnostic {
     };
     diagnostics::Diagnostic::error(path, diagnostics::printable(&e.to_string()))
         .help("check that the output folder exists, is writable and has room")
-        .code(diagnostics::Code::Output)
+        .code(e.code())
 }

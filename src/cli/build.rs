@@ -3,7 +3,7 @@
 
 use std::io;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::BuildArgs;
 use super::output::Terminal;
@@ -25,9 +25,22 @@ pub fn run(args: &BuildArgs, term: &Terminal) -> io::Result<ExitCode> {
     let progress = ProgressLine::start(started, !term.quiet);
     let (built, diagnostics) = crate::build_to(
         &root,
-        &args.library.load_options(),
+        &crate::library::LoadOptions {
+            offline: args.offline,
+            ..args.library.load_options()
+        },
         &mut Caches::default(),
-        || DiskWriter::begin(&out, &root),
+        || {
+            let wait = Duration::from_secs(args.lock_wait);
+            DiskWriter::begin_waiting(&out, &root, wait, &mut |pid| {
+                term.say(format_args!(
+                    "waiting up to {}s for another covermap build (pid {}) to finish writing {}",
+                    args.lock_wait,
+                    pid.map_or_else(|| "unknown".to_string(), |p| p.to_string()),
+                    out.display()
+                ))
+            })
+        },
         Some(&progress.counts),
     );
     let written = built.map(|finished| {
@@ -40,14 +53,14 @@ pub fn run(args: &BuildArgs, term: &Terminal) -> io::Result<ExitCode> {
         let written = sink.finish();
         trace.phase("write");
         let assets = library.assets.len();
-        let drafts_left_out = library.drafts_left_out;
+        let left_out = (library.drafts_left_out, library.internal_left_out);
         // Freeing what a big build allocated takes seconds; nothing waits for it.
         crate::trace::drop_later((library, coverage));
-        (written, report, assets, drafts_left_out)
+        (written, report, assets, left_out)
     });
     progress.stop();
     term.diagnostics(&diagnostics);
-    let (written, report, assets, drafts_left_out) = match written {
+    let (written, report, assets, (drafts_left_out, internal_left_out)) = match written {
         Ok(done) => done,
         Err(Stopped::Library) => {
             term.say(format_args!(
@@ -58,14 +71,22 @@ pub fn run(args: &BuildArgs, term: &Terminal) -> io::Result<ExitCode> {
             ));
             return Ok(ExitCode::from(1));
         }
-        Err(Stopped::Output(e)) => return Ok(term.output_failed(&e)),
+        Err(Stopped::Output(e)) => return Ok(output_failed(term, &e)),
     };
     let written = match written {
         Ok(written) => written,
-        Err(e) => return Ok(term.output_failed(&e)),
+        Err(e) => return Ok(output_failed(term, &e)),
     };
+    if let Some(why) = written.in_place {
+        term.say(format_args!(
+            "note: {} was updated in place, file by file, because {why}; files covermap did \
+             not write were left alone, but a reader may see old and new pages side by side \
+             while it runs",
+            out.display()
+        ));
+    }
     term.say(format_args!(
-        "built {} assets: {} pages, {} files ({} KB) into {} in {:.2}s · {} error(s), {} warning(s){}",
+        "built {} assets: {} pages, {} files ({} KB) into {} in {:.2}s · {} error(s), {} warning(s){}{}",
         assets,
         report.pages,
         written.files,
@@ -78,7 +99,20 @@ pub fn run(args: &BuildArgs, term: &Terminal) -> io::Result<ExitCode> {
             format!(" · {drafts_left_out} draft(s) left out (--drafts to include)")
         } else {
             String::new()
+        },
+        if internal_left_out > 0 {
+            format!(" · {internal_left_out} internal asset(s) left out (--audience external)")
+        } else {
+            String::new()
         }
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// An output folder that cannot be written: exit 2, naming it and the kind's code.
+fn output_failed(term: &Terminal, e: &crate::output::OutputError) -> ExitCode {
+    // File names found in the output folder are the library's text: made inert.
+    let message = crate::diagnostics::printable(&e.to_string());
+    term.error(&format!("{message} [{}]", e.code()));
+    ExitCode::from(2)
 }

@@ -84,6 +84,19 @@ pub struct LibraryArgs {
     /// Judge freshness on this day (YYYY-MM-DD) instead of the plan's as_of or today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<Date>,
+    /// Which assets the site holds: external leaves every `audience: internal` asset
+    /// out of every page, search file and export (for a site published outside the
+    /// company), and `check` then judges coverage on external assets only; all (the
+    /// default) publishes internal assets with the rest.
+    #[arg(long, value_enum, value_name = "WHO", default_value_t = AudienceArg::All)]
+    pub audience: AudienceArg,
+}
+
+/// The values of `--audience`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AudienceArg {
+    All,
+    External,
 }
 
 impl LibraryArgs {
@@ -91,6 +104,10 @@ impl LibraryArgs {
         LoadOptions {
             drafts: self.drafts,
             as_of: self.as_of,
+            external_only: self.audience == AudienceArg::External,
+            // `build` and `watch` set it from their `--offline`; `serve` serves over
+            // http, where the JSON the default build writes works.
+            offline: false,
         }
     }
 }
@@ -120,15 +137,27 @@ pub struct BuildArgs {
     /// Where to write the site [default: ROOT/public].
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Write the search data as scripts, so search works opened from disk (file://) or
+    /// a shared drive; any web page can then read it (see README, publishing).
+    #[arg(long)]
+    pub offline: bool,
+    /// Seconds to wait for another build writing the same output folder (0: refuse at once).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub lock_wait: u64,
 }
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
     #[command(flatten)]
     pub library: LibraryArgs,
-    /// Port on 127.0.0.1; a free one is taken (and printed) when it is in use.
-    #[arg(short, long, default_value_t = 1111)]
-    pub port: u16,
+    /// Port on 127.0.0.1; 0 for any free one [default: 1111, or the next free one].
+    /// A port given here that is in use is an error (exit 2).
+    #[arg(short, long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Also answer requests whose Host is this name (a tunnel's or a local proxy's);
+    /// repeatable. localhost, 127.0.0.1 and [::1] are always answered; others get 403.
+    #[arg(long, value_name = "HOST")]
+    pub allow_host: Vec<String>,
     /// Open the site in the default browser.
     #[arg(long)]
     pub open: bool,
@@ -141,6 +170,9 @@ pub struct WatchArgs {
     /// Where to write the site [default: ROOT/public].
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Write the search data as scripts, as `build --offline` does.
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Args, Debug)]

@@ -19,12 +19,20 @@ pub fn run(args: &ServeArgs, term: &Terminal) -> io::Result<ExitCode> {
     let options = crate::serve::Options {
         root,
         load: args.library.load_options(),
+        quiet: term.quiet,
+        color: term.stderr_color(),
     };
-    Ok(match crate::serve::serve(&options, args.port, args.open) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            term.error(&e.to_string());
-            ExitCode::from(2)
-        }
-    })
+    let port = args.port.map_or(
+        crate::serve::http::Port::Default,
+        crate::serve::http::Port::Exact,
+    );
+    Ok(
+        match crate::serve::serve(&options, port, &args.allow_host, args.open) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                term.error(&e.to_string());
+                ExitCode::from(2)
+            }
+        },
+    )
 }

@@ -19,7 +19,12 @@ pub fn run(args: &WatchArgs, term: &Terminal) -> io::Result<ExitCode> {
     let out = args.out.clone().unwrap_or_else(|| root.join("public"));
     let options = crate::serve::Options {
         root,
-        load: args.library.load_options(),
+        load: crate::library::LoadOptions {
+            offline: args.offline,
+            ..args.library.load_options()
+        },
+        quiet: term.quiet,
+        color: term.stderr_color(),
     };
     Ok(match crate::serve::watch(&options, &out) {
         Ok(()) => ExitCode::SUCCESS,

@@ -64,8 +64,11 @@ codes! {
     TooLarge = "E0104", "a file is larger than covermap reads";
     /// A file is not UTF-8 text.
     NotUtf8 = "E0105", "a file is not UTF-8 text";
-    /// A symbolic link, FIFO, socket or device under content/ is skipped.
-    SkippedFile = "W0106", "a link, FIFO, socket or device under content/ is skipped";
+    /// A symbolic link, FIFO, socket or device under content/ or static/ is skipped
+    /// (a link is followed only to a file inside content/ or static/ that is not hidden).
+    SkippedFile = "W0106", "a link, FIFO, socket or device under content/ or static/ is skipped";
+    /// A hidden file or folder under content/ or static/ is never published.
+    HiddenSkipped = "W0107", "a hidden file or folder under content/ or static/ is skipped";
     // 02: plan.toml.
     /// plan.toml is not valid TOML.
     PlanSyntax = "E0201", "plan.toml is not valid TOML";
@@ -125,6 +128,10 @@ codes! {
     // 06: the output.
     /// The output folder cannot be written.
     Output = "E0601", "the output folder cannot be written";
+    /// Another build holds the output folder's lock past the wait.
+    OutputLocked = "E0602", "another build is writing the output folder";
+    /// The output folder does not exist and its parent is not writable.
+    OutputParentNotWritable = "E0603", "the folder that would hold the output is not writable";
 }
 
 impl std::fmt::Display for Code {

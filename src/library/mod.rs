@@ -29,6 +29,13 @@ pub struct LoadOptions {
     pub drafts: bool,
     /// Judge freshness on this day instead of the plan's `as_of` or today.
     pub as_of: Option<Date>,
+    /// Leave out assets with `audience: internal` (`--audience external`): a site
+    /// published outside the company must not carry them in any page, search file or
+    /// export.
+    pub external_only: bool,
+    /// Write the search data as scripts, for `file://` (`build --offline`), instead of
+    /// JSON that only the site's own origin can read. Kept on the [`Library`].
+    pub offline: bool,
 }
 
 /// A loaded, valid library.
@@ -41,6 +48,8 @@ pub struct Library {
     pub assets: Vec<Arc<Asset>>,
     /// Drafts left out of the site.
     pub drafts_left_out: usize,
+    /// Internal-audience assets left out of the site (`--audience external`).
+    pub internal_left_out: usize,
     /// Non-Markdown files under `content/`, relative to it, sorted.
     pub attachments: Vec<PathBuf>,
     /// Files under `static/`, relative to it, sorted.
@@ -48,6 +57,8 @@ pub struct Library {
     /// Where the files were read from; what is read after loading (asset bodies,
     /// attachments, the theme) is read from there too.
     pub source: Arc<dyn Source>,
+    /// The site's search data is for `file://` ([`LoadOptions::offline`]).
+    pub offline: bool,
 }
 
 impl Library {
@@ -221,6 +232,13 @@ fn load_with(
     if diags.has_errors() {
         return (None, diags);
     }
+    // Left out after validation, as drafts are: every asset is checked, and nothing
+    // built afterwards (pages, search files, coverage, exports) ever sees these.
+    let total = assets.len();
+    if options.external_only {
+        assets.retain(|a| a.audience != Some(asset::Audience::Internal));
+    }
+    let internal_left_out = total - assets.len();
     let total = assets.len();
     if !options.drafts {
         assets.retain(|a| !a.draft);
@@ -229,11 +247,13 @@ fn load_with(
     let library = Library {
         root: root.to_path_buf(),
         plan,
+        internal_left_out,
         drafts_left_out: total - assets.len(),
         assets,
         attachments: walked.attachments,
         static_files,
         source,
+        offline: options.offline,
     };
     (Some(library), diags)
 }
@@ -295,7 +315,8 @@ struct Walked {
 }
 
 /// Files under `content/`, relative to it, in a stable order, as the source lists them
-/// (hidden and temporary files passed over, links followed only inside the library).
+/// (hidden and temporary files passed over, links followed only into content/ and
+/// static/).
 fn walk(files: &dyn Source, diags: &mut Diagnostics) -> Walked {
     let mut walked = Walked {
         markdown: Vec::new(),

@@ -47,32 +47,37 @@ fn a_file_gone_since_listing_is_an_error_and_the_rest_are_read() {
 
 const PLAN: &str = "[site]\ntitle = \"T\"\n\n[plan]\ntitle = \"P\"\nas_of = 2026-11-01\n\n[[stages]]\nid = \"aware\"\nname = \"Aware\"\n\n[[personas]]\nid = \"cfo\"\nname = \"CFO\"\n\n[[segments]]\nid = \"smb\"\nname = \"SMB\"\npipeline = 1000\n";
 
+/// The files of [`memory_library`], hidden ones too.
+const MEMORY_FILES: &[(&str, &[u8])] = &[
+    ("plan.toml", PLAN.as_bytes()),
+    (
+        "content/a.md",
+        b"---\ntitle: A\npersonas: all\nsegments: all\nstages: all\n---\nBody A\n",
+    ),
+    ("content/sub/b.md", b"---\ntitle: B\n---\n"),
+    ("content/sub/deck.pdf", b"%PDF"),
+    ("content/.hidden.md", b"not read"),
+    ("static/logo.svg", b"<svg/>"),
+];
+
 fn memory_library() -> Memory {
-    [
-        ("plan.toml", PLAN.as_bytes()),
-        (
-            "content/a.md",
-            b"---\ntitle: A\npersonas: all\nsegments: all\nstages: all\n---\nBody A\n".as_slice(),
-        ),
-        ("content/sub/b.md", b"---\ntitle: B\n---\n".as_slice()),
-        ("content/sub/deck.pdf", b"%PDF".as_slice()),
-        ("content/.hidden.md", b"not read".as_slice()),
-        ("static/logo.svg", b"<svg/>".as_slice()),
-    ]
-    .into_iter()
-    .collect()
+    MEMORY_FILES.iter().copied().collect()
+}
+
+/// Writes the files of [`memory_library`] into the folder `dir`.
+fn write_memory_files(dir: &Path) {
+    for (rel, bytes) in MEMORY_FILES {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
 }
 
 #[test]
 fn a_library_loads_from_memory_as_from_disk() {
     let memory = memory_library();
     let dir = tempfile::tempdir().unwrap();
-    let mut diags = Diagnostics::default();
-    for rel in memory.list(Path::new(""), &mut diags) {
-        let path = dir.path().join(&rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, memory.read(&rel, u64::MAX).unwrap()).unwrap();
-    }
+    write_memory_files(dir.path());
     let options = LoadOptions::default();
     let (from_memory, d1) = load_from(Arc::new(memory), &options, None);
     let (from_disk, d2) = load(dir.path(), &options);
@@ -133,13 +138,7 @@ fn a_library_loads_from_a_git_revision_as_from_its_checkout() {
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path();
     let lib = repo.join("docs/library");
-    let memory = memory_library();
-    let mut diags = Diagnostics::default();
-    for rel in memory.list(Path::new(""), &mut diags) {
-        let path = lib.join(&rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, memory.read(&rel, u64::MAX).unwrap()).unwrap();
-    }
+    write_memory_files(&lib);
     let git = |args: &[&str]| {
         let out = std::process::Command::new("git")
             .args([

@@ -1,6 +1,8 @@
 //! A whole site written to a fresh folder beside the output folder and swapped in at
 //! once ([`DiskWriter`], [`write()`]): a failed or interrupted build leaves the previous
-//! output as it was.
+//! output as it was. Where the folder cannot be swapped (a mount point, a parent that is
+//! not writable, a swap the system refuses) the new site is staged inside it and moved
+//! in file by file (`install`). Either way one build at a time writes it (`lock`).
 
 use std::collections::{BTreeSet, HashSet};
 use std::ffi::{OsStr, OsString};
@@ -9,20 +11,25 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
 
 use rayon::prelude::*;
 
 use super::error::{OutputError, io_at};
 use super::guard::{check_existing, check_not_library, resolve};
-use super::manifest::MANIFEST;
+use super::install::{InPlace, install};
+use super::lock::{LOCK_WAIT, OutputLock, is_unwritable};
+use super::manifest::{MANIFEST, STAGE};
 use super::sink::{Sink, check_site_path};
 use super::site::{Content, Site};
 
-/// What [`write()`] put on disk: the site's files (the manifest not counted) and their size.
+/// What [`write()`] put on disk: the site's files (the manifest not counted), their
+/// size, and why the folder was updated in place rather than swapped, if it was.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteReport {
     pub files: usize,
     pub bytes: u64,
+    pub in_place: Option<InPlace>,
 }
 
 /// Writes `site` to the folder `out` of the library at `root`, replacing what a previous
@@ -44,14 +51,18 @@ pub fn write(site: &Site, out: &Path, root: &Path) -> Result<WriteReport, Output
 /// Writes a site into a fresh temporary folder beside the output folder, from as many
 /// threads as put files, and swaps it in place of the output folder once every file is
 /// there ([`DiskWriter::finish`]). Dropped unfinished (an error, a failed build), it
-/// removes the temporary folder and the previous output stays as it was.
+/// removes the temporary folder and the previous output stays as it was. It holds the
+/// output's lock from [`DiskWriter::begin`] until it is finished or dropped.
 pub struct DiskWriter {
     out: PathBuf,
     target: PathBuf,
     /// The folder holding the output folder, and the output folder's name in it.
     parent: PathBuf,
     name: OsString,
+    /// Where the files go until `finish`: beside the output folder, or inside it when
+    /// the folder is updated in place (`staged_inside`).
     tmp: PathBuf,
+    staged_inside: Option<InPlace>,
     existing: Option<fs::Metadata>,
     /// Folders made so far under `tmp`, relative to it.
     made: Mutex<HashSet<String>>,
@@ -59,17 +70,33 @@ pub struct DiskWriter {
     files: AtomicUsize,
     bytes: AtomicU64,
     finished: bool,
+    /// Puts the complete `tmp` in place of the existing output (`replace`; tests
+    /// inject a refusal).
+    swap: fn(&Path, &Path, &Path) -> io::Result<()>,
+    /// Declared last: released after `Drop` has removed `tmp`.
+    _lock: OutputLock,
 }
 
 impl DiskWriter {
     /// Checks that `out` may be written for the library at `root` (see [`OutputError`])
-    /// and makes the temporary folder. Nothing else on disk changes before [`Self::finish`].
+    /// and makes the temporary folder, waiting up to [`LOCK_WAIT`] for another build
+    /// writing `out`. Nothing else on disk changes before [`Self::finish`].
     pub fn begin(out: &Path, root: &Path) -> Result<DiskWriter, OutputError> {
+        Self::begin_waiting(out, root, LOCK_WAIT, &mut |_| {})
+    }
+
+    /// [`Self::begin`], waiting up to `wait` for another build writing `out`; `waiting`
+    /// hears once, with that build's pid if known, when this one has to wait.
+    pub fn begin_waiting(
+        out: &Path,
+        root: &Path,
+        wait: Duration,
+        waiting: &mut dyn FnMut(Option<u32>),
+    ) -> Result<DiskWriter, OutputError> {
         // Work on the real folder: through a symlinked `out` we replace its target, not
         // the link, and the library checks see through `..` and symlinks.
         let target = resolve(out)?;
         check_not_library(out, &target, root)?;
-        let existing = check_existing(out, &target)?;
         let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
             // Only a file system root has no parent, and it holds every library root.
             return Err(OutputError::HoldsRoot {
@@ -78,20 +105,55 @@ impl DiskWriter {
             });
         };
         fs::create_dir_all(parent).map_err(io_at(parent))?;
+        let not_writable = |source| OutputError::ParentNotWritable {
+            out: out.to_path_buf(),
+            parent: parent.to_path_buf(),
+            source,
+        };
+        // The lock comes before every look at the folder: another build's temporary
+        // folder is not a leftover, and its half-made site is not foreign files.
+        let (lock, parent_writable) = match OutputLock::of_output(&target, out, wait, waiting) {
+            Err(OutputError::Io { source, .. }) if is_unwritable(&source) => {
+                return Err(not_writable(source));
+            }
+            held => held?,
+        };
+        let existing = check_existing(out, &target)?;
         remove_leftovers(parent, name)?;
-        let tmp = create_temp(parent, name)?;
+        let mut staged_inside = match &existing {
+            Some(_) if !parent_writable => Some(InPlace::ParentNotWritable),
+            Some(meta) if is_mount_point(meta, parent) => Some(InPlace::MountPoint),
+            _ => None,
+        };
+        let tmp = match staged_inside {
+            Some(_) => stage_inside(&target)?,
+            None => match create_temp(parent, name) {
+                Ok(tmp) => tmp,
+                Err(OutputError::Io { source, .. }) if is_unwritable(&source) => {
+                    if existing.is_none() {
+                        return Err(not_writable(source));
+                    }
+                    staged_inside = Some(InPlace::ParentNotWritable);
+                    stage_inside(&target)?
+                }
+                Err(e) => return Err(e),
+            },
+        };
         Ok(DiskWriter {
             out: out.to_path_buf(),
             parent: parent.to_path_buf(),
             name: name.to_os_string(),
             target: target.clone(),
             tmp,
+            staged_inside,
             existing,
             made: Mutex::new(HashSet::new()),
             listed: Mutex::new(Vec::new()),
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
             finished: false,
+            swap: replace,
+            _lock: lock,
         })
     }
 
@@ -100,38 +162,86 @@ impl DiskWriter {
         &self.out
     }
 
-    /// Writes the manifest and swaps the new site in place of the old one.
+    /// This writer with `swap` in place of the real one, to test what a refused swap does.
+    #[cfg(test)]
+    pub(super) fn with_swap(mut self, swap: fn(&Path, &Path, &Path) -> io::Result<()>) -> Self {
+        self.swap = swap;
+        self
+    }
+
+    /// Writes the manifest and swaps the new site in place of the old one, or moves it
+    /// in file by file where the folder cannot be swapped.
     pub fn finish(mut self) -> Result<WriteReport, OutputError> {
         let mut listed = std::mem::take(&mut *lock(&self.listed));
         listed.sort_unstable();
-        let mut manifest = String::with_capacity(listed.iter().map(|p| p.len() + 1).sum());
-        for path in &listed {
-            manifest.push_str(path);
-            manifest.push('\n');
-        }
-        let manifest_path = self.tmp.join(MANIFEST);
-        fs::write(&manifest_path, manifest).map_err(io_at(&manifest_path))?;
-        if let Some(meta) = &self.existing {
-            // Keep whatever mode the user gave the output folder; failing to is harmless.
-            let _ = fs::set_permissions(&self.tmp, meta.permissions());
-        }
-        let swapped = if self.existing.is_some() {
-            let old = self.parent.join(sibling(&self.name, "old"));
-            replace(&self.tmp, &self.target, &old)
+        self.remove_unused_folders(&listed);
+        let mut in_place = self.staged_inside;
+        if in_place.is_some() {
+            install(&self.tmp, &self.target, &listed)?;
         } else {
-            fs::rename(&self.tmp, &self.target)
-        };
-        if let Err(source) = swapped {
-            return Err(OutputError::Io {
-                path: self.target.clone(),
-                source,
-            });
+            let manifest_path = self.tmp.join(MANIFEST);
+            fs::write(&manifest_path, super::manifest::text(&listed))
+                .map_err(io_at(&manifest_path))?;
+            if let Some(meta) = &self.existing {
+                // Keep whatever mode the user gave the output folder; failing to is harmless.
+                let _ = fs::set_permissions(&self.tmp, meta.permissions());
+            }
+            let swapped = if self.existing.is_some() {
+                let old = self.parent.join(sibling(&self.name, "old"));
+                (self.swap)(&self.tmp, &self.target, &old)
+            } else {
+                fs::rename(&self.tmp, &self.target)
+            };
+            match swapped {
+                Ok(()) => {}
+                // Nothing has changed yet: move the new site in file by file instead.
+                Err(e) if self.existing.is_some() && is_swap_refusal(&e) => {
+                    install(&self.tmp, &self.target, &listed)?;
+                    in_place = Some(InPlace::SwapRefused);
+                }
+                Err(source) => {
+                    return Err(OutputError::Io {
+                        path: self.target.clone(),
+                        source,
+                    });
+                }
+            }
+        }
+        if in_place.is_some() {
+            // Only emptied folders are left in it; one that will not go is removed by
+            // the next build's sweep.
+            let _ = fs::remove_dir_all(&self.tmp);
         }
         self.finished = true;
         Ok(WriteReport {
             files: listed.len(),
             bytes: self.bytes.load(Ordering::Relaxed),
+            in_place,
         })
+    }
+
+    /// Removes the folders made ahead of the files (`make_folders`) that no file landed
+    /// in: the manifest lists files, and a folder holding none of them would read as the
+    /// user's to the next build (an empty library's search/d/).
+    fn remove_unused_folders(&self, listed: &[String]) {
+        let made = lock(&self.made);
+        let mut used: HashSet<&str> = HashSet::with_capacity(made.len());
+        for path in listed {
+            let mut at = folder_of(path);
+            while !at.is_empty() && used.insert(at) {
+                at = folder_of(at);
+            }
+        }
+        let mut unused: Vec<&str> = made
+            .iter()
+            .map(String::as_str)
+            .filter(|f| !used.contains(f))
+            .collect();
+        // Deepest first, so a parent is empty by the time its turn comes.
+        unused.sort_unstable_by_key(|f| std::cmp::Reverse(f.matches('/').count()));
+        for folder in unused {
+            let _ = fs::remove_dir(self.dest(folder));
+        }
     }
 
     fn dest(&self, path: &str) -> PathBuf {
@@ -281,6 +391,53 @@ fn remove_leftovers(parent: &Path, name: &OsStr) -> Result<(), OutputError> {
         removed.map_err(io_at(&path))?;
     }
     Ok(())
+}
+
+/// Whether the output folder is a mount point, which no rename can move: it sits on
+/// another device than the folder holding it. (A bind mount of the same file system
+/// is not seen here; its swap fails and `finish` falls back then.)
+#[cfg(unix)]
+fn is_mount_point(meta: &fs::Metadata, parent: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(parent).is_ok_and(|p| p.dev() != meta.dev())
+}
+
+#[cfg(not(unix))]
+fn is_mount_point(_: &fs::Metadata, _: &Path) -> bool {
+    false
+}
+
+/// Whether a failed swap means this folder cannot be swapped at all (busy as a mount
+/// point, on another file system, not permitted), so updating in place is the way.
+fn is_swap_refusal(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::ResourceBusy
+            | io::ErrorKind::CrossesDevices
+            | io::ErrorKind::PermissionDenied
+    )
+}
+
+/// Makes the folder an in-place build stages its site in, inside the output folder
+/// (on its file system, so each file moves in with one rename), after removing any a
+/// killed build left there.
+fn stage_inside(target: &Path) -> Result<PathBuf, OutputError> {
+    for entry in fs::read_dir(target).map_err(io_at(target))? {
+        let entry = entry.map_err(io_at(target))?;
+        if entry
+            .file_name()
+            .as_encoded_bytes()
+            .starts_with(STAGE.as_bytes())
+        {
+            let path = entry.path();
+            fs::remove_dir_all(&path).map_err(io_at(&path))?;
+        }
+    }
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let stage = target.join(format!("{STAGE}{}-{n}", std::process::id()));
+    fs::create_dir(&stage).map_err(io_at(&stage))?;
+    Ok(stage)
 }
 
 fn create_temp(parent: &Path, name: &OsStr) -> Result<PathBuf, OutputError> {

@@ -3,7 +3,9 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::manifest::MANIFEST;
+use crate::diagnostics::Code;
+
+use super::manifest::{LOCK, MANIFEST, STAGE};
 
 /// Why the site could not be written. Every refusal is decided before anything on disk
 /// changes; an `Io` error after that leaves the previous output as it was.
@@ -52,10 +54,48 @@ pub enum OutputError {
     NotAFolder { out: PathBuf },
 
     #[error(
+        "another covermap build is writing {} (pid {}); waited {waited} s for it to finish. \
+         Run the builds one after another, or give this one more time with --lock-wait",
+        folder(.out),
+        .pid.map_or_else(|| "unknown".to_string(), |p| p.to_string())
+    )]
+    Locked {
+        out: PathBuf,
+        /// The process holding the lock, as it wrote it in the lock file.
+        pid: Option<u32>,
+        waited: u64,
+    },
+
+    #[error(
+        "cannot create {}: the folder holding it, {}, is not writable ({source}); create \
+         the output folder there yourself (covermap then updates it in place) or choose \
+         another --out folder",
+        folder(.out),
+        folder(.parent)
+    )]
+    ParentNotWritable {
+        out: PathBuf,
+        parent: PathBuf,
+        source: io::Error,
+    },
+
+    #[error(
         "cannot write {path:?}: an output path must be relative and `/`-separated, without \
-         empty, `.` or `..` parts or line breaks, and must not be {MANIFEST}"
+         empty, `.` or `..` parts or line breaks, and must not be {MANIFEST}, {LOCK} or \
+         start with {STAGE}"
     )]
     InvalidSitePath { path: String },
+}
+
+impl OutputError {
+    /// The stable code of this kind of refusal (see `diagnostics::codes`).
+    pub fn code(&self) -> Code {
+        match self {
+            OutputError::Locked { .. } => Code::OutputLocked,
+            OutputError::ParentNotWritable { .. } => Code::OutputParentNotWritable,
+            _ => Code::Output,
+        }
+    }
 }
 
 /// A folder path as the user gave it, with a trailing `/` so it reads as a folder.

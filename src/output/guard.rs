@@ -8,7 +8,7 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 
 use super::error::{OutputError, io_at};
-use super::manifest::{self, MANIFEST, is_update_temp};
+use super::manifest::{self, MANIFEST, is_update_temp, is_working_entry};
 
 /// The library folders an output folder must never be inside of (nor hold).
 pub(super) const SOURCE_DIRS: [&str; 3] = ["content", "static", "themes"];
@@ -127,6 +127,14 @@ fn foreign_files(dir: &Path) -> Result<(Vec<String>, usize), OutputError> {
             .collect::<Vec<_>>()
             .join("/");
         let is_folder = entry.file_type().is_dir();
+        // The lock and a staging folder are covermap's at work, with or without a
+        // manifest: the first build into a mount point makes both before it.
+        if is_working_entry(&key) {
+            if is_folder {
+                entries.skip_current_dir();
+            }
+            continue;
+        }
         let ours = if is_folder {
             folders.contains(key.as_str())
         } else {

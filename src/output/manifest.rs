@@ -11,6 +11,22 @@ pub const MANIFEST: &str = ".covermap-manifest";
 /// own, not the user's.
 pub(super) const UPDATE_TEMP: &str = ".covermap-tmp-";
 
+/// The lock file a build holds while it writes the output folder: beside the folder
+/// (`.{out}.covermap-lock`) or, when the folder's parent is not writable, at the
+/// folder's root under this name.
+pub const LOCK: &str = ".covermap-lock";
+
+/// The prefix of the folder an in-place build stages the new site in, at the output
+/// root (a mount point, or a folder whose parent is not writable); one left by a killed
+/// build is covermap's own, removed by the next.
+pub(super) const STAGE: &str = ".covermap-stage-";
+
+/// Whether `key`, a `/`-separated path from the output root, is one of covermap's own
+/// working files there (the lock, a staging folder): never the user's, never listed.
+pub(super) fn is_working_entry(key: &str) -> bool {
+    key == LOCK || (!key.contains('/') && key.starts_with(STAGE))
+}
+
 pub(super) fn is_update_temp(key: &str) -> bool {
     key.rsplit('/')
         .next()

@@ -5,15 +5,20 @@
 //! updates a folder a previous build wrote in place, for `watch`. Before either touches
 //! anything it refuses output folders that hold the library or its sources, and folders
 //! holding files covermap did not write, which it tells apart by the
-//! `.covermap-manifest` every build leaves at the output root.
+//! `.covermap-manifest` every build leaves at the output root. One build at a time
+//! writes a folder: the others wait for its lock or give up with a clear message.
 //!
-//! One job per file: `site` (the files), `sink` (where they go), `disk` (a whole
-//! new folder swapped in), `update` (in-place updates), `guard` (which folders may
-//! be written), `manifest` (the list of what covermap wrote), `error`.
+//! One job per file: `site` (the files), `sink` (where they go), `disk` (a whole new
+//! folder swapped in), `install` (a new site moved in file by file where the folder
+//! cannot be swapped), `lock` (one build at a time), `update` (in-place updates),
+//! `guard` (which folders may be written), `manifest` (the list of what covermap
+//! wrote), `error`.
 
 mod disk;
 mod error;
 mod guard;
+mod install;
+mod lock;
 mod manifest;
 mod sink;
 mod site;
@@ -21,7 +26,9 @@ mod update;
 
 pub use disk::{DiskWriter, WriteReport, write};
 pub use error::OutputError;
-pub use manifest::MANIFEST;
+pub use install::InPlace;
+pub use lock::LOCK_WAIT;
+pub use manifest::{LOCK, MANIFEST};
 pub use sink::{MemorySink, NullSink, Sink, check_site_path};
 pub use site::{Bytes, Content, Site};
 pub use update::{Changes, UPDATE_LIMIT, UpdateRound, Updater};

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use super::error::OutputError;
-use super::manifest::MANIFEST;
+use super::manifest::{MANIFEST, is_working_entry};
 use super::site::{Content, Site};
 
 /// Where generated files go: the output folder on disk (`DiskWriter`), memory
@@ -98,7 +98,10 @@ pub fn check_site_path(path: &str) -> Result<(), OutputError> {
             (Some(Component::Normal(name)), None) if name == OsStr::new(part)
         )
     };
-    let valid = path != MANIFEST && !path.contains(['\n', '\r']) && path.split('/').all(plain_name);
+    let valid = path != MANIFEST
+        && !is_working_entry(path)
+        && !path.contains(['\n', '\r'])
+        && path.split('/').all(plain_name);
     if valid {
         Ok(())
     } else {

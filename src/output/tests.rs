@@ -69,7 +69,8 @@ fn first_build_writes_files_and_manifest() {
         report,
         WriteReport {
             files: 2,
-            bytes: 11
+            bytes: 11,
+            in_place: None
         }
     );
     assert_eq!(read(out.join("index.html")), "home");
@@ -94,7 +95,14 @@ fn copies_files_as_is() {
 
     let report = write(&site, &out, &root).unwrap();
 
-    assert_eq!(report, WriteReport { files: 1, bytes: 6 });
+    assert_eq!(
+        report,
+        WriteReport {
+            files: 1,
+            bytes: 6,
+            in_place: None
+        }
+    );
     assert_eq!(read(out.join("static/logo.svg")), "<svg/>");
 }
 
@@ -372,6 +380,29 @@ fn empty_site_can_be_rebuilt() {
     write(&site(&[("index.html", "home")]), &out, &root).unwrap();
 }
 
+#[test]
+fn folders_made_ahead_that_no_file_landed_in_are_removed() {
+    // What an empty library's render does: search/t/ and search/d/ made for shards
+    // that never came.
+    let (_dir, root) = library();
+    let out = root.join("public");
+    for _ in 0..2 {
+        let writer = DiskWriter::begin(&out, &root).unwrap();
+        writer
+            .make_folders(&["index.html", "search/t/0.js", "search/d/0.js", "a/b/c.html"])
+            .unwrap();
+        writer
+            .put("index.html", Content::from(b"home".to_vec()))
+            .unwrap();
+        writer
+            .put("a/b/c.html", Content::from(b"c".to_vec()))
+            .unwrap();
+        writer.finish().unwrap();
+    }
+    assert!(!out.join("search").exists());
+    assert_eq!(read(out.join("a/b/c.html")), "c");
+}
+
 /// Puts every file of `site` through an update round of `updater`, then commits it.
 fn update(updater: &mut Updater, site: &Site) -> (usize, usize) {
     let round = updater.round();
@@ -488,4 +519,169 @@ fn site_paths_that_could_leave_the_folder_are_refused() {
     assert!(!out.exists());
     check_site_path("library/a b/index.html").unwrap();
     check_site_path("sub/.covermap-manifest").unwrap();
+}
+
+fn busy(_: &Path, _: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::ResourceBusy.into())
+}
+
+fn other_device(_: &Path, _: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::CrossesDevices.into())
+}
+
+fn broken(_: &Path, _: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::other("disk on fire"))
+}
+
+/// Writes `site` to `out` through a writer whose swap is `swap`.
+fn write_swapping(
+    site: &Site,
+    out: &Path,
+    root: &Path,
+    swap: fn(&Path, &Path, &Path) -> std::io::Result<()>,
+) -> Result<WriteReport, OutputError> {
+    let writer = DiskWriter::begin(out, root)?.with_swap(swap);
+    for (path, content) in &site.files {
+        writer.put(path, content.clone())?;
+    }
+    writer.finish()
+}
+
+#[test]
+fn a_refused_swap_updates_the_folder_in_place_file_by_file() {
+    for refusal in [busy, other_device] {
+        let (_dir, root) = library();
+        let out = root.join("public");
+        let first = site(&[
+            ("index.html", "one"),
+            ("gone/index.html", "old"),
+            ("a", "a file that becomes a folder"),
+            ("b/index.html", "a folder that becomes a file"),
+        ]);
+        write(&first, &out, &root).unwrap();
+        #[cfg(unix)]
+        let folder = inode(&out);
+
+        let second = site(&[
+            ("index.html", "two"),
+            ("a/index.html", "now a folder"),
+            ("b", "now a file"),
+            ("new/deep/x.html", "new"),
+        ]);
+        let report = write_swapping(&second, &out, &root, refusal).unwrap();
+
+        assert_eq!(report.in_place, Some(InPlace::SwapRefused));
+        assert_eq!(report.files, 4);
+        // The same folder, holding exactly what a swap would have put there.
+        #[cfg(unix)]
+        assert_eq!(inode(&out), folder);
+        let fresh = root.join("fresh");
+        write(&second, &fresh, &root).unwrap();
+        assert_eq!(snapshot(&out), snapshot(&fresh));
+        assert!(!out.join("gone").exists());
+        assert!(leftovers(&root).is_empty());
+        assert_eq!(
+            leftovers(&out),
+            [MANIFEST],
+            "no stage, lock or temp file left"
+        );
+        // And the next build, swapped normally, accepts it.
+        write(&first, &out, &root).unwrap();
+    }
+}
+
+#[test]
+fn an_in_place_update_leaves_files_covermap_did_not_write_alone() {
+    let (_dir, root) = library();
+    let out = root.join("public");
+    write(&site(&[("index.html", "one")]), &out, &root).unwrap();
+    fs::write(out.join("mine.txt"), "mine").unwrap();
+    let err = write_swapping(&site(&[("index.html", "two")]), &out, &root, busy).unwrap_err();
+    assert!(matches!(err, OutputError::ForeignFiles { .. }), "{err}");
+    assert_eq!(read(out.join("mine.txt")), "mine");
+    assert_eq!(read(out.join("index.html")), "one");
+}
+
+#[test]
+fn a_swap_failing_otherwise_leaves_the_previous_output() {
+    let (_dir, root) = library();
+    let out = root.join("public");
+    write(&site(&[("index.html", "one")]), &out, &root).unwrap();
+    let before = snapshot(&out);
+    let err = write_swapping(&site(&[("index.html", "two")]), &out, &root, broken).unwrap_err();
+    assert!(err.to_string().contains("disk on fire"), "{err}");
+    assert_eq!(snapshot(&out), before);
+    assert!(leftovers(&root).is_empty());
+}
+
+#[test]
+fn covermaps_working_files_in_the_output_are_never_foreign() {
+    // What a killed in-place build leaves at the output root: its lock and its stage.
+    let (_dir, root) = library();
+    let out = root.join("public");
+    fs::create_dir_all(out.join(".covermap-stage-1-0/library")).unwrap();
+    fs::write(out.join(".covermap-stage-1-0/library/x.html"), "half").unwrap();
+    fs::write(out.join(LOCK), "1\n").unwrap();
+    write(&site(&[("index.html", "home")]), &out, &root).unwrap();
+    assert_eq!(read(out.join("index.html")), "home");
+    for reserved in [LOCK, ".covermap-stage-9"] {
+        assert!(check_site_path(reserved).is_err(), "{reserved}");
+    }
+    check_site_path("sub/.covermap-lock").unwrap();
+}
+
+#[test]
+fn a_second_writer_waits_for_the_lock_then_refuses_naming_the_holder() {
+    let (_dir, root) = library();
+    let out = root.join("public");
+    let first = DiskWriter::begin(&out, &root).unwrap();
+    let mut told = None;
+    let err = match DiskWriter::begin_waiting(&out, &root, std::time::Duration::ZERO, &mut |pid| {
+        told = Some(pid)
+    }) {
+        Err(err) => err,
+        Ok(_) => panic!("two writers held one output folder"),
+    };
+    let OutputError::Locked { pid, .. } = &err else {
+        panic!("wrong error: {err}");
+    };
+    assert_eq!(*pid, Some(std::process::id()));
+    assert!(
+        err.to_string().contains(&format!(
+            "is writing {}/ (pid {})",
+            out.display(),
+            std::process::id()
+        )),
+        "{err}"
+    );
+    assert_eq!(err.code(), crate::diagnostics::Code::OutputLocked);
+    // A deadline of zero refuses without waiting: nobody was told of a wait.
+    assert_eq!(told, None);
+    first.finish().unwrap();
+    // The lock file goes with its holder, and the next build gets the lock.
+    assert!(leftovers(&root).is_empty(), "{:?}", leftovers(&root));
+    DiskWriter::begin(&out, &root).unwrap().finish().unwrap();
+}
+
+#[test]
+fn an_update_after_another_build_leaves_nothing_unlisted() {
+    let (_dir, root) = library();
+    let out = root.join("public");
+    let first = site(&[("index.html", "home")]);
+    write(&first, &out, &root).unwrap();
+    let mut updater = Updater::open(&out, &root).unwrap().unwrap();
+    update(&mut updater, &first);
+    // A build from elsewhere (another checkout) swaps in a site with a file more.
+    write(
+        &site(&[("index.html", "home"), ("x.html", "x")]),
+        &out,
+        &root,
+    )
+    .unwrap();
+
+    update(&mut updater, &site(&[("index.html", "edited")]));
+
+    assert_eq!(read(out.join(MANIFEST)), "index.html\n");
+    assert!(!out.join("x.html").exists());
+    write(&first, &out, &root).unwrap();
 }

@@ -9,6 +9,7 @@ use std::sync::{Mutex, PoisonError};
 
 use super::error::{OutputError, io_at};
 use super::guard::{check_existing, check_not_library, resolve};
+use super::lock::{LOCK_WAIT, OutputLock};
 use super::manifest::{self, MANIFEST, UPDATE_TEMP};
 use super::sink::{Sink, check_site_path};
 use super::site::Content;
@@ -98,7 +99,7 @@ impl Updater {
 
 /// Writes `bytes` to a temporary file beside `dest`, then renames it over `dest`: a
 /// reader sees the old file or the new one, never half of one.
-fn write_replacing(dest: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+pub(super) fn write_replacing(dest: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let name = dest
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -160,6 +161,14 @@ impl Updater {
     pub fn commit(&mut self, changes: Changes) -> Result<(usize, usize), OutputError> {
         let updater = self;
         let state = changes.0;
+        // One writer at a time, as for a whole build; and a build that ran since may
+        // have listed files this updater does not know of: they stay listed until
+        // removed, so none is ever left unlisted (foreign to the next build).
+        let _lock = OutputLock::of_output(&updater.dir, &updater.out, LOCK_WAIT, &mut |_| {})?.0;
+        let path = updater.dir.join(MANIFEST);
+        if let Ok(text) = fs::read_to_string(&path) {
+            updater.listed.extend(manifest::parse(&text));
+        }
         // The manifest first lists every file that will be there at any moment.
         let mut union = updater.listed.clone();
         union.extend(state.changed.iter().map(|(p, _, _)| p.clone()));

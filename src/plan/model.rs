@@ -18,6 +18,31 @@ pub struct Site {
     /// Where `theme` is written in plan.toml (byte range), for a missing theme folder.
     pub theme_span: Option<Range<usize>>,
     pub raw_html: bool,
+    /// Whether search engines may index the site (`[site] robots`).
+    pub robots: Robots,
+}
+
+/// `[site] robots`: `index` (the default) lets search engines index the site;
+/// `noindex` asks them not to, with a `<meta name="robots">` on every page and a
+/// `robots.txt` that disallows everything, for a library published on a public host
+/// that is still meant for the sales team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Robots {
+    #[default]
+    Index,
+    NoIndex,
+}
+
+impl Robots {
+    /// Every value, as written in plan.toml.
+    pub const NAMES: [&str; 2] = ["index", "noindex"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Robots::Index => "index",
+            Robots::NoIndex => "noindex",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

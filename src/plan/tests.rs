@@ -186,3 +186,27 @@ fn every_unknown_key_and_rule_violation_in_one_run() {
             .all(|d| d.code != crate::diagnostics::Code::UnassignedError)
     );
 }
+
+#[test]
+fn robots_is_index_noindex_or_a_placed_error() {
+    let with =
+        |value: &str| MINIMAL.replace("title = \"T\"", &format!("title = \"T\"\nrobots = {value}"));
+    assert_eq!(
+        parse(MINIMAL, None).valid().unwrap().site.robots,
+        Robots::Index
+    );
+    let noindex = parse(&with("\"noindex\""), None);
+    assert_eq!(noindex.valid().unwrap().site.robots, Robots::NoIndex);
+    let bad = parse(&with("\"Noindex\""), None);
+    let d: Vec<&Diagnostic> = bad.diagnostics.iter().collect();
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].location(), "plan.toml:4:10");
+    assert_eq!(d[0].code.as_str(), "E0204");
+    assert!(
+        d[0].help
+            .as_deref()
+            .is_some_and(|h| h.starts_with("did you mean `noindex`?")),
+        "{:?}",
+        d[0].help
+    );
+}

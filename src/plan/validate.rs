@@ -45,6 +45,7 @@ struct RawSite {
     base_url: Option<S<String>>,
     theme: Option<S<String>>,
     raw_html: Option<bool>,
+    robots: Option<S<String>>,
 }
 
 #[derive(Deserialize)]
@@ -230,6 +231,45 @@ impl Validator<'_> {
         parsed
     }
 
+    /// `[site] robots`: an unknown value is an error (a typo must not quietly publish
+    /// a site meant to stay out of search engines), with the closest value suggested.
+    fn robots(&mut self, r: &S<String>) -> Robots {
+        match r.get_ref().as_str() {
+            "index" => Robots::Index,
+            "noindex" => Robots::NoIndex,
+            other => {
+                // Of two values only the closer one is worth naming.
+                let lower = other.to_lowercase();
+                let closest = Robots::NAMES
+                    .into_iter()
+                    .map(|name| (strsim::jaro_winkler(&lower, name), name))
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .filter(|(score, _)| *score >= 0.75);
+                let help = match closest {
+                    Some((_, name)) => format!(
+                        "did you mean `{name}`? (`index` is the default, `noindex` keeps search engines out)"
+                    ),
+                    None => "use `noindex` to keep search engines out, or `index` (the default)"
+                        .to_string(),
+                };
+                self.diags.push(
+                    Diagnostic::error(
+                        PLAN_FILE,
+                        format!(
+                            "robots `{}` is neither `index` nor `noindex`",
+                            crate::diagnostics::printable(other)
+                        ),
+                    )
+                    .at_span(self.src, r.span())
+                    .help(help)
+                    .code(crate::diagnostics::Code::PlanValue),
+                );
+                // Kept out of search engines until the value is fixed.
+                Robots::NoIndex
+            }
+        }
+    }
+
     fn reference(&mut self, r: &S<String>, kind: &str, ids: &[String]) -> Option<usize> {
         let value = r.get_ref();
         let found = ids.iter().position(|id| id == value);
@@ -284,6 +324,10 @@ impl Validator<'_> {
             theme,
             theme_span,
             raw_html: site_raw.raw_html.unwrap_or(false),
+            robots: site_raw
+                .robots
+                .as_ref()
+                .map_or(Robots::Index, |r| self.robots(r)),
         };
         let currency = match meta.currency {
             Some(c) => {

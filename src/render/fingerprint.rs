@@ -24,6 +24,8 @@ pub(super) fn globals(lib: &Library, theme: &Theme) -> u64 {
         format!("{:?}", lib.plan).hash(h);
         theme.fingerprint().hash(h);
         env!("CARGO_PKG_VERSION").hash(h);
+        // The search files' packaging shows on every library page.
+        lib.offline.hash(h);
         // Never 0: 0 marks a cache that has seen no render.
         1u8.hash(h);
     })

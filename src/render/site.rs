@@ -30,6 +30,10 @@ use crate::library::Library;
 use crate::output::{Bytes, Content, Sink};
 use crate::search::{Batch, DocTerms, Interner};
 
+/// Written with `[site] robots = "noindex"` (and then no `static/robots.txt` may take
+/// its place); with `index`, covermap writes none, as a static one may.
+const ROBOTS_TXT: &str = "robots.txt";
+
 /// Assets whose pages one thread renders in a row, sharing one search tokenizer.
 const ASSET_BATCH: usize = 128;
 
@@ -93,6 +97,10 @@ pub(super) fn run(
         .collect();
     generated.extend(asset_paths.iter().map(String::as_str));
     generated.extend(["coverage.json", "coverage.csv"]);
+    let noindex = r.lib.plan.site.robots == crate::plan::Robots::NoIndex;
+    if noindex {
+        generated.insert(ROBOTS_TXT);
+    }
     generated.extend(r.theme.static_files.iter().map(|(p, _)| p.as_str()));
     let mut copies = copies(&r, &generated, &mut fails.diags);
     fails.stop()?;
@@ -113,7 +121,8 @@ pub(super) fn run(
         Some(kept) => crate::search::Terms::Kept(kept, &docs),
         None => crate::search::Terms::Fresh(std::mem::take(&mut docs)),
     };
-    let index = crate::search::build(r.lib, r.cov, &r.lists.facets, terms, interner);
+    let mode = crate::search::Mode::of(r.lib.offline);
+    let index = crate::search::build(r.lib, r.cov, &r.lists.facets, terms, interner, mode);
     trace.phase("render: search index");
     let index_paths: BTreeSet<&str> = index.files.iter().map(|(p, _)| p.as_str()).collect();
     copies.retain(|(path, source)| {
@@ -157,6 +166,14 @@ pub(super) fn run(
         ("coverage.json".into(), Content::Bytes(json)),
         ("coverage.csv".into(), Content::Bytes(csv)),
     ];
+    if noindex {
+        // Crawlers that honour it never fetch a page; the pages' meta tag covers
+        // the ones that come in through a link.
+        rest.push((
+            ROBOTS_TXT.into(),
+            Content::from(b"User-agent: *\nDisallow: /\n".to_vec()),
+        ));
+    }
     rest.extend(r.theme.static_files.iter().cloned());
     for (path, source) in copies {
         match copied(r.lib, &source) {
@@ -381,7 +398,7 @@ fn list_page(
         PageKind::Objection { at, page, pages } => {
             r.emit_page(sink, path, objections::answers(r, at, page, pages))
         }
-        PageKind::NotFound => r.emit_page(sink, path, not_found::page()),
+        PageKind::NotFound => r.emit_page(sink, path, not_found::page(&r.lib.plan.site.base_url)),
     }
 }
 
@@ -433,5 +450,6 @@ fn copied(lib: &Library, source: &Path) -> Result<Content, Diagnostic> {
                     crate::diagnostics::printable(&e.to_string())
                 ),
             )
+            .code(crate::diagnostics::Code::ReadFailed)
         })
 }

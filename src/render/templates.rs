@@ -64,8 +64,10 @@ impl<'a> Templates<'a> {
         extra: Context,
     ) -> Result<Vec<u8>, Diagnostic> {
         let mut ctx = self.context();
-        ctx.extend(extra);
         ctx.insert("root", &root_of(path));
+        // After `root`: a page served at addresses other than its own (404.html) brings
+        // its own.
+        ctx.extend(extra);
         let mut page = tera::Map::new();
         page.insert("title".into(), title.into());
         page.insert("path".into(), path.into());

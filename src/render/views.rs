@@ -128,9 +128,11 @@ pub(super) fn base(plan: &Plan) -> [(&'static str, tera::Value); 3] {
     [
         (
             "site",
-            tera::Value::from_serializable(
-                &serde_json::json!({ "title": plan.site.title, "base_url": plan.site.base_url }),
-            ),
+            tera::Value::from_serializable(&serde_json::json!({
+                "title": plan.site.title,
+                "base_url": plan.site.base_url,
+                "robots": plan.site.robots.as_str(),
+            })),
         ),
         (
             "plan",

@@ -1,12 +1,15 @@
 //! The search data's file formats, one named type per kind of file, and the packed
-//! encodings inside them. Every file under `search/` is a script,
-//! `covermapSearch.add("<name>", <JSON>);` ([`script`]), whose JSON is one of:
+//! encodings inside them. Every file under `search/` carries one named piece of JSON,
+//! packaged as its build's [`Mode`] says: by default `<name>.json`, the object
+//! `{"name":"<name>","data":<JSON>}` ([`json_file`]), fetched by the page; with
+//! `build --offline` `<name>.js`, the script `covermapSearch.add("<name>",<JSON>);`
+//! ([`script`]), for `file://`. The JSON is one of:
 //!
-//! | file       | type          | JSON                                                  |
-//! |------------|---------------|-------------------------------------------------------|
-//! | `meta.js`  | [`Meta`]      | an object; its `facets` are [`MetaFacet`] objects, their `values` [`FacetValueRow`]s, its `cells` [`CellRow`]s |
-//! | `t/<n>.js` | [`TermShard`] | `[term, postings, term, postings, …]`                 |
-//! | `d/<n>.js` | [`DocChunk`]  | `[DocRow, …]`                                         |
+//! | name  | type          | JSON                                                  |
+//! |-------|---------------|-------------------------------------------------------|
+//! | `meta`| [`Meta`]      | an object; its `facets` are [`MetaFacet`] objects, their `values` [`FacetValueRow`]s, its `cells` [`CellRow`]s |
+//! | `t/<n>` | [`TermShard`] | `[term, postings, term, postings, …]`               |
+//! | `d/<n>` | [`DocChunk`]  | `[DocRow, …]`                                       |
 //!
 //! Rows are small fixed records, so they travel as arrays (a name per field would
 //! repeat in every row); this is the one place their order is written:
@@ -27,6 +30,9 @@ use serde::ser::{SerializeSeq, SerializeTuple, Serializer};
 
 use super::facets::Facet;
 
+/// Folder of the index in the site.
+pub const DIR: &str = "search";
+
 /// The URL-safe base64 alphabet every packed string uses.
 pub(super) const B64: &[u8; 64] =
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -36,18 +42,18 @@ pub(super) const FLAG_STALE: u8 = 1;
 pub(super) const FLAG_COUNTED: u8 = 2;
 pub(super) const FLAG_DRAFT: u8 = 4;
 
-/// `meta.js`: what the library page loads up front.
+/// `meta`: what the library page loads up front.
 #[derive(Serialize)]
 pub(super) struct Meta<'a> {
     /// How many assets the index holds; assets are numbered 0.. in library order.
     pub docs: usize,
-    /// Assets per display chunk: asset `i` is row `i % chunk` of `d/<i / chunk>.js`.
+    /// Assets per display chunk: asset `i` is row `i % chunk` of `d/<i / chunk>`.
     pub chunk: usize,
     /// Query words at least this long match every term they begin.
     pub min_prefix: usize,
     /// The stop-words, dropped from queries as from the index.
     pub stop: &'a [&'a str],
-    /// The first term of each shard `t/<n>.js`, in term order.
+    /// The first term of each shard `t/<n>`, in term order.
     pub shards: Vec<&'a str>,
     /// One [`B64`] character per asset: [`FLAG_STALE`] | [`FLAG_COUNTED`] | [`FLAG_DRAFT`].
     pub flags: String,
@@ -105,14 +111,14 @@ pub(super) struct CellRow {
     pub stale: usize,
 }
 
-/// `t/<n>.js`: a run of terms in JavaScript string order, each with its postings (per
+/// `t/<n>`: a run of terms in JavaScript string order, each with its postings (per
 /// asset a [`vlq`] gap from the previous asset, less one, then its score character).
 /// On the wire: one flat array `[term, postings, term, postings, …]`.
 pub(super) struct TermShard<'a> {
     pub entries: &'a [(&'a str, &'a str)],
 }
 
-/// `d/<n>.js`: what a result row shows, for a run of [`Meta::chunk`] assets.
+/// `d/<n>`: what a result row shows, for a run of [`Meta::chunk`] assets.
 /// On the wire: an array of [`DocRow`]s.
 #[derive(Serialize)]
 #[serde(transparent)]
@@ -217,17 +223,91 @@ impl<'a> MetaFacet<'a> {
     }
 }
 
-/// `covermapSearch.add("<name>", <data>);` with every non-ASCII character escaped, so
-/// the file reads the same whatever charset a host declares for it, and `<`, `>`, `&`
-/// too, so no text from an asset reads as markup even if the file is inlined.
+/// How the search files are packaged: one [`Mode`] per build, every file alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `<name>.json`, an object `{"name":"<name>","data":<JSON>}` ([`json_file`]) that
+    /// `library.js` fetches. Fetching is same-origin unless the host sends CORS headers
+    /// (covermap's do not), and an object at the top level is a syntax error as a
+    /// script, so another origin's page can neither fetch it nor include it. Needs
+    /// http(s): browsers do not fetch `file://`.
+    Json,
+    /// `<name>.js`, a script `covermapSearch.add("<name>",<JSON>);` ([`script`]) that
+    /// `library.js` loads with `<script src>`: works from `file://` and shared drives,
+    /// and any page that defines `covermapSearch` can include it too (`build --offline`).
+    Script,
+}
+
+impl Mode {
+    /// The mode a build asks for: scripts when it is `--offline`.
+    pub fn of(offline: bool) -> Self {
+        if offline { Mode::Script } else { Mode::Json }
+    }
+
+    /// The file name extension, without the dot.
+    pub fn ext(self) -> &'static str {
+        match self {
+            Mode::Json => "json",
+            Mode::Script => "js",
+        }
+    }
+
+    /// What the library page's `data-search` attribute says, for `library.js`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Json => "json",
+            Mode::Script => "script",
+        }
+    }
+
+    /// The file `search/<name>.<ext>`, its path from the site root and its bytes.
+    pub(super) fn file<T: Serialize + ?Sized>(self, name: &str, data: &T) -> (String, Vec<u8>) {
+        let path = format!("{DIR}/{name}.{}", self.ext());
+        let bytes = match self {
+            Mode::Json => json_file(name, data),
+            Mode::Script => script(name, data),
+        };
+        (path, bytes)
+    }
+}
+
+/// `covermapSearch.add("<name>", <data>);`, the data [`escaped`].
 pub(super) fn script<T: Serialize + ?Sized>(name: &str, data: &T) -> Vec<u8> {
+    wrapped(b"covermapSearch.add(\"", name, b"\",", data, b");\n")
+}
+
+/// `{"name":"<name>","data":<data>}`, the data [`escaped`]. The first key is quoted, so
+/// as a script the text is a block holding a string and then a `:`: a syntax error,
+/// and nothing of it runs (a `[…]` or `{}` at the top would be a valid script).
+pub(super) fn json_file<T: Serialize + ?Sized>(name: &str, data: &T) -> Vec<u8> {
+    wrapped(b"{\"name\":\"", name, b"\",\"data\":", data, b"}\n")
+}
+
+/// `before`, `name`, `middle`, the data as JSON [`escaped`], `after`. Names are
+/// `meta`, `t/<n>` and `d/<n>`: nothing in them needs escaping.
+fn wrapped<T: Serialize + ?Sized>(
+    before: &[u8],
+    name: &str,
+    middle: &[u8],
+    data: &T,
+    after: &[u8],
+) -> Vec<u8> {
     let json = serde_json::to_vec(data).unwrap_or_else(|_| b"null".to_vec());
     let mut out = Vec::with_capacity(json.len() + name.len() + 32);
-    out.extend_from_slice(b"covermapSearch.add(\"");
+    out.extend_from_slice(before);
     out.extend_from_slice(name.as_bytes());
-    out.extend_from_slice(b"\",");
+    out.extend_from_slice(middle);
+    escaped(&json, &mut out);
+    out.extend_from_slice(after);
+    out
+}
+
+/// Appends serde_json's output with every non-ASCII character escaped, so the file
+/// reads the same whatever charset a host declares for it, and `<`, `>`, `&` too, so
+/// no text from an asset reads as markup even if the file is inlined.
+fn escaped(json: &[u8], out: &mut Vec<u8>) {
     // Runs of plain ASCII are copied whole; serde_json's output is UTF-8.
-    let text = String::from_utf8_lossy(&json);
+    let text = String::from_utf8_lossy(json);
     let mut start = 0;
     for (i, c) in text.char_indices() {
         if c.is_ascii() && !matches!(c, '<' | '>' | '&') {
@@ -241,8 +321,6 @@ pub(super) fn script<T: Serialize + ?Sized>(name: &str, data: &T) -> Vec<u8> {
         start = i + c.len_utf8();
     }
     out.extend_from_slice(&text.as_bytes()[start..]);
-    out.extend_from_slice(b");\n");
-    out
 }
 
 /// Appends `n` as a base64 VLQ: five bits per character, low bits first, the sixth bit
@@ -382,6 +460,19 @@ pub(super) mod tests {
         assert_eq!(
             String::from_utf8(script("d/0", &[1])).unwrap(),
             "covermapSearch.add(\"d/0\",[1]);\n"
+        );
+        // The JSON file's top level is an object whose first key is quoted: not a script.
+        assert_eq!(
+            String::from_utf8(json_file("d/0", &[1])).unwrap(),
+            "{\"name\":\"d/0\",\"data\":[1]}\n"
+        );
+        assert_eq!(
+            String::from_utf8(json_file("meta", "é<")).unwrap(),
+            "{\"name\":\"meta\",\"data\":\"\\u00e9\\u003c\"}\n"
+        );
+        assert_eq!(
+            (Mode::of(false), Mode::of(true).file("t/3", &[0]).0.as_str()),
+            (Mode::Json, "search/t/3.js")
         );
     }
 

@@ -1,15 +1,18 @@
 //! The library's search index and facet data, built here at build time so the browser
-//! never indexes anything. Everything lands under `search/` as small JavaScript files
-//! that hand their data to a global loader (`covermapSearch.add(name, data)`), so a page
-//! loads them with `<script src>` from any static host, under any sub-path and from
-//! `file://`, where `fetch()` is not allowed. `meta.js` is loaded up front: facet values
-//! with labels, every asset's facet memberships and flags packed into short strings,
-//! heatmap cells, and the first term of each term shard. Term shards (`t/<n>.js`) hold
-//! sorted terms with delta-encoded postings, cut by size in term order so a prefix query
-//! loads one or two of them; display chunks (`d/<n>.js`) hold the title, slug and summary
-//! of a few assets each, loaded only for the results on screen. Each posting carries
-//! field bits (title, summary, tags) and a body term-frequency bucket, so the browser
-//! ranks title and summary matches first.
+//! never indexes anything. Everything lands under `search/` as small files, each one
+//! named piece of JSON, packaged as the build's [`Mode`] says: by default JSON files
+//! (`meta.json`, …) that the page fetches, which only pages of the site's own origin
+//! can read; with `build --offline` scripts (`meta.js`, …) that hand their data to a
+//! global loader (`covermapSearch.add(name, data)`), so the page loads them with
+//! `<script src>` from `file://` and shared drives, where `fetch()` is not allowed, at
+//! the price that any page the reader visits can include them too. `meta` is loaded up
+//! front: facet values with labels, every asset's facet memberships and flags packed
+//! into short strings, heatmap cells, and the first term of each term shard. Term
+//! shards (`t/<n>`) hold sorted terms with delta-encoded postings, cut by size in term
+//! order so a prefix query loads one or two of them; display chunks (`d/<n>`) hold the
+//! title, slug and summary of a few assets each, loaded only for the results on
+//! screen. Each posting carries field bits (title, summary, tags) and a body
+//! term-frequency bucket, so the browser ranks title and summary matches first.
 //!
 //! Building is linear in the number of tokens. Assets are tokenized in batches, in
 //! parallel, each batch with a dictionary of its own ([`Batch`]); an [`Interner`] then
@@ -38,18 +41,16 @@ use crate::coverage::Coverage;
 use crate::library::Library;
 
 pub use facets::{Facet, FacetValue, facets, facets_of};
-pub use formats::vlq;
+pub use formats::{DIR, Mode, vlq};
 pub use postings::Postings;
 pub use tokenizer::{Batch, DocTerms, Interner, STOP_WORDS, tokens};
 
 use formats::{
     B64, CellRow, DocChunk, DocRow, FLAG_COUNTED, FLAG_DRAFT, FLAG_STALE, Meta, MetaFacet,
-    TermShard, script,
+    TermShard,
 };
 use postings::{postings, shards};
 
-/// Folder of the index in the site.
-pub const DIR: &str = "search";
 /// Assets per display chunk: small, because the first page of results is usually
 /// spread over many chunks and each one fetched costs its whole size.
 const DOCS_PER_CHUNK: usize = 16;
@@ -75,13 +76,14 @@ pub enum Terms<'a> {
 }
 
 /// Builds the index of the library's assets from their terms, numbered by `interner`,
-/// with the heatmap's cells from `coverage`.
+/// with the heatmap's cells from `coverage`, its files packaged as `mode` says.
 pub fn build(
     lib: &Library,
     coverage: &Coverage,
     facets: &[Facet],
     terms: Terms<'_>,
     interner: &Interner,
+    mode: Mode,
 ) -> Index {
     let assets = &lib.assets;
 
@@ -108,8 +110,7 @@ pub fn build(
             let shard = TermShard {
                 entries: &terms[shard.clone()],
             };
-            let name = format!("t/{n}");
-            (format!("{DIR}/{name}.js"), script(&name, &shard))
+            mode.file(&format!("t/{n}"), &shard)
         })
         .collect();
     let shard_firsts: Vec<&str> = cuts.iter().map(|c| terms[c.start].0).collect();
@@ -131,8 +132,7 @@ pub fn build(
                 })
                 .collect();
             let docs = DocChunk { rows };
-            let name = format!("d/{n}");
-            (format!("{DIR}/{name}.js"), script(&name, &docs))
+            mode.file(&format!("d/{n}"), &docs)
         })
         .collect();
     files.extend(chunks);
@@ -181,7 +181,7 @@ pub fn build(
         facets: facets.par_iter().map(MetaFacet::new).collect(),
         cells,
     };
-    files.push((format!("{DIR}/meta.js"), script("meta", &meta)));
+    files.push(mode.file("meta", &meta));
     files.sort_by(|a, b| a.0.cmp(&b.0));
 
     // FNV-1a over every path and byte, eight bytes at a step: cheap, and stable across

@@ -16,8 +16,12 @@ fn decode_postings(s: &[u8]) -> Vec<(u64, u8)> {
     out
 }
 
-/// The index of a loaded library, its bodies read from disk.
+/// The index of a loaded library, its bodies read from disk, as a default build writes it.
 fn index_of(lib: &Library, cov: &Coverage) -> Index {
+    index_in(lib, cov, Mode::Json)
+}
+
+fn index_in(lib: &Library, cov: &Coverage, mode: Mode) -> Index {
     let mut batch = Batch::new();
     for a in &lib.assets {
         let text = lib.read_body(&a.source).unwrap();
@@ -26,7 +30,15 @@ fn index_of(lib: &Library, cov: &Coverage) -> Index {
     }
     let mut interner = Interner::default();
     let docs: Vec<Arc<DocTerms>> = interner.absorb(batch).into_iter().map(Arc::new).collect();
-    build(lib, cov, &facets(lib), Terms::Fresh(docs), &interner)
+    build(lib, cov, &facets(lib), Terms::Fresh(docs), &interner, mode)
+}
+
+/// The data of the JSON file `path` of `index`, checked to be named `name`.
+fn data(index: &Index, path: &str, name: &str) -> serde_json::Value {
+    let bytes = &index.files.iter().find(|f| f.0 == path).unwrap().1;
+    let mut file: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+    assert_eq!(file["name"], name, "{path}");
+    file["data"].take()
 }
 
 fn library(files: &[(&str, &str)]) -> (Library, Coverage) {
@@ -67,16 +79,11 @@ fn a_tiny_index_end_to_end() {
     ]);
     let index = index_of(&lib, &cov);
     let paths: Vec<&str> = index.files.iter().map(|f| f.0.as_str()).collect();
-    assert_eq!(paths, ["search/d/0.js", "search/meta.js", "search/t/0.js"]);
-    let text = |p: &str| {
-        String::from_utf8(index.files.iter().find(|f| f.0 == p).unwrap().1.clone()).unwrap()
-    };
-    let shard = text("search/t/0.js");
-    let json = shard
-        .strip_prefix("covermapSearch.add(\"t/0\",")
-        .and_then(|s| s.strip_suffix(");\n"))
-        .unwrap();
-    let list: Vec<String> = serde_json::from_str(json).unwrap();
+    assert_eq!(
+        paths,
+        ["search/d/0.json", "search/meta.json", "search/t/0.json"]
+    );
+    let list: Vec<String> = serde_json::from_value(data(&index, "search/t/0.json", "t/0")).unwrap();
     let terms: Vec<&str> = list.iter().step_by(2).map(String::as_str).collect();
     assert!(terms.windows(2).all(|w| w[0] < w[1]), "terms are sorted");
     assert!(
@@ -92,13 +99,8 @@ fn a_tiny_index_end_to_end() {
     assert_eq!(post("integrations"), [(1, IN_SUMMARY | 1)]);
     assert_eq!(post("erp"), [(0, IN_TAGS)]);
 
-    let meta = text("search/meta.js");
-    assert!(meta.starts_with("covermapSearch.add(\"meta\",{\"docs\":2,"));
-    let json = meta
-        .strip_prefix("covermapSearch.add(\"meta\",")
-        .and_then(|s| s.strip_suffix(");\n"))
-        .unwrap();
-    let meta: serde_json::Value = serde_json::from_str(json).unwrap();
+    let meta = data(&index, "search/meta.json", "meta");
+    assert_eq!(meta["docs"], 2);
     // a counts toward the one cell; b is stale and untagged.
     assert_eq!(meta["flags"], "CB");
     assert_eq!(meta["cells"]["smb|cfo|decision"][0], "SMB · CFO · decision");
@@ -110,9 +112,15 @@ fn a_tiny_index_end_to_end() {
     );
     assert_eq!(owner["data"], "BA", "a has owner 0, b none");
 
-    let docs = text("search/d/0.js");
-    assert!(
-        docs.contains("[\"b\",\"Pricing sheet\",\"Integrations priced per seat\",\"2026-01-01\"]")
+    let docs = data(&index, "search/d/0.json", "d/0");
+    assert_eq!(
+        docs[1],
+        serde_json::json!([
+            "b",
+            "Pricing sheet",
+            "Integrations priced per seat",
+            "2026-01-01"
+        ])
     );
 
     let again = index_of(&lib, &cov);
@@ -145,22 +153,50 @@ fn counted_flags_follow_the_assets_rule() {
         "a is in no cell"
     );
     let index = index_of(&lib, &cov);
-    let meta = &index
-        .files
-        .iter()
-        .find(|f| f.0 == "search/meta.js")
-        .unwrap()
-        .1;
-    let meta = String::from_utf8_lossy(meta);
-    let json = meta
-        .strip_prefix("covermapSearch.add(\"meta\",")
-        .and_then(|s| s.strip_suffix(");\n"))
-        .unwrap();
-    let meta: serde_json::Value = serde_json::from_str(json).unwrap();
+    let meta = data(&index, "search/meta.json", "meta");
     let want: String = lib
         .assets
         .iter()
         .map(|a| if a.draft { 'E' } else { 'C' })
         .collect();
     assert_eq!(meta["flags"], want, "a counts; b is a draft");
+}
+
+/// `--offline` writes the same data as scripts: the same names, `.js` for `.json`, each
+/// file `covermapSearch.add("<name>",<data>);` where the default build's is
+/// `{"name":"<name>","data":<data>}`.
+#[test]
+fn both_modes_hold_the_same_data() {
+    let (lib, cov) = library(&[
+        ("plan.toml", PLAN),
+        (
+            "content/a.md",
+            "---\ntitle: Café <b> & co\nsegment: smb\npersona: cfo\nstage: decision\n---\nBody.\n",
+        ),
+    ]);
+    let json = index_in(&lib, &cov, Mode::Json);
+    let script = index_in(&lib, &cov, Mode::Script);
+    assert_eq!(json.files.len(), script.files.len());
+    assert_ne!(json.version, script.version, "the version hashes the bytes");
+    for ((jp, jb), (sp, sb)) in json.files.iter().zip(&script.files) {
+        let name = jp
+            .strip_prefix("search/")
+            .and_then(|p| p.strip_suffix(".json"))
+            .unwrap();
+        assert_eq!(sp, &format!("search/{name}.js"));
+        let (jt, st) = (
+            std::str::from_utf8(jb).unwrap(),
+            std::str::from_utf8(sb).unwrap(),
+        );
+        assert!(jt.is_ascii() && !jt.contains(['<', '>', '&']), "{jt}");
+        let inner = st
+            .strip_prefix(&format!("covermapSearch.add(\"{name}\","))
+            .and_then(|s| s.strip_suffix(");\n"))
+            .unwrap();
+        assert_eq!(jt, format!("{{\"name\":\"{name}\",\"data\":{inner}}}\n"));
+        assert_eq!(
+            data(&json, jp, name),
+            serde_json::from_str::<serde_json::Value>(inner).unwrap()
+        );
+    }
 }

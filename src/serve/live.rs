@@ -42,6 +42,13 @@ impl Live {
             .clone()
     }
 
+    /// The site being served and the build it is, read together: a page is told the
+    /// build it comes from, and must never be told a newer one.
+    pub fn site_and_build(&self) -> (Option<Arc<Site>>, u64) {
+        let state = self.state();
+        (self.site(), state.build)
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, LiveState> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -57,8 +64,9 @@ impl Live {
 
     /// Swaps in a good build's site, then tells every page to reload.
     pub(super) fn publish_site(&self, site: Arc<Site>) {
-        *self.site.write().unwrap_or_else(PoisonError::into_inner) = Some(site);
+        // Under the state lock, so the site and its build number change together.
         let mut state = self.state();
+        *self.site.write().unwrap_or_else(PoisonError::into_inner) = Some(site);
         state.build += 1;
         state.error = None;
         let notice = Notice::Reload(state.build);

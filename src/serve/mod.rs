@@ -3,8 +3,10 @@
 //! the output folder). Both watch `plan.toml`, `content/`, `themes/` and `static/`.
 //!
 //! Threads: the watcher's (notify + debouncer-full) filters events ([`filter`]) and
-//! wakes the rebuild worker; the worker drains every change that arrived meanwhile,
-//! rebuilds once through the caches ([`rebuild`]), and only then publishes the result:
+//! wakes the rebuild worker; the worker waits for the burst of changes to settle
+//! ([`SETTLE`], at most [`SETTLE_MAX`]), so a `git checkout` is one rebuild of the
+//! finished tree, rebuilds once through the caches ([`rebuild`]), and only then
+//! publishes the result:
 //! the served site is swapped and the reload sent after the rebuild is complete, and a
 //! broken edit leaves the last good site in place and sends its errors instead. The
 //! main thread waits for Ctrl-C, then stops the watcher, the worker and the server
@@ -14,13 +16,14 @@ pub mod filter;
 pub mod http;
 pub mod live;
 pub mod rebuild;
+pub mod request;
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use notify::RecursiveMode;
@@ -32,12 +35,17 @@ use filter::Scope;
 pub use live::{Live, Notice};
 pub use rebuild::{Cache, OutputFolder, Rebuilt};
 
-/// How long a path must be quiet before its events are handed on. Editors' saves
-/// (write temp, rename, delete backup) take a few milliseconds; the latency budget from
-/// save to reload is 100 ms. Events that come during a rebuild are coalesced into one
-/// more rebuild, so a longer burst (a `git checkout`) costs a rebuild or two, not one
-/// per file.
-const DEBOUNCE: Duration = Duration::from_millis(30);
+/// How long a path must be quiet before its events are handed on. Short: the settle
+/// below is what gathers a save's events (write temp, rename, delete backup) and a
+/// burst's, so this only pairs renames and drops duplicates.
+const DEBOUNCE: Duration = Duration::from_millis(5);
+/// A rebuild waits until no change has come for this long, so a burst of writes (a
+/// `git checkout`, a formatter over the tree) is one rebuild of the finished tree; a
+/// single save still reloads within 100 ms (debounce + settle + a sample rebuild).
+const SETTLE: Duration = Duration::from_millis(50);
+/// …but no longer than this after the first change, so a tree that never stops
+/// changing is still rebuilt.
+const SETTLE_MAX: Duration = Duration::from_secs(1);
 /// How often the debouncer looks for quiet paths.
 const TICK: Duration = Duration::from_millis(5);
 /// Errors sent to the page's overlay; the terminal has all of them.
@@ -48,6 +56,10 @@ const OVERLAY_ERRORS: usize = 10;
 pub struct Options {
     pub root: PathBuf,
     pub load: LoadOptions,
+    /// `--quiet`: no summary line per rebuild; diagnostics and errors still shown.
+    pub quiet: bool,
+    /// Whether stderr gets colour (`--color` and the environment, resolved).
+    pub color: bool,
 }
 
 /// Why the loop could not start. Bad input never stops it; these are the
@@ -61,6 +73,11 @@ pub enum ServeError {
     },
     #[error("cannot listen on 127.0.0.1: {0}")]
     Listen(std::io::Error),
+    #[error(
+        "port {0} on 127.0.0.1 is in use by another program: stop it, choose another port \
+         with --port N, or use --port 0 for any free port"
+    )]
+    PortTaken(u16),
     #[error("cannot watch {}: {source}", .path.display())]
     Watch {
         path: PathBuf,
@@ -75,7 +92,12 @@ pub enum ServeError {
 }
 
 /// `covermap serve`: returns on Ctrl-C.
-pub fn serve(options: &Options, port: u16, open: bool) -> Result<(), ServeError> {
+pub fn serve(
+    options: &Options,
+    port: http::Port,
+    allow_hosts: &[String],
+    open: bool,
+) -> Result<(), ServeError> {
     let root = absolute_root(&options.root)?;
     let stop = stop_signal()?;
     let scope = Scope {
@@ -86,11 +108,13 @@ pub fn serve(options: &Options, port: u16, open: bool) -> Result<(), ServeError>
     let (tx, rx) = mpsc::channel();
     let watches = Watches::start(&scope, tx.clone())?;
     let live = Arc::new(Live::default());
-    let (server, fell_back) =
-        http::Server::start(port, live.clone()).map_err(ServeError::Listen)?;
+    let server = http::Server::start(port, allow_hosts, live.clone()).map_err(|e| match e {
+        http::StartError::Taken(port) => ServeError::PortTaken(port),
+        http::StartError::Io(e) => ServeError::Listen(e),
+    })?;
 
     let mut cache = Cache::new();
-    let mut printer = Printer::new("the last good site is still served");
+    let mut printer = Printer::new("the last good site is still served", options);
     let started = Instant::now();
     let first = cache.build(&root, &options.load);
     printer.report(&first, started.elapsed(), &[]);
@@ -98,11 +122,17 @@ pub fn serve(options: &Options, port: u16, open: bool) -> Result<(), ServeError>
         Some(site) => live.publish_site(site.clone()),
         None => live.publish_error(overlay_json(&first.diagnostics, &root)),
     }
-    if fell_back {
-        eprintln!("port {port} is in use; serving on another one");
+    if matches!(port, http::Port::Default) && server.port() != http::DEFAULT_PORT && !options.quiet
+    {
+        eprintln!(
+            "port {} is in use; serving on another one",
+            http::DEFAULT_PORT
+        );
     }
     let url = server.url();
-    println!("serving {url} (Ctrl-C to stop)");
+    // A closed stdout (`covermap serve | head -n 1`, once head has the address) is no
+    // reason to stop serving, nor to panic.
+    let _ = writeln!(std::io::stdout(), "serving {url} (Ctrl-C to stop)");
     let _ = std::io::stdout().flush();
     let browser = open.then(|| open_browser(&url)).flatten();
 
@@ -124,7 +154,9 @@ pub fn serve(options: &Options, port: u16, open: bool) -> Result<(), ServeError>
     };
 
     let _ = stop.recv();
-    eprintln!("stopping");
+    if !options.quiet {
+        eprintln!("stopping");
+    }
     let _ = tx.send(Msg::Stop);
     let _ = worker.join();
     live.close();
@@ -151,12 +183,14 @@ pub fn watch(options: &Options, out: &Path) -> Result<(), ServeError> {
     let watches = Watches::start(&scope, tx.clone())?;
 
     let mut output = OutputFolder::new(&root, &out, &options.load);
-    let mut printer = Printer::new("the output folder is untouched");
+    let mut printer = Printer::new("the output folder is untouched", options);
     let started = Instant::now();
     // A folder covermap must not write to is the user's to fix before watching.
     let first = output.rebuild()?;
     printer.report(&first, started.elapsed(), &[]);
-    eprintln!("watching {} (Ctrl-C to stop)", root.display());
+    if !options.quiet {
+        eprintln!("watching {} (Ctrl-C to stop)", root.display());
+    }
 
     let worker = std::thread::Builder::new()
         .name("covermap rebuild".into())
@@ -175,7 +209,9 @@ pub fn watch(options: &Options, out: &Path) -> Result<(), ServeError> {
         })
         .map_err(ServeError::Thread)?;
     let _ = stop.recv();
-    eprintln!("stopping");
+    if !options.quiet {
+        eprintln!("stopping");
+    }
     let _ = tx.send(Msg::Stop);
     let _ = worker.join();
     Ok(())
@@ -245,17 +281,26 @@ fn rebuild_loop(
         let Ok(Msg::Changed(first)) = rx.recv() else {
             break;
         };
-        let started = Instant::now();
-        let mut changed: Vec<PathBuf> = first.paths;
-        while let Ok(msg) = rx.try_recv() {
-            match msg {
-                Msg::Changed(more) => changed.extend(more.paths),
-                Msg::Stop => stopping = true,
+        let first_at = Instant::now();
+        let mut changed: BTreeSet<PathBuf> = first.paths.into_iter().collect();
+        // Let the burst settle: no change for SETTLE, or SETTLE_MAX since the first.
+        loop {
+            let wait = SETTLE.min(SETTLE_MAX.saturating_sub(first_at.elapsed()));
+            match rx.recv_timeout(wait) {
+                Ok(Msg::Changed(more)) => changed.extend(more.paths),
+                Ok(Msg::Stop) | Err(RecvTimeoutError::Disconnected) => {
+                    stopping = true;
+                    break;
+                }
+                Err(RecvTimeoutError::Timeout) => break,
             }
         }
         if stopping {
             break;
         }
+        let changed: Vec<PathBuf> = changed.into_iter().collect();
+        // The summary gives the rebuild's own time, not the settling before it.
+        let started = Instant::now();
         // A content/, themes/ or static/ folder made, or made anew, since the last
         // rebuild needs its own watch before the rebuild reads it.
         watches.refresh();
@@ -369,18 +414,22 @@ struct Printer {
     warnings: BTreeSet<String>,
     /// What a failed build leaves in place.
     kept: &'static str,
+    quiet: bool,
+    color: bool,
 }
 
 impl Printer {
-    fn new(kept: &'static str) -> Self {
+    fn new(kept: &'static str, options: &Options) -> Self {
         Printer {
             warnings: BTreeSet::new(),
             kept,
+            quiet: options.quiet,
+            color: options.color,
         }
     }
 
     fn report(&mut self, rebuilt: &Rebuilt, took: Duration, changed: &[PathBuf]) {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let color = self.color;
         let mut warnings = BTreeSet::new();
         let mut shown = String::new();
         for d in rebuilt.diagnostics.iter() {
@@ -414,8 +463,12 @@ impl Printer {
                 self.kept
             ),
         };
-        eprint!("{shown}");
-        eprintln!("{line}");
+        let mut err = crate::diagnostics::color::stream(std::io::stderr().lock(), color);
+        let _ = err.write_all(shown.as_bytes());
+        // Under --quiet a failed build still says so; a good one says nothing.
+        if !self.quiet || rebuilt.diagnostics.has_errors() {
+            let _ = writeln!(err, "{line}");
+        }
     }
 }
 

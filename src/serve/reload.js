@@ -1,69 +1,108 @@
 // covermap serve: reloads the page after every successful rebuild, and shows the
 // build's errors over the page until they are fixed. Served at /__covermap/reload.js
 // and inserted into pages only by `covermap serve`, never into `covermap build` output.
+//
+// The events come through a SharedWorker (worker.js) that every tab shares, so open
+// tabs hold one connection between them, not one each (browsers allow six per host).
+// Where SharedWorker is missing or fails, the tab opens its own EventSource.
+// The overlay is styled by classes from /__covermap/overlay.css: the site's
+// Content-Security-Policy (style-src 'self') blocks inline styles.
 (() => {
   "use strict";
   const OVERLAY_ID = "covermap-error-overlay";
-  let build = null;
+  const CSS_PATH = "/__covermap/overlay.css";
+  // The build the page was served from (the server writes it on the script tag).
+  const served = Number(document.currentScript && document.currentScript.dataset.build);
+  let build = Number.isInteger(served) ? served : null;
 
   function clearOverlay() {
     const old = document.getElementById(OVERLAY_ID);
     if (old) old.remove();
   }
 
+  function stylesheet() {
+    if (document.querySelector(`link[href="${CSS_PATH}"]`)) return;
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = CSS_PATH;
+    (document.head || document.documentElement).append(link);
+  }
+
   // Every text goes in through textContent: file names and messages come from the
   // library and are never parsed as HTML.
-  function el(tag, text, style) {
+  function el(tag, text, cls) {
     const e = document.createElement(tag);
     if (text !== undefined) e.textContent = text;
-    if (style) e.setAttribute("style", style);
+    if (cls) e.className = cls;
     return e;
   }
 
   function showOverlay(report) {
     clearOverlay();
-    const box = el("div", undefined,
-      "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,24,.92);" +
-      "color:#f4f4f5;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;padding:2rem");
+    stylesheet();
+    const box = el("div", undefined, "covermap-overlay");
     box.id = OVERLAY_ID;
     box.setAttribute("role", "alert");
     const errors = report.errors || [];
-    const title = el("h2", `covermap: ${report.count || errors.length} error(s); the page shows the last good build`,
-      "margin:0 0 1rem;font-size:1.1rem;color:#fca5a5");
-    box.append(title);
+    box.append(el("h2", `covermap: ${report.count || errors.length} error(s); the page shows the last good build`,
+      "covermap-overlay-title"));
     for (const e of errors) {
-      const item = el("div", undefined, "margin:0 0 1.25rem;padding:.75rem 1rem;border-left:4px solid #f87171;background:#27272a");
+      const item = el("div", undefined, "covermap-overlay-error");
       let where = e.file || "";
       if (e.line) where += `:${e.line}`;
       if (e.line && e.column) where += `:${e.column}`;
-      item.append(el("div", where, "color:#93c5fd;font-weight:bold"));
-      item.append(el("div", e.message || "", "white-space:pre-wrap"));
-      if (e.source_line) item.append(el("pre", e.source_line, "margin:.5rem 0 0;color:#d4d4d8;white-space:pre-wrap"));
-      if (e.help) item.append(el("div", `help: ${e.help}`, "color:#a7f3d0;white-space:pre-wrap"));
+      item.append(el("div", where, "covermap-overlay-where"));
+      item.append(el("div", e.message || "", "covermap-overlay-message"));
+      if (e.source_line) item.append(el("pre", e.source_line, "covermap-overlay-source"));
+      if (e.help) item.append(el("div", `help: ${e.help}`, "covermap-overlay-help"));
       box.append(item);
     }
     if ((report.count || 0) > errors.length) {
       box.append(el("p", `…and ${report.count - errors.length} more in the terminal.`));
     }
-    const close = el("button", "Dismiss", "position:absolute;top:1rem;right:1rem;font:inherit;padding:.25rem .75rem");
+    const close = el("button", "Dismiss", "covermap-overlay-close");
     close.type = "button";
     close.addEventListener("click", clearOverlay);
     box.append(close);
     (document.body || document.documentElement).append(box);
   }
 
-  const events = new EventSource("/__covermap/events");
-  events.addEventListener("hello", (e) => {
-    // A different build after a reconnect (the server restarted, or a rebuild came
-    // while the connection was down): reload to show it.
-    const now = JSON.parse(e.data).build;
-    if (build !== null && now !== build) location.reload();
-    build = now;
-  });
-  events.addEventListener("reload", () => location.reload());
-  events.addEventListener("error", (e) => {
-    // The connection's own errors carry no data; EventSource reconnects by itself.
-    if (!e.data) return;
-    showOverlay(JSON.parse(e.data));
-  });
+  function onEvent(type, data) {
+    if (type === "hello") {
+      // A build other than the page's: a rebuild came between serving the page and
+      // connecting, or while the connection was down, or the server restarted.
+      const now = JSON.parse(data).build;
+      if (build !== null && now !== build) location.reload();
+      build = now;
+      clearOverlay();
+    } else if (type === "reload") {
+      // Not when the page already is that build (served just after the rebuild).
+      if (JSON.parse(data).build !== build) location.reload();
+    } else if (type === "error" && data) {
+      showOverlay(JSON.parse(data));
+    }
+  }
+
+  function ownStream() {
+    const events = new EventSource("/__covermap/events");
+    for (const type of ["hello", "reload", "error"]) {
+      events.addEventListener(type, (e) => onEvent(type, e.data));
+    }
+  }
+
+  if (typeof SharedWorker !== "function") {
+    ownStream();
+    return;
+  }
+  let worker;
+  try {
+    worker = new SharedWorker("/__covermap/worker.js", { name: "covermap live reload" });
+  } catch (_) {
+    ownStream();
+    return;
+  }
+  worker.addEventListener("error", ownStream, { once: true });
+  worker.port.addEventListener("message", (m) => onEvent(m.data.type, m.data.data));
+  worker.port.start();
+  window.addEventListener("pagehide", () => worker.port.postMessage("bye"));
 })();

@@ -1,6 +1,6 @@
 //! A library in a folder on disk: what `build`, `serve` and `watch` read. Symbolic
-//! links are followed only when they stay inside the listed folder's parent (the
-//! library root for `content/` and `static/`), and stamps come from file metadata.
+//! links are judged by where they really lead (canonical paths), by the rules of
+//! [`super::listing`]; stamps come from file metadata.
 
 use std::hash::{DefaultHasher, Hasher};
 use std::io::Read;
@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use super::bounded::read_limited;
 use super::files::{Source, Stamp};
-use super::listing::{Skipped, is_ignored};
+use super::listing::{Folder, Skipped, Verdict, judge, target_allowed};
+use crate::diagnostics::codes::Code;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// The library in the folder `root`.
@@ -39,7 +40,7 @@ impl Source for Disk {
     }
 
     fn list(&self, rel: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
-        list_files(&self.root.join(rel), diags)
+        walk(&self.root, rel, diags)
     }
 
     fn read(&self, rel: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
@@ -77,26 +78,49 @@ fn hash_file(path: &Path) -> Option<u64> {
     Some(h.finish())
 }
 
-/// Every regular file below `dir` (relative to it), sorted, skipping hidden and
-/// editor temporary files; a missing folder is simply empty.
+/// Every regular file below `dir` (relative to it), sorted, keeping the listing rules
+/// of the folder it is (`content/` and `static/` by their name, see
+/// [`super::listing`]); a missing folder is simply empty.
 pub fn list_files(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let root = dir.parent().unwrap_or(Path::new(""));
+    walk(root, Path::new(dir.file_name().unwrap_or_default()), diags)
+}
+
+/// Every regular file below the folder `rel` of the library at `root`.
+fn walk(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let dir = root.join(rel);
     if !dir.is_dir() {
         return Vec::new();
     }
-    let library_root = dir.parent().and_then(|p| p.canonicalize().ok());
+    let folder = Folder::of(rel);
+    let name = Path::new(dir.file_name().unwrap_or_default());
+    // Links are judged by where they really lead: the folders they may lead into are
+    // compared as the file system resolves them too.
+    let bases: Vec<(PathBuf, Folder)> = folder
+        .link_bases(rel)
+        .into_iter()
+        // A published folder that is itself a link out of the library is no place a
+        // link may lead into either.
+        .filter(|(base, f)| *f == Folder::Other || published_folder_stays(root, &root.join(base)))
+        .filter_map(|(base, f)| Some((root.join(base).canonicalize().ok()?, f)))
+        .collect();
+    if folder != Folder::Other && !published_folder_stays(root, &dir) {
+        // `static -> /` would publish the whole disk.
+        diags.push(Skipped::LinkOutside(link_text(&dir)).warning(name.to_path_buf()));
+        return Vec::new();
+    }
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
+    let mut walker = walkdir::WalkDir::new(&dir)
         .follow_links(false)
         .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name()));
-    for entry in walker {
+        .into_iter();
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
                 let path = e
                     .path()
-                    .map(|p| crate::diagnostics::display_path(dir.parent().unwrap_or(dir), p))
+                    .map(|p| crate::diagnostics::display_path(root, p))
                     .unwrap_or_default();
                 diags.push(
                     Diagnostic::error(
@@ -108,43 +132,76 @@ pub fn list_files(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
                         ),
                     )
                     .help("check the permissions of the file or folder")
-                    .code(crate::diagnostics::Code::ReadFailed),
+                    .code(Code::ReadFailed),
                 );
                 continue;
             }
         };
-        let rel = entry
+        if entry.depth() == 0 {
+            continue;
+        }
+        let below = entry
             .path()
-            .strip_prefix(dir)
+            .strip_prefix(&dir)
             .unwrap_or(entry.path())
             .to_path_buf();
-        let shown = Path::new(dir.file_name().unwrap_or_default()).join(&rel);
-        if entry.file_type().is_symlink() {
-            let target = entry.path().canonicalize();
-            let inside = match (&target, &library_root) {
-                (Ok(t), Some(r)) => t.starts_with(r),
-                _ => false,
-            };
-            let skipped = match target {
-                Ok(t) if inside && t.is_file() => {
-                    files.push(rel);
-                    continue;
+        let shown = name.join(&below);
+        let is_dir = entry.file_type().is_dir();
+        match judge(folder, entry.depth(), entry.file_name()) {
+            Verdict::Keep => {}
+            verdict => {
+                // A hidden folder is never entered: nothing in it is even listed.
+                if is_dir {
+                    walker.skip_current_dir();
                 }
-                Ok(t) if inside && t.is_dir() => Skipped::LinkToFolder,
-                Ok(_) if inside => Skipped::LinkToOther,
+                if verdict == Verdict::Hidden {
+                    diags.push(Skipped::Hidden { folder: is_dir }.warning(shown));
+                }
+                continue;
+            }
+        }
+        if entry.file_type().is_symlink() {
+            let skipped = match entry.path().canonicalize() {
+                Ok(target) => match target_allowed(&target, &bases) {
+                    Ok(()) if target.is_file() => {
+                        files.push(below);
+                        continue;
+                    }
+                    Ok(()) if target.is_dir() => Skipped::LinkToFolder,
+                    Ok(()) => Skipped::LinkToOther,
+                    Err(skip) => skip(link_text(entry.path())),
+                },
                 Err(e) if is_link_loop(&e) => Skipped::LinkLoop,
-                _ => Skipped::LinkOutside,
+                Err(_) => Skipped::LinkOutside(link_text(entry.path())),
             };
             diags.push(skipped.warning(shown));
             continue;
         }
         if entry.file_type().is_file() {
-            files.push(rel);
-        } else if !entry.file_type().is_dir() {
+            files.push(below);
+        } else if !is_dir {
             diags.push(Skipped::NotRegular.warning(shown));
         }
     }
     files
+}
+
+/// Whether the published folder `dir` is a real folder, or a link that stays inside
+/// the library at `root`.
+fn published_folder_stays(root: &Path, dir: &Path) -> bool {
+    let is_link = std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return true;
+    }
+    match (root.canonicalize(), dir.canonicalize()) {
+        (Ok(root), Ok(dir)) => dir.starts_with(root),
+        _ => false,
+    }
+}
+
+/// What the link at `path` says it points to, for a warning.
+fn link_text(path: &Path) -> String {
+    std::fs::read_link(path).map_or_else(|_| "?".to_string(), |t| t.display().to_string())
 }
 
 /// Whether resolving a path failed because its symbolic links go round in a loop.

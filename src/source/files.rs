@@ -15,10 +15,13 @@ pub trait Source: Send + Sync + std::fmt::Debug {
     /// Whether `rel` is a folder (`""` is the root).
     fn is_dir(&self, rel: &Path) -> bool;
 
-    /// Every file below the folder `rel`, relative to it, sorted by path; hidden files
-    /// and editors' temporary files are passed over ([`super::is_ignored`]), and so is a
-    /// symbolic link unless it stays inside the folder's parent and names a regular
-    /// file (with a warning in `diags`). A missing folder is empty.
+    /// Every file below the folder `rel`, relative to it, sorted by path, by the
+    /// listing rules of `super::listing`: editors' temporary files passed over; hidden
+    /// files and folders too, with a warning in `diags` under `content/` and `static/`
+    /// (where only `static/.well-known/` and `static/.nojekyll` are kept); a symbolic
+    /// link followed only to a regular file inside `content/` or `static/` (elsewhere,
+    /// inside the folder's parent) that is not hidden, or skipped with a warning. A
+    /// missing folder is empty.
     fn list(&self, rel: &Path, diags: &mut Diagnostics) -> Vec<PathBuf>;
 
     /// The bytes of the file `rel`, if it has at most `limit`: a bigger one is an error

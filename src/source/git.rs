@@ -12,7 +12,7 @@ use std::sync::{Mutex, PoisonError};
 
 use super::bounded::too_large;
 use super::files::{Source, Stamp};
-use super::listing::{Skipped, is_ignored};
+use super::listing::{Folder, Skipped, Verdict, judge_path, target_allowed};
 use crate::diagnostics::Diagnostics;
 
 /// Links followed, one through another, before a chain counts as a loop (Linux's own
@@ -126,25 +126,73 @@ impl GitTree {
     /// The entry `rel` names, following symbolic links inside the library: the final
     /// path and entry, or why there is none.
     fn resolve(&self, rel: &Path) -> Result<(PathBuf, &Entry), Skipped> {
+        match self.follow(rel)? {
+            (path, Resolved::Entry(entry)) => Ok((path, entry)),
+            (_, Resolved::Folder) => Err(Skipped::LinkToFolder),
+            (_, Resolved::Missing) => Err(Skipped::LinkOutside(String::new())),
+        }
+    }
+
+    /// Where `rel` leads through symbolic links, and what is there; a loop, or a link
+    /// that climbs out of the library, is an error.
+    fn follow(&self, rel: &Path) -> Result<(PathBuf, Resolved<'_>), Skipped> {
         let mut path = rel.to_path_buf();
         for _ in 0..=MAX_LINKS {
             let Some(entry) = self.entries.get(&path) else {
-                return Err(if self.is_dir(&path) {
-                    Skipped::LinkToFolder
+                let what = if self.is_dir(&path) {
+                    Resolved::Folder
                 } else {
-                    Skipped::LinkOutside
-                });
+                    Resolved::Missing
+                };
+                return Ok((path, what));
             };
             if entry.kind != Kind::Link {
-                return Ok((path, entry));
+                return Ok((path, Resolved::Entry(entry)));
             }
-            let target = self.cat(&entry.oid).map_err(|_| Skipped::LinkOutside)?;
-            let target = PathBuf::from(String::from_utf8_lossy(&target).into_owned());
-            path = join_lexically(path.parent().unwrap_or(Path::new("")), &target)
-                .ok_or(Skipped::LinkOutside)?;
+            let target = self.link_text(entry)?;
+            path = join_lexically(path.parent().unwrap_or(Path::new("")), Path::new(&target))
+                .ok_or(Skipped::LinkOutside(String::new()))?;
         }
         Err(Skipped::LinkLoop)
     }
+
+    /// What the link `entry` says it points to.
+    fn link_text(&self, entry: &Entry) -> Result<String, Skipped> {
+        let bytes = self
+            .cat(&entry.oid)
+            .map_err(|_| Skipped::LinkOutside(String::new()))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// Why the link at `path` (`entry`) is not followed from a listing of a folder
+    /// whose links may lead into `bases`; `None` when it names a file it may.
+    fn judge_link(
+        &self,
+        path: &Path,
+        entry: &Entry,
+        bases: &[(PathBuf, Folder)],
+    ) -> Option<Skipped> {
+        let text = || self.link_text(entry).unwrap_or_default();
+        Some(match self.follow(path) {
+            // A broken link is judged before where it points, as on disk.
+            Ok((_, Resolved::Missing)) => Skipped::LinkOutside(text()),
+            Ok((target, resolved)) => match (target_allowed(&target, bases), resolved) {
+                (Err(skip), _) => skip(text()),
+                (Ok(()), Resolved::Entry(e)) if e.kind == Kind::File => return None,
+                (Ok(()), Resolved::Folder) => Skipped::LinkToFolder,
+                (Ok(()), _) => Skipped::LinkToOther,
+            },
+            Err(Skipped::LinkLoop) => Skipped::LinkLoop,
+            Err(_) => Skipped::LinkOutside(text()),
+        })
+    }
+}
+
+/// What a path leads to in the tree.
+enum Resolved<'a> {
+    Entry(&'a Entry),
+    Folder,
+    Missing,
 }
 
 /// `<mode> SP <type> SP <object> SP+ <size> TAB <path>`, as `ls-tree -l` prints it.
@@ -213,9 +261,13 @@ impl Source for GitTree {
     }
 
     fn list(&self, rel: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
-        let parent = rel.parent().unwrap_or(Path::new(""));
+        let folder = Folder::of(rel);
+        let bases = folder.link_bases(rel);
         let name = Path::new(rel.file_name().unwrap_or_default());
         let mut files = Vec::new();
+        // The tree lists files only: a hidden folder is warned about once, at its
+        // first file (its files come together, in path order).
+        let mut hidden_seen: Option<PathBuf> = None;
         for (path, entry) in self
             .entries
             .range(rel.to_path_buf()..)
@@ -224,25 +276,28 @@ impl Source for GitTree {
             let Ok(below) = path.strip_prefix(rel) else {
                 continue;
             };
-            if below == Path::new("") || below.iter().any(is_ignored) {
+            if below == Path::new("") {
                 continue;
+            }
+            match judge_path(folder, below) {
+                (Verdict::Keep, _) => {}
+                (Verdict::Quiet, _) => continue,
+                (Verdict::Hidden, part) => {
+                    if hidden_seen.as_ref() != Some(&part) {
+                        let is_folder = part.as_path() != below;
+                        diags.push(Skipped::Hidden { folder: is_folder }.warning(name.join(&part)));
+                        hidden_seen = Some(part);
+                    }
+                    continue;
+                }
             }
             match entry.kind {
                 Kind::File => files.push(below.to_path_buf()),
                 // On disk an uninitialised submodule is an empty folder.
                 Kind::Commit => {}
-                Kind::Link => match self.resolve(path) {
-                    Ok((target, entry)) if target.starts_with(parent) => match entry.kind {
-                        Kind::File => files.push(below.to_path_buf()),
-                        _ => diags.push(Skipped::LinkToOther.warning(name.join(below))),
-                    },
-                    Err(Skipped::LinkToFolder) => {
-                        diags.push(Skipped::LinkToFolder.warning(name.join(below)));
-                    }
-                    Err(Skipped::LinkLoop) => {
-                        diags.push(Skipped::LinkLoop.warning(name.join(below)));
-                    }
-                    _ => diags.push(Skipped::LinkOutside.warning(name.join(below))),
+                Kind::Link => match self.judge_link(path, entry, &bases) {
+                    None => files.push(below.to_path_buf()),
+                    Some(skipped) => diags.push(skipped.warning(name.join(below))),
                 },
             }
         }

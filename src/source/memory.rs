@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::bounded::too_large;
 use super::files::{Source, Stamp};
-use super::listing::is_ignored;
+use super::listing::{Folder, Skipped, Verdict, judge_path};
 use crate::diagnostics::Diagnostics;
 
 /// Files by path relative to the library root.
@@ -54,16 +54,32 @@ impl Source for Memory {
             .any(|path| path != rel && path.starts_with(rel))
     }
 
-    fn list(&self, rel: &Path, _diags: &mut Diagnostics) -> Vec<PathBuf> {
+    fn list(&self, rel: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+        let folder = Folder::of(rel);
+        let name = Path::new(rel.file_name().unwrap_or_default());
+        let mut hidden_seen: Option<PathBuf> = None;
+        let mut files = Vec::new();
         // Ordered by components, a BTreeMap of paths is in the order a sorted walk of
         // the folders gives.
-        self.files
+        for below in self
+            .files
             .keys()
             .filter(|path| *path != rel)
             .filter_map(|path| path.strip_prefix(rel).ok())
-            .filter(|below| !below.iter().any(is_ignored))
-            .map(Path::to_path_buf)
-            .collect()
+        {
+            match judge_path(folder, below) {
+                (Verdict::Keep, _) => files.push(below.to_path_buf()),
+                (Verdict::Quiet, _) => {}
+                (Verdict::Hidden, part) => {
+                    if hidden_seen.as_ref() != Some(&part) {
+                        let is_folder = part.as_path() != below;
+                        diags.push(Skipped::Hidden { folder: is_folder }.warning(name.join(&part)));
+                        hidden_seen = Some(part);
+                    }
+                }
+            }
+        }
+        files
     }
 
     fn read(&self, rel: &Path, limit: u64) -> std::io::Result<Vec<u8>> {

@@ -77,7 +77,17 @@ fn check_source(files: &dyn Source) {
         ["a/b.md", "a.md", "a.md.bak", "z/y/x.pdf"],
         "{files:?}"
     );
-    assert!(diags.is_empty(), "{files:?}: {diags:?}");
+    // A hidden folder is skipped, never entered, with one warning.
+    let warned: Vec<String> = diags
+        .iter()
+        .map(|d| format!("{}: {}", d.location(), d.message))
+        .collect();
+    assert_eq!(
+        warned,
+        ["content/.hidden: hidden folder skipped: never published"],
+        "{files:?}"
+    );
+    let mut diags = Diagnostics::default();
     assert!(files.is_dir(Path::new("content")));
     assert!(files.is_dir(Path::new("content/z/y")));
     assert!(!files.is_dir(Path::new("content/a.md")));
@@ -218,10 +228,11 @@ fn a_git_revision_is_a_source() {
         assert_eq!(
             warnings,
             [
+                "content/.hidden: hidden folder skipped: never published",
                 "content/folder-link: symbolic link to a folder skipped",
                 "content/loop1.md: symbolic link loop skipped",
                 "content/loop2.md: symbolic link loop skipped",
-                "content/out.md: symbolic link that leaves the library (or is broken) skipped",
+                "content/out.md: symbolic link out of content/ and static/ (or broken) skipped: it points to `../../outside.md`, which is never read",
             ]
         );
         // The disk lists the same, with the same warnings (after the work tree's own
@@ -269,4 +280,99 @@ fn a_bad_revision_is_an_error_not_a_panic() {
     }
     let missing = tempfile::tempdir().unwrap();
     assert!(GitTree::open(missing.path(), "HEAD", Path::new("")).is_err());
+}
+
+/// The warnings of a listing, as `location: message`.
+fn warned(diags: &Diagnostics) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| format!("{}: {}", d.location(), d.message))
+        .collect()
+}
+
+/// A git revision keeps the rules that keep secrets unpublished exactly as a folder on
+/// disk does: links followed only to a file inside content/ or static/ that is not
+/// hidden, hidden files and folders skipped with a warning, static/.well-known/ and
+/// static/.nojekyll kept.
+#[cfg(unix)]
+#[test]
+fn git_and_disk_publish_nothing_private() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git(repo, &["init", "-q"]);
+    let lib = repo.join("lib");
+    for (rel, text) in [
+        ("plan.toml", "[site]\n"),
+        ("secrets/token.txt", "TOKEN"),
+        ("content/a.md", "alpha"),
+        ("content/.env", "API_KEY=1"),
+        ("content/.ssh/id_rsa", "KEY"),
+        ("content/.ssh/id_rsa.pub", "PUB"),
+        ("content/sub/.git-credentials", "CRED"),
+        ("static/style.css", "body{}"),
+        ("static/.env", "API_KEY=2"),
+        ("static/.htaccess", "deny"),
+        ("static/.nojekyll", ""),
+        ("static/.well-known/security.txt", "Contact: x"),
+        ("static/.well-known/.private", "no"),
+    ] {
+        let path = lib.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let content = lib.join("content");
+    symlink("../../.git/config", content.join("leak.md")).unwrap();
+    symlink("../secrets/", content.join("x")).unwrap();
+    symlink("/etc/passwd", content.join("abs.md")).unwrap();
+    symlink("../plan.toml", content.join("plan.md")).unwrap();
+    symlink("../static/.env", content.join("env.md")).unwrap();
+    symlink("../static/style.css", content.join("style.css")).unwrap();
+    symlink("a.md", content.join("b.md")).unwrap();
+    symlink(".env", content.join("visible-env")).unwrap();
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-q", "-m", "library"]);
+
+    let tree = GitTree::open(repo, "HEAD", Path::new("lib")).unwrap();
+    let disk = Disk::new(&lib);
+    let sources: [&dyn Source; 2] = [&tree, &disk];
+    for files in sources {
+        let mut diags = Diagnostics::default();
+        let listed = files.list(Path::new("content"), &mut diags);
+        assert_eq!(paths(&listed), ["a.md", "b.md", "style.css"], "{files:?}");
+        assert_eq!(
+            warned(&diags),
+            [
+                "content/.env: hidden file skipped: never published",
+                "content/.ssh: hidden folder skipped: never published",
+                "content/abs.md: symbolic link out of content/ and static/ (or broken) skipped: it points to `/etc/passwd`, which is never read",
+                "content/env.md: symbolic link to a hidden file skipped: it points to `../static/.env`, which is never read",
+                "content/leak.md: symbolic link out of content/ and static/ (or broken) skipped: it points to `../../.git/config`, which is never read",
+                "content/plan.md: symbolic link out of content/ and static/ (or broken) skipped: it points to `../plan.toml`, which is never read",
+                "content/sub/.git-credentials: hidden file skipped: never published",
+                "content/visible-env: symbolic link to a hidden file skipped: it points to `.env`, which is never read",
+                "content/x: symbolic link out of content/ and static/ (or broken) skipped: it points to `../secrets/`, which is never read",
+            ],
+            "{files:?}"
+        );
+        assert!(diags.iter().all(|d| !d.is_error()));
+        let mut diags = Diagnostics::default();
+        let listed = files.list(Path::new("static"), &mut diags);
+        assert_eq!(
+            paths(&listed),
+            [".nojekyll", ".well-known/security.txt", "style.css"],
+            "{files:?}"
+        );
+        assert_eq!(
+            warned(&diags),
+            [
+                "static/.env: hidden file skipped: never published",
+                "static/.htaccess: hidden file skipped: never published",
+                "static/.well-known/.private: hidden file skipped: never published",
+            ],
+            "{files:?}"
+        );
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["W0107", "W0107", "W0107"]);
+    }
 }

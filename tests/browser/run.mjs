@@ -3,11 +3,15 @@
 //   node tests/browser/run.mjs <http-url-of-site-root> <file-url-of-site-root> <expect.json>
 //
 // Debian's Chromium (CHROMIUM, default /usr/bin/chromium) runs headless through
-// playwright-core. Every check runs twice: on the site served under a sub-path on
-// 127.0.0.1, and opened straight from disk (file://). Any request off the host is
-// aborted and fails the run, and so does any console error. Prints one line per check
+// playwright-core. Every check runs twice: on the default build (search data as JSON)
+// served under a sub-path on 127.0.0.1, and on the `--offline` build (search data as
+// scripts) opened straight from disk (file://). Any request off the host is aborted and
+// fails the run, and so does any console error. Then the origin checks (expect.origin):
+// the default build from disk shows the notice naming --offline, and a page on another
+// origin reads nothing of the default build's search data. Prints one line per check
 // and "N passed, M failed"; exits 1 on any failure.
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
@@ -246,11 +250,67 @@ async function noScript(root, t) {
   await context.close();
 }
 
+// ------------------------------------------------------------------ search data origin
+// The default build's search data stays on its origin (tests/suite/browser.rs `origin`).
+async function origin() {
+  const o = expect.origin;
+  const t = "file, default build";
+  // Opened from disk, the default build says what to do instead of failing silently.
+  {
+    const { context, page, problems } = await newPage(t);
+    await page.goto(o.default_file + "index.html");
+    await page.waitForSelector("#search-offline", { state: "visible", timeout: 10000 }).catch(() => {});
+    const notice = (await page.isVisible("#search-offline")) ? await page.textContent("#search-offline") : "";
+    check(`${t}: a notice says search needs http(s) or covermap build --offline`, notice.includes("covermap build --offline"), notice);
+    check(`${t}: the search box is disabled`, await page.isDisabled("#q"));
+    const rows = await page.locator("#asset-list > li").count();
+    check(`${t}: the library still lists its assets`, rows === Math.min(expect.assets, expect.page_size), `${rows}`);
+    await axe(page, "the library with the notice", t);
+    check(`${t}: no console error and no request off the host`, problems.length === 0, problems.join("\n    "));
+    await context.close();
+  }
+  // The JSON files are not scripts: V8 (Node's, Chromium's engine) refuses each one.
+  const dir = fileURLToPath(o.default_file + "search/");
+  const files = readdirSync(dir, { recursive: true }).filter((f) => f.endsWith(".json"));
+  const runnable = files.filter((f) => { try { new Function(readFileSync(dir + f, "utf8")); return true; } catch (e) { return !(e instanceof SyntaxError); } });
+  check(`default build: none of its ${files.length} search files is valid JavaScript`, files.length >= 3 && runnable.length === 0, runnable);
+  // A page on another origin (another port) predefines every global and includes each
+  // search file with <script src>: from the default build it reads nothing; from the
+  // --offline build's scripts served over http it reads every title (the trade-off of
+  // --offline, and proof that the page would catch a leak).
+  for (const [key, label, leaks] of [["steal_default", "http, default build", false], ["steal_offline", "http, --offline build", true]]) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const off = [];
+    await context.route("**/*", (route) => {
+      const u = new URL(route.request().url());
+      if (u.hostname === "127.0.0.1") return route.continue();
+      off.push(u.href);
+      return route.abort();
+    });
+    await page.goto(o[key]);
+    await page.waitForFunction(() => window.stealDone === true);
+    const stolen = await page.evaluate(() => window.stolen);
+    const text = JSON.stringify(stolen) + (await page.evaluate(() => document.documentElement.outerHTML));
+    const seen = o.titles.filter((title) => text.includes(title));
+    if (leaks) {
+      check(`${label}: a page on another origin that includes its scripts reads every title (why --offline is opt-in)`,
+        seen.length === o.titles.length, { seen: seen.length, of: o.titles.length });
+    } else {
+      check(`${label}: a page on another origin that predefines every global and includes each search file reads nothing`,
+        stolen.length === 0 && seen.length === 0, { stolen: stolen.slice(0, 3), seen });
+    }
+    check(`${label}: the other origin's page made no request off 127.0.0.1`, off.length === 0, off);
+    await context.close();
+  }
+}
+
 try {
-  for (const [root, t] of [[httpRoot, "http"], [fileRoot, "file"]]) {
+  for (const [root, t] of [[httpRoot, "http, default build"], [fileRoot, "file, --offline build"]]) {
     await run(root, t);
     await noScript(root, t);
   }
+  await origin();
 } catch (e) {
   check("the run finished", false, e.stack || String(e));
 } finally {

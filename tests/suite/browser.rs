@@ -1,6 +1,10 @@
 //! Browser tests: the sample library built, served under a sub-path on 127.0.0.1 by a
 //! small std-only file server, and also opened from disk (file://), driven in Debian's
-//! Chromium by `tests/browser/run.mjs` (Node + playwright-core + axe-core).
+//! Chromium by `tests/browser/run.mjs` (Node + playwright-core + axe-core). Each build
+//! names its mode: the default build (search data as JSON) is served over http, the
+//! `--offline` build (search data as scripts) is opened from disk; the default build
+//! opened from disk must say to use `--offline`, and a page on another origin must read
+//! nothing of the default build's search data (see [`origin`]).
 //!
 //! What the pages should show is worked out here from the library itself, not from the
 //! search index, so the index and `library.js` are checked against the source.
@@ -357,31 +361,38 @@ fn library_search_filters_and_cell_links_in_chromium() {
 
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("public");
-    let build = covermap([
-        "build".as_ref(),
-        "--root".as_ref(),
-        manifest_dir().as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-    ]);
-    assert!(
-        build.status.success(),
-        "build failed:\n{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    let offline = dir.path().join("public-offline");
+    for (to, extra) in [(&out, None), (&offline, Some("--offline"))] {
+        let build = covermap(
+            [
+                "build".as_ref(),
+                "--root".as_ref(),
+                manifest_dir().as_os_str(),
+                "--out".as_ref(),
+                to.as_os_str(),
+            ]
+            .into_iter()
+            .chain(extra.map(AsRef::as_ref)),
+        );
+        assert!(
+            build.status.success(),
+            "build {extra:?} failed:\n{}",
+            String::from_utf8_lossy(&build.stderr)
+        );
+    }
 
     let (lib, diags) = library::load(manifest_dir(), &LoadOptions::default());
     let lib = lib.unwrap_or_else(|| panic!("the sample loads: {diags:?}"));
     let expect = dir.path().join("expect.json");
-    std::fs::write(
-        &expect,
-        serde_json::to_vec_pretty(&expectations(&lib, &out)).expect("json"),
-    )
-    .expect("write expect.json");
-
+    let mut expected = expectations(&lib, &out);
     let port = serve(out.clone());
+    expected["origin"] = origin(&lib, dir.path(), &out, &offline, port);
+    std::fs::write(&expect, serde_json::to_vec_pretty(&expected).expect("json"))
+        .expect("write expect.json");
+
+    // The default build over http; the --offline build from disk.
     let http = format!("http://127.0.0.1:{port}{SUB_PATH}");
-    let file = format!("file://{}/", out.display());
+    let file = format!("file://{}/", offline.display());
     let run = Command::new("node")
         .arg(manifest_dir().join("tests/browser/run.mjs"))
         .args([&http, &file])
@@ -403,5 +414,131 @@ fn library_search_filters_and_cell_links_in_chromium() {
     assert!(
         stdout.contains(" passed, 0 failed"),
         "no summary line:\n{stdout}\n{stderr}"
+    );
+}
+
+// ------------------------------------------------------------------ search data origin
+
+/// What `run.mjs` needs for the origin checks: the default build's `file://` URL, and
+/// two pages on another origin (another port of 127.0.0.1) that predefine every global
+/// the search data could call or set, then include each search file of a build with
+/// `<script src>`: `steal_default` the default build's JSON over http (`port`), which
+/// must yield nothing, and `steal_offline` the `--offline` build's scripts, served over
+/// http for this check only, which must yield the titles (so the page would catch a
+/// leak). `titles` are every asset's title.
+fn origin(lib: &Library, dir: &Path, out: &Path, offline: &Path, port: u16) -> Value {
+    let offline_port = serve(offline.to_path_buf());
+    let evil = dir.join("evil");
+    std::fs::create_dir_all(&evil).expect("evil folder");
+    let evil_port = serve(evil.clone());
+    let mut pages = serde_json::Map::new();
+    for (name, site, port) in [
+        ("steal_default", out, port),
+        ("steal_offline", offline, offline_port),
+    ] {
+        let mut files = Vec::new();
+        collect(&site.join("search"), &mut files);
+        files.sort();
+        assert!(files.len() >= 3, "{name}: the build wrote its search data");
+        let tags: String = files
+            .iter()
+            .map(|f| {
+                let rel = f.strip_prefix(site).expect("under the site");
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                format!("<script src=\"http://127.0.0.1:{port}{SUB_PATH}{rel}\"></script>\n")
+            })
+            .collect();
+        let html = format!(
+            "<!doctype html><meta charset=utf-8><title>another site</title>\n\
+             <script>{STEAL}</script>\n{tags}<script>window.stealDone = true;</script>\n"
+        );
+        std::fs::write(evil.join(format!("{name}.html")), html).expect("write the page");
+        let url = format!("http://127.0.0.1:{evil_port}{SUB_PATH}{name}.html");
+        pages.insert(name.into(), url.into());
+    }
+    pages.insert(
+        "default_file".into(),
+        format!("file://{}/", out.display()).into(),
+    );
+    pages.insert(
+        "titles".into(),
+        json!(
+            lib.assets
+                .iter()
+                .map(|a| a.title.as_str())
+                .collect::<Vec<_>>()
+        ),
+    );
+    Value::Object(pages)
+}
+
+/// The attacker's script: every global the search data touches or could touch, set
+/// before the files are included, recording whatever reaches them in `window.stolen`.
+const STEAL: &str = r#"
+window.stolen = [];
+var keep = function (what, v) { try { window.stolen.push([what, JSON.stringify(v)]); } catch (e) { window.stolen.push([what, String(v)]); } };
+window.covermapSearch = { add: function (name, data) { keep("covermapSearch.add " + name, data); } };
+["name", "data", "docs", "facets", "shards", "flags", "cells"].forEach(function (k) {
+  Object.defineProperty(Object.prototype, k, { configurable: true, set: function (v) {
+    keep("set " + k, v); Object.defineProperty(this, k, { value: v, writable: true, enumerable: true, configurable: true }); } });
+});
+window.errors = [];
+window.onerror = function (msg) { window.errors.push(String(msg)); };
+"#;
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("read the folder").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+// ------------------------------------------------------------------ covermap serve
+
+/// `covermap serve` in Chromium (tests/browser/serve.mjs): ten tabs share one reload
+/// stream and navigation still works; the error overlay shows, styled, under the CSP.
+#[cfg(unix)]
+#[test]
+fn serve_tabs_and_error_overlay_in_chromium() {
+    let chromium = chromium();
+    node_modules();
+    let _alone = exclusive();
+    let lib = crate::common::TestLib::fixture("valid-small");
+    let mut serve = Command::new(crate::common::BIN)
+        .args(["serve", "--port", "0", "--root"])
+        .arg(lib.root())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start covermap serve");
+    let mut line = String::new();
+    BufReader::new(serve.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the URL line");
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in {line:?}"))
+        .to_string();
+    let run = Command::new("node")
+        .arg(manifest_dir().join("tests/browser/serve.mjs"))
+        .arg(&url)
+        .arg(lib.root())
+        .env("CHROMIUM", &chromium)
+        .output();
+    let _ = serve.kill();
+    let _ = serve.wait();
+    let run = run.unwrap_or_else(|e| panic!("cannot run node ({e}); install Node.js 18 or later"));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    print!("{stdout}");
+    assert!(
+        run.status.success() && stdout.contains(" passed, 0 failed"),
+        "browser checks of serve failed:\n{stdout}\n{stderr}"
     );
 }

@@ -97,7 +97,7 @@ fn symlinks_leaving_the_library_are_never_followed() {
     for link in ["content/secret.md", "content/secret.csv", "static/passwd"] {
         assert!(
             err.contains(&format!(
-                "{link}: warning: symbolic link that leaves the library (or is broken) skipped"
+                "{link}: warning: symbolic link out of content/ and static/ (or broken) skipped"
             )),
             "{link}: {err}"
         );

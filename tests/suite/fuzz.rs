@@ -772,6 +772,7 @@ fn library() -> impl Strategy<Value = Library> {
                         theme: "default".into(),
                         theme_span: None,
                         raw_html: false,
+                        robots: Default::default(),
                     },
                     title: "P".into(),
                     currency: "USD".into(),

@@ -14,13 +14,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// A copy of `tests/fixtures/valid-small` in a temporary folder, and its root.
-fn library() -> (TestLib, PathBuf) {
+pub(crate) fn library() -> (TestLib, PathBuf) {
     let lib = TestLib::fixture("valid-small");
     let root = lib.root().to_path_buf();
     (lib, root)
 }
 
-fn asset(title: &str) -> String {
+pub(crate) fn asset(title: &str) -> String {
     format!(
         "---\ntitle: \"{title}\"\npersonas: [economic-buyer]\nstages: [decision]\nsegments: [enterprise]\n---\nBody of {title}.\n"
     )
@@ -39,14 +39,14 @@ fn save_by_rename(path: &Path, text: &str) {
 }
 
 /// A running `covermap serve` or `watch`, killed when dropped.
-struct Running {
+pub(crate) struct Running {
     child: Child,
     stdout: Receiver<String>,
     stderr: Arc<Mutex<String>>,
 }
 
 impl Running {
-    fn start(args: &[&str]) -> Running {
+    pub(crate) fn start(args: &[&str]) -> Running {
         let mut child = Command::new(BIN)
             .args(args)
             .env("NO_COLOR", "1")
@@ -83,12 +83,12 @@ impl Running {
         }
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
 
     /// The `http://127.0.0.1:PORT/` that `serve` prints on its first line.
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         let line = self
             .stdout
             .recv_timeout(DEADLINE)
@@ -98,7 +98,7 @@ impl Running {
     }
 
     /// Sends Ctrl-C (SIGINT) and waits for the exit.
-    fn interrupt(mut self) -> std::process::ExitStatus {
+    pub(crate) fn interrupt(mut self) -> std::process::ExitStatus {
         let ok = Command::new("kill")
             .args(["-INT", &self.child.id().to_string()])
             .status()
@@ -118,14 +118,14 @@ impl Drop for Running {
 }
 
 /// `host:port` of a URL printed by serve.
-fn host(url: &str) -> String {
+pub(crate) fn host(url: &str) -> String {
     url.trim_start_matches("http://")
         .trim_end_matches('/')
         .to_string()
 }
 
 /// A GET over a fresh connection: (status, headers, body).
-fn get(url: &str, path: &str) -> (u16, String, String) {
+pub(crate) fn get(url: &str, path: &str) -> (u16, String, String) {
     let mut s = TcpStream::connect(host(url)).unwrap();
     s.set_read_timeout(Some(DEADLINE)).unwrap();
     write!(
@@ -147,13 +147,13 @@ fn get(url: &str, path: &str) -> (u16, String, String) {
 }
 
 /// One server-sent event: (name, data).
-type Event = (String, String);
+pub(crate) type Event = (String, String);
 
 /// The page's view of the reload channel: every event, in order.
-struct Events(Receiver<Event>);
+pub(crate) struct Events(Receiver<Event>);
 
 impl Events {
-    fn connect(url: &str) -> Events {
+    pub(crate) fn connect(url: &str) -> Events {
         let mut s = TcpStream::connect(host(url)).unwrap();
         write!(
             s,
@@ -185,7 +185,7 @@ impl Events {
     }
 
     /// The next event called `name` (earlier ones of other names are passed over).
-    fn next_named(&self, name: &str) -> Event {
+    pub(crate) fn next_named(&self, name: &str) -> Event {
         let end = Instant::now() + DEADLINE;
         loop {
             let left = end.saturating_duration_since(Instant::now());
@@ -199,7 +199,7 @@ impl Events {
 }
 
 /// Polls GET `path` until its body holds `text`.
-fn wait_for_page(url: &str, path: &str, text: &str) -> String {
+pub(crate) fn wait_for_page(url: &str, path: &str, text: &str) -> String {
     poll(&format!("{path} to show {text:?}"), || {
         let (status, _, body) = get(url, path);
         (status == 200 && body.contains(text)).then_some(body)
@@ -221,13 +221,17 @@ fn serve_reloads_after_in_place_and_rename_saves() {
     );
     assert!(body.contains("ROI calculator"));
     assert!(
-        body.contains("<script src=\"/__covermap/reload.js\"></script></body>"),
+        body.contains("<script src=\"/__covermap/reload.js\" data-build=\"1\"></script></body>"),
         "the reload script goes before </body>"
     );
     let (status, head, script) = get(&url, "/__covermap/reload.js");
     assert_eq!(status, 200);
     assert!(head.contains("text/javascript"));
-    assert!(script.contains("EventSource(\"/__covermap/events\")"));
+    assert!(script.contains("SharedWorker(\"/__covermap/worker.js\""));
+    assert!(
+        script.contains("EventSource(\"/__covermap/events\")"),
+        "the fallback"
+    );
     assert!(script.contains("textContent"));
     let (status, _, _) = get(&url, "/coverage.json");
     assert_eq!(status, 200);
@@ -392,22 +396,18 @@ fn a_burst_of_files_is_a_few_rebuilds_not_one_per_file() {
 }
 
 #[test]
-fn a_taken_port_falls_back_to_a_free_one() {
+fn a_taken_explicit_port_is_an_error() {
     let (_dir, root) = library();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = taken.local_addr().unwrap().port();
-    let serve = Running::start(&[
-        "serve",
-        "--root",
-        root.to_str().unwrap(),
-        "--port",
-        &port.to_string(),
-    ]);
-    let url = serve.url();
-    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    assert!(!url.contains(&format!(":{port}/")), "{url}");
-    assert_eq!(get(&url, "/").0, 200);
-    assert!(serve.stderr().contains(&format!("port {port} is in use")));
+    let port = taken.local_addr().unwrap().port().to_string();
+    let o = covermap(["serve", "--root", root.to_str().unwrap(), "--port", &port]);
+    assert_eq!(o.status.code(), Some(2), "{}", o.stderr_text());
+    let stderr = o.stderr_text();
+    assert!(
+        stderr.contains(&format!("port {port} on 127.0.0.1 is in use"))
+            && stderr.contains("--port 0"),
+        "{stderr}"
+    );
 }
 
 #[test]

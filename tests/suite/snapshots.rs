@@ -175,9 +175,9 @@ fn snapshot_coverage_json() {
 
 #[test]
 fn snapshot_search_index() {
-    page(site(), "search_meta", "search/meta.js");
-    page(site(), "search_terms", "search/t/0.js");
-    page(site(), "search_docs", "search/d/0.js");
+    page(site(), "search_meta", "search/meta.json");
+    page(site(), "search_terms", "search/t/0.json");
+    page(site(), "search_docs", "search/d/0.json");
 }
 
 #[test]

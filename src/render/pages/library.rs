@@ -24,6 +24,8 @@ const VERSION_MARK: &str = "\u{0}covermap-search-version\u{0}";
 /// is the hash of all three, made with them.
 pub(crate) struct LibraryShared {
     facets: Value,
+    /// How `library.js` reads the search files ([`crate::search::Mode::name`]).
+    search: &'static str,
     summary: Value,
     cells_json: String,
     hash: u64,
@@ -51,6 +53,7 @@ impl LibraryShared {
         };
         LibraryShared {
             facets: Value::from_serializable(&facets),
+            search: crate::search::Mode::of(r.lib.offline).name(),
             summary: Value::from_serializable(&summary),
             cells_json,
             hash,
@@ -59,7 +62,7 @@ impl LibraryShared {
 }
 
 /// Each cell's name and target, so a link from the heatmap can say which cell it
-/// shows (kept for themes; the default one reads them from `search/meta.js`).
+/// shows (kept for themes; the default one reads them from the search data's `meta`).
 fn cells_json(r: &Renderer) -> String {
     let plan = &r.lib.plan;
     let cells: BTreeMap<String, serde_json::Value> = r
@@ -140,6 +143,7 @@ impl Page for LibraryPage<'_> {
         ctx.insert_value("facets", shared.facets.clone());
         ctx.insert_value("summary", shared.summary.clone());
         ctx.insert_value("search_version", Value::safe_string(VERSION_MARK));
+        ctx.insert("search_mode", shared.search);
         ctx.insert("cells_json", &shared.cells_json);
         ctx.insert("first", &first);
         ctx.insert_value("assets", assets.views());

@@ -1,11 +1,17 @@
 // covermap library: full-text search and facet filters over the index that
 // `covermap build` writes under search/ (see src/search/formats.rs for the formats).
 //
-// Index files are plain scripts that call covermapSearch.add(name, data), loaded with
-// <script src>, so search works from any static host, under any sub-path and from
-// file:// (where fetch() is not allowed). search/meta.js (facets, flags, cells, shard
-// boundaries) loads up front; a query loads the one or two term shards (t/N.js) its
-// words fall in, then the display chunks (d/N.js) of the results on screen.
+// The index comes in one of two packagings, named by #library's data-search:
+// - "json" (the default build): search/<name>.json, {"name": …, "data": …}, fetched.
+//   Only pages of the site's own origin can read it: fetch is same-origin without CORS
+//   headers, and the file is not a script another site could include. Browsers do not
+//   fetch file://, so opened from disk the page says to build with --offline.
+// - "script" (covermap build --offline): search/<name>.js, plain scripts that call
+//   covermapSearch.add(name, data), loaded with <script src>, so search works from
+//   file:// and shared drives.
+// meta (facets, flags, cells, shard boundaries) loads up front; a query loads the one
+// or two term shards (t/N) its words fall in, then the display chunks (d/N) of the
+// results on screen.
 // The view (search text + filters) lives in the URL, so every view is a link, and
 // back/forward walk through them. Without JavaScript the page is a plain paginated
 // list whose facet values link to their taxonomy pages.
@@ -17,6 +23,7 @@
 
   var root = lib.getAttribute("data-root") || "./";
   var version = lib.getAttribute("data-version") || "";
+  var scripts = lib.getAttribute("data-search") === "script";
   var PAGE = 20;
   var FLAG_STALE = 1, FLAG_COUNTED = 2, FLAG_DRAFT = 4;
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -61,19 +68,45 @@
   // ------------------------------------------------------------------ loading
   var loaded = {};
   var waiting = {};
-  var api = (window.covermapSearch = window.covermapSearch || {});
+  function url(name) {
+    return root + "search/" + name + (scripts ? ".js" : ".json") + (version ? "?v=" + version : "");
+  }
+  // Resolves to the data named `name`, loaded once.
+  function load(name) {
+    if (loaded[name] !== undefined) return Promise.resolve(loaded[name]);
+    if (waiting[name]) return waiting[name].promise;
+    return scripts ? loadScript(name) : fetchJSON(name);
+  }
+  function fetchJSON(name) {
+    var src = url(name);
+    var w = (waiting[name] = {});
+    w.promise = fetch(src, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error("could not load " + src + " (" + r.status + ")");
+      return r.json();
+    }).then(function (file) {
+      if (!file || file.name !== name || file.data === undefined) throw new Error(src + " held no index data");
+      return file.data;
+    }).then(function (data) {
+      loaded[name] = data;
+      delete waiting[name];
+      return data;
+    }, function (e) {
+      delete waiting[name];
+      throw e instanceof SyntaxError ? new Error(src + " is not JSON") : e;
+    });
+    return w.promise;
+  }
+  var api = scripts ? (window.covermapSearch = window.covermapSearch || {}) : {};
   api.add = function (name, data) {
     loaded[name] = data;
     if (waiting[name]) waiting[name].resolve(data);
   };
-  function load(name) {
-    if (loaded[name] !== undefined) return Promise.resolve(loaded[name]);
-    if (waiting[name]) return waiting[name].promise;
+  function loadScript(name) {
     var w = {};
     w.promise = new Promise(function (resolve, reject) { w.resolve = resolve; w.reject = reject; });
     waiting[name] = w;
     var s = document.createElement("script");
-    s.src = root + "search/" + name + ".js" + (version ? "?v=" + version : "");
+    s.src = url(name);
     s.async = true;
     s.onload = function () {
       s.remove();
@@ -693,6 +726,15 @@
   });
 
   // ------------------------------------------------------------------ start
+  // A default build opened from disk: browsers do not fetch file://, so say what works
+  // instead of failing on the first keystroke. The server-side list stays usable.
+  if (!scripts && window.location.protocol === "file:") {
+    var notice = document.getElementById("search-offline");
+    if (notice) notice.hidden = false;
+    form.querySelectorAll("input, button").forEach(function (i) { i.disabled = true; });
+    lib.setAttribute("data-view", "");
+    return;
+  }
   load("meta").then(function (m) {
     setup(m);
     if (early) return commit(fromForm(), false);
