@@ -103,6 +103,7 @@ fn model(
     let Some(library) = library else {
         return (None, diagnostics);
     };
+    diagnostics.extend(membership::slug_warnings(&library));
     let coverage = Coverage::compute(&library.plan, &library.assets);
     trace.phase("coverage");
     let theme = theme::Theme::load_from(&*library.source, library.theme_folder().as_deref());

@@ -1,7 +1,8 @@
 //! Asset bodies: CommonMark (with tables, footnotes, strikethrough and task lists) to
 //! HTML, and to plain text for the search index. Raw HTML is sanitized unless the
-//! plan sets `raw_html = true`; link and image addresses with a script scheme are
-//! dropped either way.
+//! plan sets `raw_html = true`. Link and image addresses keep every scheme but those
+//! that can run script (`javascript:`, `vbscript:`, `data:` outside images), which are
+//! dropped either way: sellers link `msteams:`, `zoommtg:`, `slack:`, `sms:`, `webcal:`.
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
@@ -26,6 +27,17 @@ pub fn render(markdown: &str, raw_html: bool) -> Rendered {
     let mut has_raw_html = false;
     let mut aligned = false;
     let mut text = String::with_capacity(markdown.len());
+    // Addresses the sanitizer would drop for a scheme it does not know, held apart
+    // under a placeholder while it runs.
+    let mut held: Vec<String> = Vec::new();
+    let mut link = |url: CowStr<'_>, image: bool| -> CowStr<'static> {
+        let url = safe_link(url, image);
+        if !raw_html && sanitizer_drops(&url) {
+            held.push(url.into_string());
+            return format!("{HELD}{}", held.len() - 1).into();
+        }
+        url.into_string().into()
+    };
     let events = Parser::new_ext(markdown, options).map(|event| match event {
         Event::Html(_) | Event::InlineHtml(_) => {
             has_raw_html = true;
@@ -62,7 +74,7 @@ pub fn render(markdown: &str, raw_html: bool) -> Rendered {
             id,
         }) => Event::Start(Tag::Link {
             link_type,
-            dest_url: safe_url(dest_url),
+            dest_url: link(dest_url, false),
             title,
             id,
         }),
@@ -73,7 +85,7 @@ pub fn render(markdown: &str, raw_html: bool) -> Rendered {
             id,
         }) => Event::Start(Tag::Image {
             link_type,
-            dest_url: safe_url(dest_url),
+            dest_url: link(dest_url, true),
             title,
             id,
         }),
@@ -87,6 +99,12 @@ pub fn render(markdown: &str, raw_html: bool) -> Rendered {
     }
     if has_raw_html && !raw_html {
         out = sanitizer().clean(&out).to_string();
+    }
+    for (i, url) in held.iter().enumerate().rev() {
+        out = out.replace(
+            &format!("\"{HELD}{i}\""),
+            &format!("\"{}\"", escaped_href(url)),
+        );
     }
     Rendered {
         html: out,
@@ -195,39 +213,115 @@ const SELF_CLOSING: &[&str] = &[
     "thead", "tbody", "tfoot", "colgroup", "caption", "html", "head", "body",
 ];
 
-/// Drops addresses whose scheme could run script (`javascript:`, `vbscript:`, `data:`).
-fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
-    if is_safe_url(&url) {
+/// The placeholder of a held address (see [`render`]): a fragment, which the sanitizer
+/// keeps as it is.
+const HELD: &str = "#covermap-held-link-";
+
+/// `url` as the HTML writer puts it in an attribute (percent-encoded, `&` escaped).
+fn escaped_href(url: &str) -> String {
+    let mut a = String::new();
+    let link = Tag::Link {
+        link_type: pulldown_cmark::LinkType::Inline,
+        dest_url: url.into(),
+        title: "".into(),
+        id: "".into(),
+    };
+    html::push_html(
+        &mut a,
+        [Event::Start(link), Event::End(TagEnd::Link)].into_iter(),
+    );
+    a.strip_prefix("<a href=\"")
+        .and_then(|rest| rest.split_once('"'))
+        .map_or_else(String::new, |(href, _)| href.to_string())
+}
+
+/// Whether the sanitizer would drop a safe address: one with a scheme it does not list.
+fn sanitizer_drops(url: &str) -> bool {
+    scheme(url).is_some_and(|s| !sanitizer_schemes().contains(s.as_str()))
+}
+
+fn sanitizer_schemes() -> &'static std::collections::HashSet<&'static str> {
+    static SCHEMES: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SCHEMES.get_or_init(|| sanitizer().clone_url_schemes())
+}
+
+/// Drops addresses whose scheme could run script (see [`is_safe_link`]).
+fn safe_link(url: CowStr<'_>, image: bool) -> CowStr<'_> {
+    if is_safe_link(&url, image) {
         url
     } else {
         CowStr::Borrowed("#")
     }
 }
 
-/// Whether an address is relative, a fragment, or uses a scheme that cannot run script.
-pub fn is_safe_url(url: &str) -> bool {
+/// The scheme of an address, lowercased, as a browser reads it (tabs, line breaks and
+/// leading controls or spaces ignored); `None` for a relative address. What precedes
+/// the first `:` is a scheme only if it is one (a letter, then letters, digits, `+`,
+/// `-` or `.`): `foo):` and `a/b:c` are relative paths (CommonMark example 500).
+fn scheme(url: &str) -> Option<String> {
     let cleaned: String = url
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    match cleaned.find(':') {
-        None => true,
-        Some(colon) => {
-            let scheme = &cleaned[..colon];
-            // A colon after a path separator is part of a relative path, not a scheme.
-            if scheme.contains(['/', '?', '#']) {
-                return true;
-            }
-            matches!(scheme, "http" | "https" | "mailto" | "tel")
-        }
+        .take_while(|&c| c != ':')
+        .collect();
+    if !url.contains(':') {
+        return None;
     }
+    let mut chars = cleaned.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| cleaned.to_ascii_lowercase())
+}
+
+/// Whether a link's address is safe: relative, a fragment, or any scheme but those that
+/// run script (`javascript:`, `vbscript:`) or carry a document (`data:`, allowed in
+/// images as a raster image).
+pub fn is_safe_link(url: &str, image: bool) -> bool {
+    match scheme(url).as_deref() {
+        None => true,
+        Some("javascript" | "vbscript") => false,
+        Some("data") => {
+            let cleaned: String = url
+                .chars()
+                .filter(|c| !c.is_whitespace() && !c.is_control())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            image
+                && ["png", "jpeg", "jpg", "gif", "webp", "avif"]
+                    .iter()
+                    .any(|t| cleaned.starts_with(&format!("data:image/{t}")))
+        }
+        Some(_) => true,
+    }
+}
+
+/// Whether an address a link may point to is safe ([`is_safe_link`], not an image).
+pub fn is_safe_url(url: &str) -> bool {
+    is_safe_link(url, false)
 }
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static BUILDER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
     BUILDER.get_or_init(|| {
         let mut b = ammonia::Builder::default();
+        // Apps sellers link from raw HTML too, beside ammonia's list (`sms`, `webcal`…).
+        b.add_url_schemes([
+            "msteams",
+            "zoommtg",
+            "zoomus",
+            "slack",
+            "webex",
+            "facetime",
+            "skype",
+            "callto",
+            "whatsapp",
+            "tg",
+            "ms-word",
+            "ms-excel",
+            "ms-powerpoint",
+            "onenote",
+        ]);
         b.add_tags(["input"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
             .add_generic_attributes(["id", "class"]);
@@ -315,6 +409,70 @@ mod tests {
             ("vbscript:x", false),
         ] {
             assert_eq!(is_safe_url(url), safe, "{url}");
+        }
+    }
+
+    #[test]
+    fn links_keep_every_scheme_but_script() {
+        for raw_html in [false, true] {
+            // With raw HTML in the body, the sanitizer runs over the Markdown's links too.
+            let tail = if raw_html { " <b>raw</b>" } else { "" };
+            for (url, kept) in [
+                ("msteams:/l/chat/0/0?users=a@b.example", true),
+                ("zoommtg://zoom.us/join?confno=1", true),
+                ("slack://channel?team=T1&id=C1", true),
+                ("sms:+15551234567", true),
+                ("webcal://cal.example/a.ics", true),
+                ("ftp://files.example/a.pdf", true),
+                ("tel:+15551234567", true),
+                ("mailto:a@b.example", true),
+                ("made-up-scheme://foo,bar", true),
+                ("javascript:alert(1)", false),
+                ("vbscript:msgbox(1)", false),
+                ("data:text/html,alert(1)", false),
+                ("data:image/png;base64,iVBORw0KGgo=", false),
+            ] {
+                let html = render(&format!("[x](<{url}>){tail}\n"), false).html;
+                let href = format!("href=\"{}\"", escaped_href(url));
+                assert_eq!(html.contains(&href), kept, "{url} ({raw_html}): {html}");
+                if !kept {
+                    assert!(html.contains("href=\"#\""), "{url}: {html}");
+                }
+            }
+            let image = render(
+                &format!("![i](data:image/png;base64,iVBORw0KGgo=){tail}\n"),
+                false,
+            )
+            .html;
+            assert!(
+                image.contains("src=\"data:image/png;base64,iVBORw0KGgo=\""),
+                "{image}"
+            );
+            let svg = render(&format!("![i](data:text/html,x){tail}\n"), false).html;
+            assert!(svg.contains("src=\"#\""), "{svg}");
+        }
+    }
+
+    #[test]
+    fn commonmark_link_examples_render_exactly() {
+        // CommonMark 0.31.2 examples 500, 596, 598, 599 and 601.
+        for (markdown, html) in [
+            ("[link](foo\\)\\:)\n", "<p><a href=\"foo):\">link</a></p>\n"),
+            (
+                "<irc://foo.bar:2233/baz>\n",
+                "<p><a href=\"irc://foo.bar:2233/baz\">irc://foo.bar:2233/baz</a></p>\n",
+            ),
+            ("<a+b+c:d>\n", "<p><a href=\"a+b+c:d\">a+b+c:d</a></p>\n"),
+            (
+                "<made-up-scheme://foo,bar>\n",
+                "<p><a href=\"made-up-scheme://foo,bar\">made-up-scheme://foo,bar</a></p>\n",
+            ),
+            (
+                "<localhost:5001/foo>\n",
+                "<p><a href=\"localhost:5001/foo\">localhost:5001/foo</a></p>\n",
+            ),
+        ] {
+            assert_eq!(render(markdown, false).html, html, "{markdown:?}");
         }
     }
 }

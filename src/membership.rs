@@ -5,13 +5,15 @@
 //! plan order (values no asset carries included); the free-word dimensions hold the
 //! values met in front matter, sorted by id, each named by its first spelling in library
 //! order. Both directions are kept: the assets of each value and the values of each
-//! asset.
+//! asset. Each value has the one slug its page is at, distinct within its dimension:
+//! two words that make one slug (`café`, `cafe`) get two pages and a warning.
 
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
 use crate::asset::{Asset, Audience};
+use crate::diagnostics::{Code, Diagnostic};
 use crate::library::Library;
 use crate::slug::slugify;
 
@@ -62,6 +64,12 @@ pub struct Value {
 pub struct Dimension {
     pub dim: Dim,
     pub values: Vec<Value>,
+    /// Each value's slug, the path part of its page (`tags/<slug>/`), distinct within
+    /// the dimension: the plan's id, or the word made a slug, and when two words make
+    /// one slug (`café` and `cafe`), the later in id order numbered (`cafe-2`).
+    pub slugs: Vec<String>,
+    /// The values whose words made one slug: (the value keeping it, the value numbered).
+    pub clashes: Vec<(u32, u32)>,
     /// For each asset (library order), the indices of its values in `values`, ascending.
     pub of_asset: Vec<Vec<u32>>,
 }
@@ -80,6 +88,8 @@ impl Default for Membership {
             dims: Dim::ALL.map(|dim| Dimension {
                 dim,
                 values: Vec::new(),
+                slugs: Vec::new(),
+                clashes: Vec::new(),
                 of_asset: Vec::new(),
             }),
         }
@@ -133,19 +143,13 @@ impl Membership {
                     .collect(),
                 |x| &x.stages,
             ),
-            free(Dim::Type, a, |_, x, out| {
-                if let Some(k) = &x.kind {
-                    out.push((k, k));
-                }
-            }),
+            type_dim(a),
             free(Dim::Audience, a, |_, x, out| {
                 if let Some(au) = x.audience {
                     out.push((au.as_str(), audience_name(au)));
                 }
             }),
-            free(Dim::Tag, a, |_, x, out| {
-                out.extend(x.tags.iter().map(|t| (t.as_str(), t.as_str())));
-            }),
+            tag_dim(a),
             free(Dim::Owner, a, |i, x, out| {
                 if let (Some(id), Some(name)) = (&owners[i], &x.owner) {
                     out.push((id, name));
@@ -153,6 +157,12 @@ impl Membership {
             }),
         ];
         Membership { dims }
+    }
+
+    /// A warning for each two tags or types whose words make one slug, naming both and
+    /// the slug each page gets, on the first asset carrying the numbered one.
+    pub fn slug_warnings(&self, lib: &Library) -> Vec<Diagnostic> {
+        clash_warnings([self.get(Dim::Type), self.get(Dim::Tag)], lib)
     }
 
     /// One dimension.
@@ -185,9 +195,16 @@ impl Dimension {
                 }
             }
         }
+        let (slugs, clashes) = if dim.planned() {
+            (values.iter().map(|v| v.id.clone()).collect(), Vec::new())
+        } else {
+            distinct_slugs(&values)
+        };
         Dimension {
             dim,
             values,
+            slugs,
+            clashes,
             of_asset,
         }
     }
@@ -197,42 +214,112 @@ impl Dimension {
         self.of_asset.get(asset).map_or(&[], Vec::as_slice)
     }
 
-    /// The values grouped by the slug of their ids, in slug order: the values one page
-    /// at `<kind>/<slug>/` lists together (`case study` and `case-study` share one).
+    /// The values in slug order, each with its assets: the pages at `<kind>/<slug>/`.
     pub fn by_slug(&self) -> Vec<SlugGroup> {
-        let mut groups: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-        for (v, value) in self.values.iter().enumerate() {
-            groups.entry(slugify(&value.id)).or_default().push(v as u32);
-        }
-        groups
+        let mut order: Vec<u32> = (0..self.values.len() as u32).collect();
+        order.sort_by(|&a, &b| self.slugs[a as usize].cmp(&self.slugs[b as usize]));
+        order
             .into_iter()
-            .map(|(slug, values)| {
-                let mut assets: Vec<usize> = values
-                    .iter()
-                    .flat_map(|&v| &self.values[v as usize].assets)
-                    .copied()
-                    .collect();
-                if values.len() > 1 {
-                    assets.sort_unstable();
-                    assets.dedup();
-                }
-                SlugGroup {
-                    slug,
-                    values,
-                    assets,
-                }
+            .map(|v| SlugGroup {
+                slug: self.slugs[v as usize].clone(),
+                values: vec![v],
+                assets: self.values[v as usize].assets.clone(),
             })
             .collect()
     }
 }
 
-/// Values of one dimension whose ids share a slug ([`Dimension::by_slug`]).
+/// Each value's slug, distinct: values in id order take their word's slug first come,
+/// and a value whose slug is taken gets the first free `<slug>-N` (N from 2). The pairs
+/// (keeping, numbered) of each clash come too.
+fn distinct_slugs(values: &[Value]) -> (Vec<String>, Vec<(u32, u32)>) {
+    let natural: Vec<String> = values.iter().map(|v| slugify(&v.id)).collect();
+    let mut owner: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut taken = vec![false; values.len()];
+    for (i, slug) in natural.iter().enumerate() {
+        if !owner.contains_key(slug.as_str()) {
+            owner.insert(slug, i as u32);
+            taken[i] = true;
+        }
+    }
+    if taken.iter().all(|&t| t) {
+        return (natural, Vec::new());
+    }
+    let mut used: rustc_hash::FxHashSet<String> = natural.iter().cloned().collect();
+    let mut slugs = natural.clone();
+    let mut clashes = Vec::new();
+    for (i, slug) in natural.iter().enumerate() {
+        if taken[i] {
+            continue;
+        }
+        let numbered = (2..)
+            .map(|n| format!("{slug}-{n}"))
+            .find(|s| !used.contains(s))
+            .unwrap_or_default();
+        used.insert(numbered.clone());
+        slugs[i] = numbered;
+        clashes.push((owner[slug.as_str()], i as u32));
+    }
+    (slugs, clashes)
+}
+
+/// [`Membership::slug_warnings`] without deriving the other dimensions: what loading a
+/// library reports.
+pub fn slug_warnings(lib: &Library) -> Vec<Diagnostic> {
+    clash_warnings([&type_dim(&lib.assets), &tag_dim(&lib.assets)], lib)
+}
+
+fn type_dim(a: &[std::sync::Arc<Asset>]) -> Dimension {
+    free(Dim::Type, a, |_, x, out| {
+        if let Some(k) = &x.kind {
+            out.push((k, k));
+        }
+    })
+}
+
+fn tag_dim(a: &[std::sync::Arc<Asset>]) -> Dimension {
+    free(Dim::Tag, a, |_, x, out| {
+        out.extend(x.tags.iter().map(|t| (t.as_str(), t.as_str())));
+    })
+}
+
+fn clash_warnings(dims: [&Dimension; 2], lib: &Library) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for d in dims {
+        let (kind, key) = match d.dim {
+            Dim::Type => ("types", "type"),
+            _ => ("tags", "tag"),
+        };
+        for &(keeps, numbered) in &d.clashes {
+            let (a, b) = (&d.values[keeps as usize], &d.values[numbered as usize]);
+            let source = b
+                .assets
+                .first()
+                .and_then(|&i| lib.assets.get(i))
+                .map_or_else(|| std::path::PathBuf::from("content"), |x| x.source.clone());
+            out.push(
+                    Diagnostic::warning(
+                        source,
+                        format!(
+                            "{key}s `{}` and `{}` make one slug: `{}` has the page {kind}/{}/, `{}` the page {kind}/{}/",
+                            a.id, b.id, a.id, d.slugs[keeps as usize], b.id, d.slugs[numbered as usize]
+                        ),
+                    )
+                    .help(format!("if they are one {key}, spell it one way in every asset; if not, make them differ in letters or digits"))
+                    .code(Code::TermSlugClash),
+                );
+        }
+    }
+    out
+}
+
+/// A value of one dimension with its page's slug ([`Dimension::by_slug`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlugGroup {
     pub slug: String,
-    /// Indices into [`Dimension::values`], in id order.
+    /// The index into [`Dimension::values`] (one: slugs are distinct).
     pub values: Vec<u32>,
-    /// Every asset carrying any of them, ascending, without repeats.
+    /// Every asset carrying it, ascending.
     pub assets: Vec<usize>,
 }
 
@@ -310,25 +397,56 @@ pipeline = 1
 "#;
 
     #[test]
-    fn values_whose_slugs_collide_share_a_group() {
+    fn values_whose_slugs_collide_get_distinct_slugs_and_a_warning() {
         let lib = crate::library::in_memory(&[
             ("plan.toml", PLAN),
-            ("content/a.md", "---\ntitle: A\ntags: [a-b, c]\n---\n"),
-            ("content/b.md", "---\ntitle: B\ntags: [a b]\n---\n"),
-            ("content/c.md", "---\ntitle: C\ntags: [a b, a-b]\n---\n"),
+            ("content/a.md", "---\ntitle: A\ntags: [a-b, c, 経理]\n---\n"),
+            ("content/b.md", "---\ntitle: B\ntags: [a b, 法務]\n---\n"),
+            (
+                "content/c.md",
+                "---\ntitle: C\ntags: [a b, a-b, café, cafe]\n---\n",
+            ),
         ]);
         let m = Membership::of(&lib);
         let tags = m.get(Dim::Tag);
-        let ids: Vec<&str> = tags.values.iter().map(|v| v.id.as_str()).collect();
-        assert_eq!(ids, ["a b", "a-b", "c"]);
-        let groups = tags.by_slug();
-        assert_eq!(groups.len(), 2);
+        let pairs: Vec<(&str, &str)> = tags
+            .values
+            .iter()
+            .zip(&tags.slugs)
+            .map(|(v, s)| (v.id.as_str(), s.as_str()))
+            .collect();
         assert_eq!(
-            (groups[0].slug.as_str(), &groups[0].values[..]),
-            ("a-b", &[0, 1][..])
+            pairs,
+            [
+                ("a b", "a-b"),
+                ("a-b", "a-b-2"),
+                ("c", "c"),
+                ("cafe", "cafe"),
+                ("café", "cafe-2"),
+                ("法務", "法務"),
+                ("経理", "経理"),
+            ]
         );
-        assert_eq!(groups[0].assets, [0, 1, 2], "merged, once each");
-        assert_eq!(groups[1].assets, [0]);
+        let groups = tags.by_slug();
+        let slugs: Vec<&str> = groups.iter().map(|g| g.slug.as_str()).collect();
+        assert_eq!(
+            slugs,
+            ["a-b", "a-b-2", "c", "cafe", "cafe-2", "法務", "経理"]
+        );
+        assert_eq!(groups[0].assets, [1, 2]);
+        assert_eq!(groups[1].assets, [0, 2]);
+        let warnings: Vec<String> = m
+            .slug_warnings(&lib)
+            .iter()
+            .map(|d| format!("{}: {} [{}]", d.location(), d.message, d.code))
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                "content/a.md: tags `a b` and `a-b` make one slug: `a b` has the page tags/a-b/, `a-b` the page tags/a-b-2/ [W0403]",
+                "content/c.md: tags `cafe` and `café` make one slug: `cafe` has the page tags/cafe/, `café` the page tags/cafe-2/ [W0403]",
+            ]
+        );
     }
 
     #[test]

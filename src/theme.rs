@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use tera::Tera;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::output::Content;
 use crate::source::{Disk, Source, not_utf8};
 
@@ -76,7 +76,7 @@ impl Theme {
         tera.autoescape_on([".html"]);
         tera.set_escape_fn(escape_html);
         if let Err(e) = tera.set_fallback_prefixes([BUILTIN_PREFIX]) {
-            diags.push(Diagnostic::error("themes", e.to_string()));
+            diags.push(Diagnostic::error("themes", e.to_string()).code(Code::Template));
             return Err(diags);
         }
         let mut sources: Vec<TemplateSource> = TEMPLATES
@@ -106,7 +106,8 @@ impl Theme {
                     Ok(Err(e)) => diags.push(not_utf8(&path, &e)),
                     Err(e) => diags.push(
                         Diagnostic::error(path, format!("cannot read the template: {e}"))
-                            .help("check the file's permissions"),
+                            .help("check the file's permissions")
+                            .code(Code::ReadFailed),
                     ),
                 }
             }
@@ -126,7 +127,8 @@ impl Theme {
                                     path,
                                     format!("cannot read the static file: {e}"),
                                 )
-                                .help("check the file's permissions"),
+                                .help("check the file's permissions")
+                                .code(Code::ReadFailed),
                             );
                             continue;
                         }
@@ -178,7 +180,9 @@ impl Theme {
         template_errors(&self.sources, e)
             .into_iter()
             .next()
-            .unwrap_or_else(|| Diagnostic::error("themes", one_line(&e.to_string())))
+            .unwrap_or_else(|| {
+                Diagnostic::error("themes", one_line(&e.to_string())).code(Code::Template)
+            })
     }
 }
 
@@ -240,7 +244,11 @@ fn template_errors(sources: &[TemplateSource], e: &tera::Error) -> Vec<Diagnosti
         _ => (None, full_error(e)),
     };
     let path = name.map_or_else(|| PathBuf::from("themes"), |n| template_path(sources, n));
-    vec![Diagnostic::error(path, one_line(&message)).help(TEMPLATE_HELP)]
+    vec![
+        Diagnostic::error(path, one_line(&message))
+            .help(TEMPLATE_HELP)
+            .code(Code::Template),
+    ]
 }
 
 fn report_error(sources: &[TemplateSource], report: &tera::ReportError) -> Diagnostic {
@@ -311,7 +319,7 @@ fn placed(
     } else {
         template_path(sources, name)
     };
-    let d = Diagnostic::error(path, one_line(message));
+    let d = Diagnostic::error(path, one_line(message)).code(Code::Template);
     match sources.iter().find(|s| s.name == name) {
         Some(source) => d.at(&source.body, line, col).width(width),
         None => d,

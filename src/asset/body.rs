@@ -32,6 +32,7 @@ pub fn body_of(source: &Path, read: std::io::Result<Vec<u8>>) -> Result<String, 
     let gone = |why: String| {
         Diagnostic::error(source, format!("cannot read the body: {why}"))
             .help("the file changed or went away while the site was being built; build again")
+            .code(crate::diagnostics::Code::ReadFailed)
     };
     let bytes = read.map_err(|e| gone(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|_| gone("it is no longer UTF-8".into()))?;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::date::Date;
-use crate::diagnostics::{Diagnostic, Place, is_bidi_control, is_invisible, suggest};
+use crate::diagnostics::{Code, Diagnostic, Place, is_bidi_control, is_invisible, suggest};
 use crate::frontmatter::{self, Node, SplitError, Value};
 use crate::limits::{MAX_HTML_NESTING, MAX_LIST_VALUES};
 use crate::markdown;
@@ -73,19 +73,33 @@ impl Reader<'_> {
         )
     }
 
-    fn error_at(&mut self, node: &Node, message: impl Into<String>, help: impl Into<String>) {
+    fn error_at(
+        &mut self,
+        code: Code,
+        node: &Node,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
         let width = self.node_width(node);
         let d = Diagnostic::error(self.source, message)
             .at(self.text, node.line + self.line_offset, node.col)
             .width(width)
-            .help(help);
+            .help(help)
+            .code(code);
         self.diags.push(d);
     }
 
-    fn error_line(&mut self, line: u32, message: impl Into<String>, help: impl Into<String>) {
+    fn error_line(
+        &mut self,
+        code: Code,
+        line: u32,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
         let d = Diagnostic::error(self.source, message)
             .at(self.text, line, 1)
-            .help(help);
+            .help(help)
+            .code(code);
         self.diags.push(d);
     }
 
@@ -116,7 +130,7 @@ impl Reader<'_> {
                         ("the front matter is never closed", help)
                     }
                 };
-                self.error_line(1, msg, help);
+                self.error_line(Code::FrontMatterMissing, 1, msg, help);
                 return None;
             }
         };
@@ -134,7 +148,14 @@ impl Reader<'_> {
                     frontmatter::Format::Toml => "TOML",
                 };
                 let help = e.help.unwrap_or_else(|| format!("fix the {syntax} syntax here; quote values that contain `: ` or start with a special character"));
+                // A key given twice is E0303, as the table of codes says; the rest is syntax.
+                let code = if e.message.starts_with("duplicate key") {
+                    Code::FrontMatterType
+                } else {
+                    Code::FrontMatterSyntax
+                };
                 self.error_at(
+                    code,
                     &node,
                     format!("invalid {syntax} front matter: {}", e.message),
                     help,
@@ -151,6 +172,7 @@ impl Reader<'_> {
             Some(n) => self.text(&n, "title", false),
             None => {
                 self.error_line(
+                    Code::FrontMatterType,
                     1,
                     "the front matter has no `title`",
                     "add `title: \"…\"`: every asset needs one",
@@ -181,7 +203,7 @@ impl Reader<'_> {
                 "external" => Some(Audience::External),
                 "internal" => Some(Audience::Internal),
                 _ => {
-                    self.error_at(&n, format!("audience `{s}` is neither `external` nor `internal`"), "use `external` for assets a seller may forward, `internal` for the sales team only");
+                    self.error_at(Code::FrontMatterValue, &n, format!("audience `{s}` is neither `external` nor `internal`"), "use `external` for assets a seller may forward, `internal` for the sales team only");
                     None
                 }
             }
@@ -200,6 +222,7 @@ impl Reader<'_> {
                 Some(s)
             } else {
                 self.error_at(
+                    Code::FrontMatterValue,
                     &n,
                     format!("url `{s}` uses a scheme that is not allowed"),
                     "use an http(s) address or a path relative to the site",
@@ -207,24 +230,9 @@ impl Reader<'_> {
                 None
             }
         });
-        let draft = match fm.take(&["draft"]) {
-            Some(Node {
-                value: Value::Bool(b),
-                ..
-            }) => b,
-            Some(n) => {
-                self.error_at(
-                    &n,
-                    format!(
-                        "`draft` must be true or false, found {}",
-                        n.value.type_name()
-                    ),
-                    "write `draft: true` or `draft: false`",
-                );
-                false
-            }
-            None => false,
-        };
+        let draft = fm
+            .take(&["draft"])
+            .is_some_and(|n| self.boolean(&n, "draft"));
         let tags = self.tags(&mut fm);
         let slug_node = fm.take(&["slug"]);
         let slug_place = slug_node.as_ref().map(|n| self.place(n));
@@ -240,6 +248,7 @@ impl Reader<'_> {
                         ),
                     };
                     self.error_at(
+                        Code::BadSlug,
                         n,
                         format!("slug `{s}` {why}"),
                         format!(
@@ -264,7 +273,8 @@ impl Reader<'_> {
                     self.diags.push(
                         Diagnostic::warning(self.source, format!("no `{key}`: the asset is listed but counts toward no coverage cell"))
                             .at(self.text, 1, 1)
-                            .help(format!("add `{key}: [...]` (or `all`) with ids from plan.toml, if the asset serves them")),
+                            .help(format!("add `{key}: [...]` (or `all`) with ids from plan.toml, if the asset serves them"))
+                            .code(Code::CountsTowardNothing),
                     );
                 }
             }
@@ -280,7 +290,8 @@ impl Reader<'_> {
                         format!("stale: review_by {r} is before {}, so the asset no longer counts toward coverage", plan.as_of),
                     )
                     .at_place(&place)
-                    .help("review the asset and move `review_by` forward, or retire it"),
+                    .help("review the asset and move `review_by` forward, or retire it")
+                    .code(Code::Stale),
                 );
             }
         }
@@ -295,7 +306,8 @@ impl Reader<'_> {
                 format!("the body nests elements more than {MAX_HTML_NESTING} deep (raw HTML, quotes, lists and emphasis together)"),
             )
             .at_offset(self.text, body_start + at)
-            .help("close the HTML elements you open and flatten the nesting; without raw HTML a body may nest deeper");
+            .help("close the HTML elements you open and flatten the nesting; without raw HTML a body may nest deeper")
+            .code(Code::BodyTooDeep);
             self.diags.push(d);
         }
         if self.diags.iter().any(Diagnostic::is_error) {
@@ -326,14 +338,61 @@ impl Reader<'_> {
         })
     }
 
+    /// A boolean field: `true` or `false` (YAML 1.2, or TOML); YAML 1.1's words (`yes`,
+    /// `no`, `on`, `off`, `y`, `n`) are still read, with a warning, since text fields
+    /// no longer read them as booleans and the author may not mean one. Anything else is
+    /// an error, and reads as false.
+    fn boolean(&mut self, node: &Node, key: &str) -> bool {
+        let word = match &node.value {
+            Value::Bool(b) => return *b,
+            Value::Plain(s) => match frontmatter::core_value(s) {
+                Value::Bool(b) => return b,
+                _ => s,
+            },
+            Value::Str(s) => s,
+            _ => "",
+        };
+        let lower = word.to_ascii_lowercase();
+        let b = match lower.as_str() {
+            "yes" | "y" | "on" => Some(true),
+            "no" | "n" | "off" => Some(false),
+            _ => None,
+        };
+        let Some(b) = b else {
+            self.error_at(
+                Code::FrontMatterValue,
+                node,
+                format!(
+                    "`{key}` must be true or false, found {}",
+                    node.value.type_name()
+                ),
+                format!("write `{key}: true` or `{key}: false`"),
+            );
+            return false;
+        };
+        let place = self.place(node);
+        self.diags.push(
+            Diagnostic::warning(
+                self.source,
+                format!("`{key}: {word}` is read as {b}; YAML 1.2 reads `{word}` as text"),
+            )
+            .at_place(&place)
+            .help(format!("write `{key}: {b}`"))
+            .code(Code::BooleanWord),
+        );
+        b
+    }
+
     fn string(&mut self, node: &Node, key: &str) -> Option<String> {
         match &node.value {
-            Value::Str(s) => Some(s.clone()),
+            // A plain YAML scalar is taken as written: `title: No` is "No", `007` "007".
+            Value::Str(s) | Value::Plain(s) => Some(s.clone()),
             Value::Int(i) => Some(i.to_string()),
             Value::Float(f) => Some(f.to_string()),
             Value::Bool(b) => Some(b.to_string()),
             other => {
                 self.error_at(
+                    Code::FrontMatterType,
                     node,
                     format!("`{key}` must be text, found {}", other.type_name()),
                     format!("write `{key}: \"…\"`"),
@@ -371,6 +430,7 @@ impl Reader<'_> {
             "remove it: it changes how the text around it is shown, or drives a terminal"
         };
         self.error_at(
+            Code::InvisibleCharacter,
             node,
             format!(
                 "`{key}` holds the invisible or control character U+{:04X}",
@@ -386,6 +446,7 @@ impl Reader<'_> {
         let d = Date::parse(&s);
         if d.is_none() {
             self.error_at(
+                Code::FrontMatterValue,
                 node,
                 format!("`{key}` is not a date: `{s}`"),
                 "write dates as YYYY-MM-DD, such as `2026-11-01`",
@@ -397,9 +458,9 @@ impl Reader<'_> {
     /// A string or a list of strings.
     fn list(&mut self, node: &Node, key: &str) -> Vec<(String, Node)> {
         match &node.value {
-            Value::Str(s) => vec![(s.clone(), node.clone())],
+            Value::Str(s) | Value::Plain(s) => vec![(s.clone(), node.clone())],
             Value::Seq(items) if items.len() > MAX_LIST_VALUES => {
-                self.error_at(
+                self.error_at(Code::FrontMatterValue,
                     node,
                     format!(
                         "`{key}` has {} values, more than the {MAX_LIST_VALUES} one list may hold",
@@ -412,9 +473,10 @@ impl Reader<'_> {
             Value::Seq(items) => items
                 .iter()
                 .filter_map(|item| match &item.value {
-                    Value::Str(s) => Some((s.clone(), item.clone())),
+                    Value::Str(s) | Value::Plain(s) => Some((s.clone(), item.clone())),
                     other => {
                         self.error_at(
+                            Code::FrontMatterType,
                             item,
                             format!("each of `{key}` must be text, found {}", other.type_name()),
                             format!("write `{key}: [a, b]` with plain words"),
@@ -425,6 +487,7 @@ impl Reader<'_> {
                 .collect(),
             other => {
                 self.error_at(
+                    Code::FrontMatterType,
                     node,
                     format!(
                         "`{key}` must be text or a list of text, found {}",
@@ -450,6 +513,7 @@ impl Reader<'_> {
         let node = match (fm.take(&[singular]), fm.take(&[plural])) {
             (Some(a), Some(_)) => {
                 self.error_at(
+                    Code::FrontMatterType,
                     &a,
                     format!("both `{singular}` and `{plural}` are given"),
                     format!("keep one: `{plural}: [a, b]` holds several"),
@@ -496,7 +560,12 @@ impl Reader<'_> {
                             format!("the {}s in plan.toml are: {}", kind.noun(), ids.join(", "))
                         }
                     });
-                    self.error_at(&n, format!("unknown {} `{value}`", kind.noun()), help);
+                    self.error_at(
+                        Code::UnknownId,
+                        &n,
+                        format!("unknown {} `{value}`", kind.noun()),
+                        help,
+                    );
                 }
             }
         }

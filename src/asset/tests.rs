@@ -93,7 +93,7 @@ fn diagnostics_point_into_the_md_file() {
         ),
         (
             "---\ntitle: a\npersonas: [cfo, 3]\n---\n",
-            "content/x/a-b.md:3:17: each of `personas` must be text, found a number",
+            "content/x/a-b.md:3:17: unknown persona `3`",
         ),
         (
             "---\ntitle: a\nstages: {a: 1}\n---\n",
@@ -252,4 +252,83 @@ fn a_duplicate_yaml_key_says_so_plainly() {
             "content/x/a-b.md:3:1: invalid YAML front matter: duplicate key `title` [keep one `title`: each key may appear once]"
         ]
     );
+}
+
+/// A block read by the plain fast path, and the same block with an anchor, which only
+/// serde-saphyr reads.
+fn both_paths(keys: &str) -> [String; 2] {
+    let full = format!("{keys}anchored: &a 1\n");
+    assert!(crate::frontmatter::plain_yaml(keys).is_some(), "{keys:?}");
+    assert!(crate::frontmatter::plain_yaml(&full).is_none(), "{full:?}");
+    [
+        format!("---\n{keys}---\nBody\n"),
+        format!("---\n{full}---\nBody\n"),
+    ]
+}
+
+#[test]
+fn text_fields_take_the_scalar_as_written_on_both_paths() {
+    for written in [
+        "No",
+        "yes",
+        "on",
+        "007",
+        "02139",
+        "1e3",
+        "0x1F",
+        ".inf",
+        "null",
+        "~",
+        "2026-01-01",
+        "1.50",
+        "true",
+    ] {
+        let keys = format!(
+            "title: {written}\nsummary: {written}\nowner: {written}\ntags: [{written}]\nzip: 02139\nn: 1\ny: 2\n"
+        );
+        for text in both_paths(&keys) {
+            let (a, d) = read_str(&text);
+            let a = a.unwrap_or_else(|| panic!("{text:?}: {d:?}"));
+            assert_eq!(a.title, written, "{text:?}");
+            assert_eq!(a.summary.as_deref(), Some(written), "{text:?}");
+            assert_eq!(a.owner.as_deref(), Some(written), "{text:?}");
+            assert_eq!(a.tags, vec![written.to_lowercase()], "{text:?}");
+            assert_eq!(a.extra.get("zip"), Some(&serde_json::json!("02139")));
+            assert_eq!(a.extra.get("n"), Some(&serde_json::json!(1)));
+            assert_eq!(a.extra.get("y"), Some(&serde_json::json!(2)));
+        }
+    }
+}
+
+#[test]
+fn booleans_read_yaml_1_1_words_with_a_warning() {
+    for (written, want, warns) in [
+        ("true", true, false),
+        ("False", false, false),
+        ("yes", true, true),
+        ("No", false, true),
+        ("on", true, true),
+        ("off", false, true),
+        ("y", true, true),
+        ("n", false, true),
+    ] {
+        for text in both_paths(&format!("title: t\ndraft: {written}\n")) {
+            let (a, d) = read_str(&text);
+            assert_eq!(a.map(|a| a.draft), Some(want), "{text:?}: {d:?}");
+            assert_eq!(
+                d.iter().any(|d| d.contains("YAML 1.2 reads")),
+                warns,
+                "{text:?}: {d:?}"
+            );
+        }
+    }
+    for text in both_paths("title: t\ndraft: maybe\n") {
+        let (a, d) = read_str(&text);
+        assert!(a.is_none());
+        assert!(
+            d.iter()
+                .any(|d| d.contains("`draft` must be true or false, found a string")),
+            "{d:?}"
+        );
+    }
 }

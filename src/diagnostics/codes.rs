@@ -111,11 +111,15 @@ codes! {
     CountsTowardNothing = "W0309", "an asset that counts toward no cell";
     /// An asset past its `review_by` date no longer counts toward coverage.
     Stale = "W0310", "an asset past its review date";
+    /// A boolean written as a YAML 1.1 word (`yes`, `no`, `on`, `off`, `y`, `n`).
+    BooleanWord = "W0311", "a boolean written as yes, no, on or off";
     // 04: the library as a whole.
     /// Two assets with one slug.
     DuplicateSlug = "E0401", "two assets with one slug";
     /// An attachment or static file would overwrite a page covermap generates.
     OverwritesPage = "E0402", "a file would overwrite a generated page";
+    /// Two taxonomy terms (tags, types) on one slug: the second gets a numbered slug.
+    TermSlugClash = "W0403", "two tags or types on one slug";
     // 05: the theme.
     /// The theme plan.toml names is not in themes/.
     ThemeMissing = "E0501", "the theme named in plan.toml is missing";

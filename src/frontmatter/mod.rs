@@ -13,7 +13,7 @@ mod spanned;
 mod split;
 mod yaml;
 
-pub use node::{Node, ParseError, Value};
+pub use node::{Node, ParseError, Value, core_value};
 pub use parse::parse;
 pub use split::{Format, Split, SplitError, normalize, split};
 pub use yaml::{parse_yaml_fully, plain_yaml};

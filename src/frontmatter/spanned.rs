@@ -33,6 +33,8 @@ pub(super) fn resolve_offsets(node: &mut Node, block: &str, line_starts: &[usize
 
 /// A node read through a format's span-aware wrapper.
 trait SpannedNode<'de>: Deserialize<'de> {
+    /// How the format's map keys are read.
+    type Key: Deserialize<'de> + Into<String>;
     fn into_node(self) -> Node;
 }
 
@@ -42,11 +44,49 @@ pub(super) struct TomlNode(pub(super) Node);
 /// The value of a node, each child read as `N` so that it keeps its own place.
 struct Raw<N>(Value, PhantomData<N>);
 
+thread_local! {
+    /// The YAML block being read on this thread, so a scalar can be taken as written.
+    static YAML_SOURCE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Runs `read` with `block` as the source [`YamlNode`]s take their scalars' text from.
+pub(super) fn with_source<T>(block: &str, read: impl FnOnce() -> T) -> T {
+    YAML_SOURCE.with_borrow_mut(|s| block.clone_into(s));
+    let out = read();
+    YAML_SOURCE.with_borrow_mut(String::clear);
+    out
+}
+
+/// The text of the plain scalar at `at`, as written in the block; `None` when it is
+/// quoted, a block scalar, or its place is not known.
+fn written(at: &serde_saphyr::Location) -> Option<String> {
+    let span = at.span();
+    let (start, len) = (span.byte_offset()? as usize, span.byte_len()? as usize);
+    YAML_SOURCE.with_borrow(|s| {
+        let text = s.get(start..start.checked_add(len)?)?.trim();
+        // An anchor stands before the value it names.
+        let text = match text.strip_prefix('&') {
+            Some(rest) => rest.split_once([' ', '\t'])?.1.trim_start(),
+            None => text,
+        };
+        let first = text.chars().next()?;
+        (!matches!(first, '"' | '\'' | '|' | '>' | '!' | '*')).then(|| text.to_string())
+    })
+}
+
 impl<'de> Deserialize<'de> for YamlNode {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = serde_saphyr::Spanned::<Raw<YamlNode>>::deserialize(d)?;
+        // serde-saphyr types plain scalars (`007` as 7, `1e3` as 1000); the author's
+        // text is in the block, where the value is defined.
+        let value = match s.value.0 {
+            v @ (Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_)) => {
+                written(&s.defined).map_or(v, |text| super::node::plain(&text))
+            }
+            v => v,
+        };
         Ok(YamlNode(Node {
-            value: s.value.0,
+            value,
             line: s.referenced.line() as u32,
             col: s.referenced.column() as u32,
         }))
@@ -54,6 +94,7 @@ impl<'de> Deserialize<'de> for YamlNode {
 }
 
 impl SpannedNode<'_> for YamlNode {
+    type Key = YamlKey;
     fn into_node(self) -> Node {
         self.0
     }
@@ -73,6 +114,7 @@ impl<'de> Deserialize<'de> for TomlNode {
 }
 
 impl SpannedNode<'_> for TomlNode {
+    type Key = KeyString;
     fn into_node(self) -> Node {
         self.0
     }
@@ -138,16 +180,17 @@ impl<'de, N: SpannedNode<'de>> Visitor<'de> for RawVisitor<N> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut entries: Vec<(String, Node)> = Vec::new();
-        while let Some(key) = map.next_key::<KeyString>()? {
+        while let Some(key) = map.next_key::<N::Key>()? {
+            let key: String = key.into();
             // TOML dates arrive as a one-key map; front matter treats them as strings.
-            if key.0 == TOML_DATETIME_FIELD && entries.is_empty() {
+            if key == TOML_DATETIME_FIELD && entries.is_empty() {
                 return Ok(Value::Str(map.next_value::<String>()?));
             }
             let value = map.next_value::<N>()?.into_node();
-            if entries.iter().any(|(k, _)| *k == key.0) {
-                return Err(de::Error::custom(format_args!("duplicate key `{}`", key.0)));
+            if entries.iter().any(|(k, _)| *k == key) {
+                return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
             }
-            entries.push((key.0, value));
+            entries.push((key, value));
         }
         Ok(Value::Map(entries))
     }
@@ -158,6 +201,28 @@ const TOML_DATETIME_FIELD: &str = "$__toml_private_datetime";
 
 /// A map key: strings, and numbers or booleans written as keys, all as text.
 struct KeyString(String);
+
+impl From<KeyString> for String {
+    fn from(k: KeyString) -> String {
+        k.0
+    }
+}
+
+/// A YAML map key as written (`007:` is "007", `n:` is "n").
+struct YamlKey(String);
+
+impl<'de> Deserialize<'de> for YamlKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<KeyString>::deserialize(d)?;
+        Ok(YamlKey(written(&s.defined).unwrap_or(s.value.0)))
+    }
+}
+
+impl From<YamlKey> for String {
+    fn from(k: YamlKey) -> String {
+        k.0
+    }
+}
 
 impl<'de> Deserialize<'de> for KeyString {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -178,6 +243,12 @@ impl<'de> Deserialize<'de> for KeyString {
             }
             fn visit_bool<E>(self, v: bool) -> Result<KeyString, E> {
                 Ok(KeyString(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<KeyString, E> {
+                Ok(KeyString(v.to_string()))
+            }
+            fn visit_unit<E>(self) -> Result<KeyString, E> {
+                Ok(KeyString(String::new()))
             }
         }
         d.deserialize_any(V)

@@ -122,3 +122,70 @@ fn errors_have_places() {
     let e = parse(Format::Yaml, "- a\n- b\n").unwrap_err();
     assert!(e.message.contains("must be a map"), "{e:?}");
 }
+
+#[test]
+fn a_tab_is_reported_where_it_stands() {
+    for block in [
+        "title: a\nsummary: b\n\tc: d\n",
+        "title: a\npersonas:\n\t- champion\n",
+    ] {
+        let e = parse(Format::Yaml, block).unwrap_err();
+        assert_eq!((e.line, e.col), (3, 1), "{block:?}: {e:?}");
+        assert!(e.message.contains("tab"), "{e:?}");
+    }
+}
+
+#[test]
+fn plain_scalars_stay_as_written_on_both_paths() {
+    for (written, want) in [
+        ("No", Value::Str("No".into())),
+        ("007", Value::Plain("007".into())),
+        ("1e3", Value::Plain("1e3".into())),
+        ("0x1F", Value::Plain("0x1F".into())),
+        (".inf", Value::Plain(".inf".into())),
+        ("~", Value::Plain("~".into())),
+        ("true", Value::Plain("true".into())),
+        ("y", Value::Str("y".into())),
+    ] {
+        let block = format!("a: {written}\n");
+        let anchored = format!("a: {written}\nb: &x 1\n");
+        let fast = plain_yaml(&block).unwrap();
+        let full = parse_yaml_fully(&anchored).unwrap();
+        for node in [fast, full] {
+            let Value::Map(entries) = node.value else {
+                panic!("{written}")
+            };
+            assert_eq!(entries[0].1.value, want, "{written}");
+        }
+    }
+}
+
+#[test]
+fn yaml_errors_speak_to_the_author() {
+    for block in [
+        "? [a, b]\n: c\n",
+        "title: !!int abc\n",
+        "draft: !!bool yes\n",
+        "a: 1\na: 2\n",
+        "title: .inf\nx: !!binary aGVsbG8=\ny: &a 1\n",
+    ] {
+        let words = match parse(Format::Yaml, block) {
+            Ok(_) => continue,
+            Err(e) => e.message,
+        };
+        for serde in [
+            "Options",
+            "policy",
+            "u64",
+            "i64",
+            "f64",
+            "strict mode",
+            "expected a key",
+            "found float",
+        ] {
+            assert!(!words.contains(serde), "{block:?}: {words}");
+        }
+    }
+    // `.inf` and `!!binary` are not errors at all.
+    assert!(parse(Format::Yaml, "title: .inf\nx: !!binary aGVsbG8=\ny: &a 1\n").is_ok());
+}

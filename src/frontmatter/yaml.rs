@@ -1,8 +1,8 @@
 //! YAML front matter: a fast reader for the common plain shapes, and serde-saphyr,
 //! bounded by the limits, for everything else and for every error.
 
-use super::node::{Node, ParseError, Value};
-use super::spanned::YamlNode;
+use super::node::{Node, ParseError, Value, plain};
+use super::spanned::{YamlNode, with_source};
 use crate::limits::{MAX_FRONT_MATTER_VALUES, MAX_NESTING, MAX_YAML_ALIASES};
 
 pub(super) fn parse_yaml(block: &str) -> Result<Node, ParseError> {
@@ -19,12 +19,12 @@ pub(super) fn parse_yaml(block: &str) -> Result<Node, ParseError> {
     parse_yaml_fully(block)
 }
 
-/// Reads front matter made only of the common, unambiguous YAML (maps and lists of
-/// strings, dates, small whole numbers, `true`/`false` and nulls, without anchors,
-/// aliases, tags or repeated keys) straight from the parser's events. `None` for
-/// anything else, or for anything it is not sure serde-saphyr would read the same way:
-/// [`parse_yaml_fully`] then reads it, with its exact typing and messages. What both
-/// read, they read alike (`plain_yaml_reads_as_serde_saphyr_does`).
+/// Reads front matter made only of maps, lists and scalars, without anchors, aliases,
+/// tags or repeated keys, straight from the parser's events; each plain scalar is kept
+/// as written ([`plain`]: YAML 1.2's core schema, no `yes`/`no` booleans, no number
+/// re-formatting). `None` for anything else: [`parse_yaml_fully`] then reads it, with
+/// its exact messages. What both read, they read alike
+/// (`plain_yaml_reads_as_serde_saphyr_does`).
 pub fn plain_yaml(block: &str) -> Option<Node> {
     use granit_parser::{Event, Parser, ScalarStyle};
     enum Open {
@@ -48,17 +48,20 @@ pub fn plain_yaml(block: &str) -> Option<Node> {
                 continue;
             }
             Event::Scalar(text, style, 0, None) => {
-                // A key: a string that is surely one.
+                // A key: its text as written, whatever YAML would make of it.
                 if let Some(Open::Map(_, key @ None, _, _)) = stack.last_mut() {
-                    let plain = matches!(style, ScalarStyle::Plain);
-                    if plain && !plain_string(&text) {
-                        return None;
-                    }
-                    *key = Some(text.into_owned());
+                    let empty = span.start.index() == span.end.index();
+                    *key = Some(if empty {
+                        String::new()
+                    } else {
+                        text.into_owned()
+                    });
                     continue;
                 }
                 let value = match style {
-                    ScalarStyle::Plain => plain_scalar(&text)?,
+                    // The parser spells an empty value `~`; its empty span tells.
+                    ScalarStyle::Plain if span.start.index() == span.end.index() => Value::Null,
+                    ScalarStyle::Plain => plain(&text),
                     _ => Value::Str(text.into_owned()),
                 };
                 Node { value, line, col }
@@ -117,62 +120,6 @@ pub fn plain_yaml(block: &str) -> Option<Node> {
     root.filter(|r| stack.is_empty() && matches!(r.value, Value::Map(_)))
 }
 
-/// A plain scalar's value as serde-saphyr types it, for the spellings whose type is
-/// plain to see; `None` for the rest.
-fn plain_scalar(text: &str) -> Option<Value> {
-    if matches!(text, "" | "~" | "null" | "Null" | "NULL") {
-        return Some(Value::Null);
-    }
-    // serde-saphyr reads YAML 1.1 booleans (`yes`, `off`, `y`, …) as booleans too.
-    for (words, b) in [
-        (["true", "yes", "y", "on"], true),
-        (["false", "no", "n", "off"], false),
-    ] {
-        if words.iter().any(|w| text.eq_ignore_ascii_case(w)) {
-            return Some(Value::Bool(b));
-        }
-    }
-    if plain_string(text) {
-        return Some(Value::Str(text.to_string()));
-    }
-    let b = text.as_bytes();
-    // A date (YYYY-MM-DD) is text.
-    if b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        })
-    {
-        return Some(Value::Str(text.to_string()));
-    }
-    // A small whole number without a leading zero.
-    if !b.is_empty()
-        && b.len() <= 18
-        && b.iter().all(u8::is_ascii_digit)
-        && (b[0] != b'0' || b.len() == 1)
-    {
-        return text.parse().ok().map(Value::Int);
-    }
-    None
-}
-
-/// Whether a plain scalar is text whatever YAML makes of it: it starts with a letter and
-/// is none of the words YAML reads as null, a boolean or a number.
-fn plain_string(text: &str) -> bool {
-    let Some(first) = text.chars().next() else {
-        return false;
-    };
-    first.is_alphabetic()
-        && ![
-            "null", "true", "false", "yes", "no", "y", "n", "on", "off", "nan", "inf", "infinity",
-        ]
-        .iter()
-        .any(|w| text.eq_ignore_ascii_case(w))
-}
-
 /// Reads a YAML block with serde-saphyr: every construct, every error with its place.
 pub fn parse_yaml_fully(block: &str) -> Result<Node, ParseError> {
     let mut options = serde_saphyr::Options::default();
@@ -188,47 +135,70 @@ pub fn parse_yaml_fully(block: &str) -> Result<Node, ParseError> {
     options.budget = Some(budget);
     options.alias_limits.max_total_replayed_events = MAX_FRONT_MATTER_VALUES;
     options.alias_limits.max_replay_stack_depth = MAX_NESTING;
-    serde_saphyr::from_str_with_options::<YamlNode>(block, options)
-        .map(|n| n.0)
-        .map_err(|e| {
-            let (line, col) = e
-                .location()
-                .map_or((1, 1), |l| (l.line() as u32, l.column() as u32));
-            if let Some((message, help)) = yaml_limit_message(e.without_snippet()) {
-                return ParseError {
-                    message,
-                    line,
-                    col,
-                    help: Some(help),
-                };
-            }
-            // serde-saphyr's own wording for this one talks to the programmer
-            // ("set DuplicateKeyPolicy in Options"); the writer needs plain words.
-            if let serde_saphyr::Error::DuplicateMappingKey { key, .. } = e.without_snippet() {
-                let (message, help) = match key {
-                    Some(k) => (
-                        format!("duplicate key `{k}`"),
-                        format!("keep one `{k}`: each key may appear once"),
-                    ),
-                    None => (
-                        "duplicate key".to_string(),
-                        "keep one of them: each key may appear once".to_string(),
-                    ),
-                };
-                return ParseError {
-                    message,
-                    line,
-                    col,
-                    help: Some(help),
-                };
-            }
-            ParseError {
-                message: clean_yaml_message(&e.without_snippet().to_string()),
+    // YAML 1.2 booleans only, so that keys such as `n:` and `y:` stay text (values are
+    // taken as written from the block: see `YamlNode`).
+    options.strict_booleans = true;
+    // `.inf` and `!!binary` are text to a front matter field like any other scalar;
+    // serde-saphyr's refusals of them speak to the programmer ("configured policy").
+    options.non_finite_float_policy = serde_saphyr::options::NonFiniteFloatPolicy::PassThrough;
+    options.ignore_binary_tag_for_string = true;
+    with_source(block, || {
+        serde_saphyr::from_str_with_options::<YamlNode>(block, options)
+    })
+    .map(|n| n.0)
+    .map_err(|e| {
+        let (line, col) = e
+            .location()
+            .map_or((1, 1), |l| (l.line() as u32, l.column() as u32));
+        if let Some((message, help)) = yaml_limit_message(e.without_snippet()) {
+            return ParseError {
+                message,
                 line,
                 col,
-                help: None,
-            }
-        })
+                help: Some(help),
+            };
+        }
+        // serde-saphyr's own wording for this one talks to the programmer
+        // ("set DuplicateKeyPolicy in Options"); the writer needs plain words.
+        if let serde_saphyr::Error::DuplicateMappingKey { key, .. } = e.without_snippet() {
+            let (message, help) = match key {
+                Some(k) => (
+                    format!("duplicate key `{k}`"),
+                    format!("keep one `{k}`: each key may appear once"),
+                ),
+                None => (
+                    "duplicate key".to_string(),
+                    "keep one of them: each key may appear once".to_string(),
+                ),
+            };
+            return ParseError {
+                message,
+                line,
+                col,
+                help: Some(help),
+            };
+        }
+        let message = clean_yaml_message(&e.without_snippet().to_string());
+        // The scanner reports a tab where the scalar before it ends, often on the
+        // line above; the author needs the tab itself.
+        if message.contains("tab") {
+            let (line, col) = next_tab(block, line).unwrap_or((line, col));
+            return ParseError {
+                message: "a tab where YAML allows only spaces".to_string(),
+                line,
+                col,
+                help: Some(
+                    "indent with spaces, and put a space, not a tab, after `:` and `-`".to_string(),
+                ),
+            };
+        }
+        ParseError {
+            message,
+            line,
+            col,
+            help: None,
+        }
+    })
 }
 
 /// Plain words for a YAML block that hits one of the [`crate::limits`].
@@ -274,8 +244,46 @@ fn yaml_limit_message(e: &serde_saphyr::Error) -> Option<(String, String)> {
 }
 
 /// serde-saphyr appends the place to its messages; the diagnostic shows it already.
+/// serde-saphyr's words for a value it cannot type speak of Rust types, strict modes
+/// and options; an author wrote a key or a tag.
 fn clean_yaml_message(message: &str) -> String {
     let first = message.lines().next().unwrap_or(message);
     let cut = first.find(" at line ").unwrap_or(first.len());
-    first[..cut].trim().trim_end_matches(':').to_string()
+    let message = first[..cut].trim().trim_end_matches(':');
+    if let Some(found) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|m| m.strip_suffix(", expected a key"))
+    {
+        let found = match found {
+            "sequence" => "a list",
+            "map" => "a map",
+            _ => "a value that is not text",
+        };
+        return format!("a key must be a plain word, found {found}");
+    }
+    if message.starts_with("invalid boolean") {
+        return "a value tagged `!!bool` must be `true` or `false`".to_string();
+    }
+    if ["invalid u", "invalid i", "invalid f"]
+        .iter()
+        .any(|p| message.starts_with(p))
+    {
+        return "a value tagged `!!int` or `!!float` must be a number".to_string();
+    }
+    if message.contains("Options") || message.contains("policy") {
+        return "a YAML construct front matter cannot hold here".to_string();
+    }
+    message.to_string()
+}
+
+/// The line and column of the first tab on line `line` or below it: the scanner
+/// reports a tab after it, or at the end of the line above.
+fn next_tab(block: &str, line: u32) -> Option<(u32, u32)> {
+    let start = block
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1) as usize)
+        .map(str::len)
+        .sum::<usize>();
+    let at = start + block.get(start..)?.find('\t')?;
+    Some(crate::diagnostics::line_col(block, at))
 }

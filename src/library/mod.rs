@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::asset::{self, Asset, ReadOptions};
 use crate::date::Date;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::limits::{MAX_ASSET_BYTES, MAX_PLAN_BYTES};
 use crate::plan::{self, PLAN_FILE, Plan};
 use crate::source::{Disk, Source, not_utf8};
@@ -141,20 +141,22 @@ fn load_with(
             }
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            diags.push(Diagnostic::error(PLAN_FILE, format!("no plan.toml in {}", files.describe())).help("run covermap in the library's folder (or pass --root DIR), or start one with `covermap init`"));
+            diags.push(Diagnostic::error(PLAN_FILE, format!("no plan.toml in {}", files.describe())).help("run covermap in the library's folder (or pass --root DIR), or start one with `covermap init`").code(Code::PlanMissing));
             None
         }
         Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
-            diags
-                .push(Diagnostic::error(PLAN_FILE, e.to_string()).help(
-                    "a plan is a few dozen tables; keep data that is not the plan elsewhere",
-                ));
+            diags.push(
+                Diagnostic::error(PLAN_FILE, e.to_string())
+                    .help("a plan is a few dozen tables; keep data that is not the plan elsewhere")
+                    .code(Code::TooLarge),
+            );
             None
         }
         Err(e) => {
             diags.push(
                 Diagnostic::error(PLAN_FILE, format!("cannot read plan.toml: {e}"))
-                    .help("check the file's permissions"),
+                    .help("check the file's permissions")
+                    .code(Code::ReadFailed),
             );
             None
         }
@@ -167,7 +169,8 @@ fn load_with(
                 "content",
                 format!("no content/ folder in {}", files.describe()),
             )
-            .help("create content/ and put the assets (Markdown files) in it"),
+            .help("create content/ and put the assets (Markdown files) in it")
+            .code(Code::ContentMissing),
         );
         diags.sort();
         return (None, diags);
@@ -212,7 +215,7 @@ fn load_with(
                 (a, first)
             };
             let mut d = Diagnostic::error(&second.source, format!("slug `{}` is also the slug of {}", second.slug, first.source.display()))
-                .help("two assets cannot share a page: rename one file or set a different `slug:` in its front matter");
+                .help("two assets cannot share a page: rename one file or set a different `slug:` in its front matter").code(Code::DuplicateSlug);
             if let Some(place) = &second.slug_place {
                 d = d.at_place(place);
             }
@@ -275,13 +278,13 @@ fn read_asset_file(
             None,
             vec![Diagnostic::error(source, e.to_string()).help(
                 "keep big documents as attachments (any file under content/ that is not .md) or elsewhere, and link them with `url:` from a short asset",
-            )],
+            ).code(Code::TooLarge)],
         ),
         Err(e) => (
             None,
             vec![
                 Diagnostic::error(source, format!("cannot read the file: {e}"))
-                    .help("check that it exists, is a regular file and is readable by you"),
+                    .help("check that it exists, is a regular file and is readable by you").code(Code::ReadFailed),
             ],
         ),
     }
@@ -299,7 +302,7 @@ fn check_theme(files: &dyn Source, plan: &Plan, plan_text: &str, diags: &mut Dia
         return;
     }
     let mut d = Diagnostic::error(PLAN_FILE, format!("theme `{theme}` not found in themes/"))
-        .help("create themes/<name>/templates/ with the templates to override, or remove `theme` to use the built-in theme");
+        .help("create themes/<name>/templates/ with the templates to override, or remove `theme` to use the built-in theme").code(Code::ThemeMissing);
     if let Some(span) = plan.site.theme_span.clone() {
         d = d.at_span(plan_text, span);
     }

@@ -80,7 +80,7 @@ fn as_of_override_wins() {
 #[test]
 fn rule_violations_name_line_and_column() {
     let cases: &[(&str, &str, &str)] = &[
-        ("[site]\ntitle = \"T\"\n", "", "missing field `plan`"),
+        ("[site]\ntitle = \"T\"\n", "", "missing key `plan`"),
         (
             MINIMAL,
             "[[segments]]\nid = \"enterprise\"\npipeline = 5\n",
@@ -129,7 +129,7 @@ fn rule_violations_name_line_and_column() {
         (
             MINIMAL,
             "[coverage]\ntargett = 2\n",
-            "unknown field `targett`",
+            "unknown key `targett`",
         ),
     ];
     for (base, extra, want) in cases {
@@ -160,6 +160,30 @@ fn most_specific_decision_wins_and_lapsed_ones_do_not_apply() {
         diags[0]
             .message
             .starts_with("decision lapsed on 2026-10-01")
+    );
+}
+
+#[test]
+fn every_unknown_key_and_rule_violation_in_one_run() {
+    let src = format!(
+        "{MINIMAL}[coverage]\ntargett = 2\n[[decisions]]\nsegment = \"enterprize\"\ntarget = 0\nwhy = \"x\"\nowner_ = \"a\"\n"
+    );
+    let errs = errors(&src);
+    for want in [
+        "unknown key `targett`",
+        "unknown key `owner_`",
+        "unknown segment `enterprize`",
+    ] {
+        assert!(
+            errs.iter().any(|e| e.contains(want)),
+            "want {want:?} in {errs:#?}"
+        );
+    }
+    let Parsed { diagnostics, .. } = parse(&src, None);
+    assert!(
+        diagnostics
+            .iter()
+            .all(|d| d.code != crate::diagnostics::Code::UnassignedError)
     );
 }
 

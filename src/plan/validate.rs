@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::date::Date;
-use crate::diagnostics::{Diagnostic, suggest};
+use crate::diagnostics::{Code, Diagnostic, suggest};
 use crate::limits::MAX_CELLS;
 
 use super::model::*;
@@ -122,11 +122,18 @@ pub(super) struct Validator<'a> {
 }
 
 impl Validator<'_> {
-    fn error(&mut self, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
+    fn error(
+        &mut self,
+        code: Code,
+        span: Range<usize>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
         self.diags.push(
             Diagnostic::error(PLAN_FILE, message)
                 .at_span(self.src, span)
-                .help(help),
+                .help(help)
+                .code(code),
         );
     }
 
@@ -143,6 +150,7 @@ impl Validator<'_> {
         let value = id.get_ref();
         if !is_valid_id(value) {
             self.error(
+                Code::PlanId,
                 id.span(),
                 format!("{kind} id `{value}` is not a valid id"),
                 "ids are lowercase letters, digits and `-`, such as `mid-market`",
@@ -150,6 +158,7 @@ impl Validator<'_> {
         } else if let Some(first) = seen.get(value) {
             let line = self.line_of(first);
             self.error(
+                Code::PlanId,
                 id.span(),
                 format!("{kind} id `{value}` is used twice"),
                 format!(
@@ -168,6 +177,7 @@ impl Validator<'_> {
             toml::Value::Float(f) if f.is_finite() => *f,
             other => {
                 self.error(
+                    Code::PlanType,
                     v.span(),
                     format!("{what} must be a number, found {}", other.type_str()),
                     format!("write {what} as a plain number, such as `4_200_000`"),
@@ -177,6 +187,7 @@ impl Validator<'_> {
         };
         if n < 0.0 {
             self.error(
+                Code::PlanValue,
                 v.span(),
                 format!("{what} must be >= 0, found {n}"),
                 "use 0 or a positive number",
@@ -191,6 +202,7 @@ impl Validator<'_> {
             toml::Value::Integer(i) if (0..=i64::from(u32::MAX)).contains(i) => Some(*i as u32),
             other => {
                 self.error(
+                    Code::PlanValue,
                     v.span(),
                     format!("{what} must be a whole number >= 0, found `{other}`"),
                     format!("write {what} as 0, 1, 2, …"),
@@ -210,6 +222,7 @@ impl Validator<'_> {
         };
         if parsed.is_none() {
             self.error(
+                Code::PlanValue,
                 v.span(),
                 format!("{what} is not a date"),
                 "write dates as YYYY-MM-DD, such as `2026-11-01`",
@@ -263,7 +276,12 @@ impl Validator<'_> {
         if found.is_none() {
             let help = suggest(value, ids.iter().map(String::as_str))
                 .unwrap_or_else(|| format!("the {kind}s are: {}", ids.join(", ")));
-            self.error(r.span(), format!("unknown {kind} `{value}`"), help);
+            self.error(
+                Code::PlanUnknownId,
+                r.span(),
+                format!("unknown {kind} `{value}`"),
+                help,
+            );
         }
         found
     }
@@ -274,7 +292,12 @@ impl Validator<'_> {
         let meta = raw.plan.into_inner();
         for (s, what) in [(&site_raw.title, "site title"), (&meta.title, "plan title")] {
             if s.get_ref().trim().is_empty() {
-                self.error(s.span(), format!("the {what} is empty"), "give it a title");
+                self.error(
+                    Code::PlanValue,
+                    s.span(),
+                    format!("the {what} is empty"),
+                    "give it a title",
+                );
             }
         }
         let theme_span = site_raw.theme.as_ref().map(Spanned::span);
@@ -284,6 +307,7 @@ impl Validator<'_> {
                 let name = t.get_ref().clone();
                 if !is_valid_id(&name) && name != "default" {
                     self.error(
+                        Code::PlanValue,
                         t.span(),
                         format!("theme `{name}` is not a valid folder name"),
                         "name a folder under themes/, in lowercase letters, digits and `-`",
@@ -310,6 +334,7 @@ impl Validator<'_> {
                 let code = c.get_ref().clone();
                 if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
                     self.error(
+                        Code::PlanValue,
                         c.span(),
                         format!("currency `{code}` is not an ISO 4217 code"),
                         "use a three-letter code such as `USD` or `EUR`",
@@ -371,6 +396,7 @@ impl Validator<'_> {
         let persona_ids: Vec<String> = personas.iter().map(|p| p.id.clone()).collect();
         if stages.is_empty() {
             self.error(
+                Code::PlanShape,
                 0..0,
                 "the plan has no stages",
                 "add [[stages]] tables, first to last stage of the buyer's journey",
@@ -378,6 +404,7 @@ impl Validator<'_> {
         }
         if personas.is_empty() {
             self.error(
+                Code::PlanShape,
                 0..0,
                 "the plan has no personas",
                 "add [[personas]] tables, one per member of the buying group",
@@ -393,7 +420,7 @@ impl Validator<'_> {
             let pipeline = match &seg.pipeline {
                 Some(p) => self.number(p, "pipeline").unwrap_or(0.0),
                 None => {
-                    self.error(seg.id.span(), format!("segment `{id}` has no pipeline"), "add `pipeline = <amount>`: the pipeline this segment must produce in the period");
+                    self.error(Code::PlanType, seg.id.span(), format!("segment `{id}` has no pipeline"), "add `pipeline = <amount>`: the pipeline this segment must produce in the period");
                     0.0
                 }
             };
@@ -408,6 +435,7 @@ impl Validator<'_> {
                 match personas_of.iter().position(|&p| persona_ids[p] == *name) {
                     Some(i) if value > 0.0 => weights[i] = value,
                     Some(_) => self.error(
+                        Code::PlanShape,
                         w.span(),
                         format!("weight of `{name}` must be > 0"),
                         "leave the persona out of the buying group instead of weighting it 0",
@@ -428,6 +456,7 @@ impl Validator<'_> {
                             })
                         };
                         self.error(
+                            Code::PlanUnknownId,
                             key.span(),
                             format!(
                                 "weight for `{name}`, which is not in segment `{id}`'s buying group"
@@ -450,6 +479,7 @@ impl Validator<'_> {
         }
         if segments.is_empty() {
             self.error(
+                Code::PlanShape,
                 0..0,
                 "the plan has no segments",
                 "add [[segments]] tables with an id, a name and a pipeline",
@@ -461,7 +491,7 @@ impl Validator<'_> {
             .saturating_mul(personas.len())
             .saturating_mul(stages.len());
         if combinations > MAX_CELLS {
-            self.error(
+            self.error(Code::PlanShape,
                 0..0,
                 format!(
                     "the plan has {} segments × {} personas × {} stages = {combinations} coverage cells, more than {MAX_CELLS}",
@@ -493,7 +523,7 @@ impl Validator<'_> {
             let target = match &d.target {
                 Some(t) => self.whole(t, "target").unwrap_or(0),
                 None => {
-                    self.error(span.clone(), "decision has no target", "add `target = 0` (light coverage is the right call) or the number of assets wanted");
+                    self.error(Code::Decision, span.clone(), "decision has no target", "add `target = 0` (light coverage is the right call) or the number of assets wanted");
                     0
                 }
             };
@@ -501,6 +531,7 @@ impl Validator<'_> {
                 Some(w) if !w.get_ref().trim().is_empty() => w.get_ref().clone(),
                 Some(w) => {
                     self.error(
+                        Code::Decision,
                         w.span(),
                         "decision's `why` is empty",
                         "say why this coverage is the right call, so the next reader can judge it",
@@ -509,6 +540,7 @@ impl Validator<'_> {
                 }
                 None => {
                     self.error(
+                        Code::Decision,
                         span.clone(),
                         "decision has no `why`",
                         "add `why = \"…\"`: every decision records its reason",
@@ -578,13 +610,14 @@ impl Validator<'_> {
                 self.diags.push(
                     Diagnostic::warning(PLAN_FILE, format!("decision lapsed on {review_by}: it no longer applies, so its cells count against target {}", plan.target))
                         .at_span(self.src, span)
-                        .help("review the decision: renew `review_by` if it still holds, or delete it"),
+                        .help("review the decision: renew `review_by` if it still holds, or delete it")
+                        .code(Code::DecisionLapsed),
                 );
             }
         }
         for (a, b) in plan.decision_conflicts() {
             let (da, db) = (&plan.decisions[a], &plan.decisions[b]);
-            self.error(
+            self.error(Code::Decision,
                 raw.decisions[b].span(),
                 format!("this decision (target {}) conflicts with the one on line {} (target {}): both match the same cells equally specifically", db.target, da.line, da.target),
                 "make one of them more specific (name a segment, persona or stage), or delete one",
@@ -610,10 +643,13 @@ impl Validator<'_> {
         found.sort_unstable();
         found.dedup();
         if found.is_empty() && refs.is_empty() {
-            self.diags.push(Diagnostic::warning(
-                PLAN_FILE,
-                format!("segment `{segment}` lists no {kind}s, so it has no cells"),
-            ));
+            self.diags.push(
+                Diagnostic::warning(
+                    PLAN_FILE,
+                    format!("segment `{segment}` lists no {kind}s, so it has no cells"),
+                )
+                .code(Code::EmptySegment),
+            );
         }
         found
     }

@@ -197,6 +197,7 @@ impl<'a> Renderer<'a> {
             format!("this {what} would overwrite the generated `{path}`"),
         )
         .help("rename or move the file: covermap writes that path itself")
+        .code(crate::diagnostics::Code::OverwritesPage)
     }
 }
 

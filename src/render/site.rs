@@ -450,5 +450,6 @@ fn copied(lib: &Library, source: &Path) -> Result<Content, Diagnostic> {
                     crate::diagnostics::printable(&e.to_string())
                 ),
             )
+            .code(crate::diagnostics::Code::ReadFailed)
         })
 }

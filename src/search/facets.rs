@@ -6,7 +6,6 @@
 
 use crate::library::Library;
 use crate::membership::{Dim, Dimension, Membership};
-use crate::slug::slugify;
 
 /// One filterable dimension of the library.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,21 +57,18 @@ pub fn facets_of(membership: &Membership) -> Vec<Facet> {
     membership.dims().iter().map(facet).collect()
 }
 
-/// The facet of one dimension: plan values' pages are at their ids, free words' at
-/// their slugs.
+/// The facet of one dimension: each value's page is at its membership slug (a plan
+/// value's id, a free word's distinct slug).
 fn facet(d: &Dimension) -> Facet {
     let (key, name, kind) = labels(d.dim);
     let values = d
         .values
         .iter()
-        .map(|v| FacetValue {
+        .zip(&d.slugs)
+        .map(|(v, slug)| FacetValue {
             id: v.id.clone(),
             name: v.name.clone(),
-            slug: if d.dim.planned() {
-                v.id.clone()
-            } else {
-                slugify(&v.id)
-            },
+            slug: slug.clone(),
             count: v.assets.len(),
         })
         .collect();

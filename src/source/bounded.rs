@@ -67,6 +67,7 @@ pub fn not_utf8(path: &Path, e: &std::string::FromUtf8Error) -> Diagnostic {
     // Everything before the bad byte is valid, so its offset is the same in the lossy text.
     let (line, col) = crate::diagnostics::line_col(&text, offset.saturating_sub(bom));
     Diagnostic::error(path, "the file is not UTF-8 text")
+        .code(crate::diagnostics::Code::NotUtf8)
         .at(&text, line, col)
         .help("save the file as UTF-8 in your editor")
 }

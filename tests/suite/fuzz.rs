@@ -638,11 +638,15 @@ fn check_slug_parts(parts: &[String]) -> Result<(), TestCaseError> {
     // Any text: checking or suggesting never panics, and a suggestion is itself valid.
     let checked = slug::check_slug(&joined);
     if checked.is_ok() {
-        prop_assert!(
-            joined
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'/')
-        );
+        // Letters and digits of any script, none upper case (issue 13: Unicode slugs).
+        let slug_char = |c: char| {
+            c.is_ascii_lowercase()
+                || c.is_ascii_digit()
+                || c == '-'
+                || c == '/'
+                || (!c.is_ascii() && c.is_alphanumeric() && !c.is_uppercase())
+        };
+        prop_assert!(joined.chars().all(slug_char), "{joined:?}");
         prop_assert!(!joined.split('/').any(|p| p.is_empty() || p == ".."));
         prop_assert!(
             covermap::output::check_site_path(&format!("library/{}/index.html", joined)).is_ok(),

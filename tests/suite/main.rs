@@ -23,3 +23,4 @@ mod secrets;
 mod serve;
 mod serve_hardening;
 mod snapshots;
+mod text;
