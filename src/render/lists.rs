@@ -75,8 +75,7 @@ impl Lists {
 }
 
 /// The taxonomies: segments, personas and stages (plan order), then types, audiences,
-/// tags and owners, each value with its assets. Free-word values whose slugs collide
-/// share a page.
+/// tags and owners, each value with its assets.
 fn taxonomies(lib: &Library, m: &Membership) -> Vec<Taxonomy> {
     let p = &lib.plan;
     let planned = |dim, kind, title, descriptions: Vec<Option<&String>>| Taxonomy {
@@ -95,32 +94,24 @@ fn taxonomies(lib: &Library, m: &Membership) -> Vec<Taxonomy> {
             })
             .collect(),
     };
-    // A page shared by several spellings is named by one of them: types by the first
-    // met in library order, the others by the first in id order.
-    let free = |dim, kind, title, by_library_order: bool| {
+    // Free words: one page per value, at the value's own slug (membership gives two
+    // spellings that would share a slug distinct ones, and warns), in slug order.
+    let free = |dim, kind, title| {
         let d = m.get(dim);
-        let name = |v: u32| d.values[v as usize].name.clone();
         Taxonomy {
             kind,
             title,
             terms: d
                 .by_slug()
                 .into_iter()
-                .map(|g| {
-                    let named = if by_library_order {
-                        g.values
-                            .iter()
-                            .copied()
-                            .min_by_key(|&v| d.values[v as usize].assets.first().copied())
-                    } else {
-                        g.values.first().copied()
-                    };
-                    Term {
-                        id: g.slug,
-                        name: named.map_or_else(String::new, name),
-                        description: None,
-                        assets: g.assets,
-                    }
+                .map(|g| Term {
+                    id: g.slug,
+                    name: g
+                        .values
+                        .first()
+                        .map_or_else(String::new, |&v| d.values[v as usize].name.clone()),
+                    description: None,
+                    assets: g.assets,
                 })
                 .collect(),
         }
@@ -144,10 +135,10 @@ fn taxonomies(lib: &Library, m: &Membership) -> Vec<Taxonomy> {
             "Stages",
             p.stages.iter().map(|x| x.description.as_ref()).collect(),
         ),
-        free(Dim::Type, "types", "Types", true),
-        free(Dim::Audience, "audiences", "Audiences", false),
-        free(Dim::Tag, "tags", "Tags", false),
-        free(Dim::Owner, "owners", "Owners", false),
+        free(Dim::Type, "types", "Types"),
+        free(Dim::Audience, "audiences", "Audiences"),
+        free(Dim::Tag, "tags", "Tags"),
+        free(Dim::Owner, "owners", "Owners"),
     ]
 }
 
