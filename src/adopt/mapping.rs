@@ -189,6 +189,7 @@ pub fn draft(scan: &Scan, content: &str) -> Mapping {
             m.left.push((s.spelling().to_string(), s.pages));
         }
     }
+    m.left.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     m.rules = candidates(scan, content);
     m
 }
