@@ -12,6 +12,8 @@ mod detect;
 mod mapping;
 mod plan_text;
 mod scan;
+#[cfg(test)]
+mod tests;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
