@@ -178,3 +178,28 @@ pub fn static_dirs(root: &Path, g: Generator, content: &str) -> Vec<String> {
         .map(|s| (*s).to_string())
         .collect()
 }
+
+/// The site's title from its configuration file, when a top-level `title` line says it
+/// (`title = "…"` in TOML, `title: …` in YAML, `title: "…",` in a JS config): the
+/// starter plan's `[site] title`. Only the first such line is read; anything unusual
+/// gives `None` and the sample's title stays.
+pub fn site_title(root: &Path, config: Option<&str>) -> Option<String> {
+    let text = std::fs::read_to_string(root.join(config?)).ok()?;
+    let line = text.lines().find_map(|l| {
+        let rest = l.trim_start().strip_prefix("title")?;
+        let rest = rest.trim_start();
+        rest.strip_prefix('=')
+            .or_else(|| rest.strip_prefix(':'))
+            .map(str::trim)
+    })?;
+    let value = line.trim_end_matches(',').trim();
+    let unquoted = ['"', '\'']
+        .iter()
+        .find_map(|q| value.strip_prefix(*q).and_then(|v| v.strip_suffix(*q)));
+    let title = unquoted.unwrap_or(value).trim();
+    let plain = !title.is_empty()
+        && title.chars().count() <= 200
+        && !title.contains(['"', '\'', '\\', '{', '}', '`'])
+        && !title.chars().any(char::is_control);
+    plain.then(|| title.to_string())
+}

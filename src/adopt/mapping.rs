@@ -220,7 +220,7 @@ fn candidates(scan: &Scan, content: &str) -> Vec<Candidate> {
         .take(MAX_CANDIDATES)
         .map(|(folder, pages)| Candidate {
             sets: guess_sets(&folder),
-            path: Some(format!("{folder}/**")),
+            path: Some(format!("{}/**", globset::escape(&folder))),
             key: None,
             pages,
         })

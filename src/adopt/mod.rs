@@ -60,8 +60,10 @@ pub fn draft(dir: &Path, out: Option<&str>) -> Result<Adopted, String> {
     let static_dirs = detect::static_dirs(dir, generator, &content);
     let exclude = excludes(dir, &content, repo_files, &theirs);
     let mapping = mapping::draft(&scan, &content);
+    let title = detect::site_title(dir, config.as_deref());
     let plan = plan_text::render(&plan_text::Draft {
         generator,
+        title: title.as_deref(),
         config: config.as_deref(),
         out: &out,
         their_outputs: &theirs,
@@ -113,12 +115,13 @@ fn excludes(dir: &Path, content: &str, repo_files: Vec<String>, theirs: &[String
     if content != "." {
         return Vec::new();
     }
-    let mut out = repo_files;
+    // Names are escaped: a `[` in a file name is not a glob's character class.
+    let mut out: Vec<String> = repo_files.iter().map(|f| globset::escape(f)).collect();
     out.extend(
         theirs
             .iter()
             .filter(|t| dir.join(t).is_dir())
-            .map(|t| format!("{t}/**")),
+            .map(|t| format!("{}/**", globset::escape(t))),
     );
     out
 }

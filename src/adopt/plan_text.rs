@@ -14,6 +14,8 @@ const SAMPLE: &str = include_str!("../init/plan.toml");
 /// What the plan is drafted from.
 pub struct Draft<'a> {
     pub generator: Generator,
+    /// The site's title from its configuration, for `[site] title`.
+    pub title: Option<&'a str>,
     pub config: Option<&'a str>,
     pub out: &'a str,
     pub their_outputs: &'a [String],
@@ -48,6 +50,13 @@ fn list(items: &[String]) -> String {
 /// The whole plan.toml.
 pub fn render(d: &Draft) -> String {
     let mut s = String::from(SAMPLE);
+    if let Some(t) = d.title {
+        s = s.replacen(
+            "title = \"Sales Library\"\n",
+            &format!("title = {}\n", q(t)),
+            1,
+        );
+    }
     let from = match d.config {
         Some(c) => format!("{} ({c})", d.generator.name()),
         None => d.generator.name().to_string(),

@@ -142,3 +142,36 @@ fn clashing_keys_are_renamed_away() {
     assert!(m.aliases.is_empty(), "{:?}", m.aliases);
     assert_eq!(m.reasons.len(), 2);
 }
+
+#[test]
+fn the_site_title_comes_from_a_plain_title_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "hugo.toml",
+            "baseURL = \"/\"\ntitle = \"Field Notes\"\n",
+            Some("Field Notes"),
+        ),
+        (
+            "_config.yml",
+            "title: Contoso Stories\n",
+            Some("Contoso Stories"),
+        ),
+        (
+            "docusaurus.config.js",
+            "module.exports = {\n  title: 'Litware',\n};\n",
+            Some("Litware"),
+        ),
+        ("a.yml", "title: \"{{ site.name }}\"\n", None),
+        ("b.yml", "name: x\n", None),
+    ];
+    for (file, text, want) in cases {
+        std::fs::write(tmp.path().join(file), text).unwrap();
+        assert_eq!(
+            detect::site_title(tmp.path(), Some(file)).as_deref(),
+            want,
+            "{file}"
+        );
+    }
+    assert_eq!(detect::site_title(tmp.path(), None), None);
+}

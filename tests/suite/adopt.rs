@@ -40,6 +40,7 @@ const EXPECT: &[Expect] = &[
     Expect {
         name: "hugo",
         plan: &[
+            "title = \"Northwind Field Notes\"",
             "out = \"covermap-site\"",
             "dir = \"content\"",
             "static = [\"static\"]",
@@ -100,6 +101,7 @@ const EXPECT: &[Expect] = &[
     Expect {
         name: "docusaurus",
         plan: &[
+            "title = \"Litware Docs\"",
             "out = \"public\"",
             "dir = \".\"",
             "static = [\"static\"]",
@@ -131,6 +133,8 @@ const EXPECT: &[Expect] = &[
     Expect {
         name: "cjk",
         plan: &[
+            "title = \"営業ハンドブック\"",
+            "updated = [\"lastmod\", \"date\"]",
             "out = \"covermap-site\"",
             "dir = \"content\"",
             "renames = { stage = \"buying_stage\" }",
@@ -138,7 +142,10 @@ const EXPECT: &[Expect] = &[
             "# value = \"経理\"",
         ],
         summary: &[
-            "Hugo repo (hugo.toml): 8 pages, content in content/",
+            "Hugo repo (hugo.toml): 10 pages, content in content/",
+            "static: static/",
+            "title 10 (also as Title)",
+            "tags = 経理 (4 pages)",
             "stage ← buying_stage (renamed)",
             "their `stage` is not a buying stage (GA, アルファ, ベータ)",
         ],
