@@ -99,6 +99,19 @@ pub fn adopt(dir: &Path, out: Option<&str>) -> Result<Adopted, String> {
             path.display()
         ));
     }
+    if let Some(o) = out {
+        let p = Path::new(o);
+        let inside = !o.is_empty()
+            && p.is_relative()
+            && p.components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside {
+            return Err(format!(
+                "--out {o}: the plan records a folder inside the repo, such as covermap-site; \
+                 to write elsewhere, pass `build --out` instead"
+            ));
+        }
+    }
     let adopted = draft(dir, out)?;
     std::fs::OpenOptions::new()
         .write(true)

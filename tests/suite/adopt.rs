@@ -292,4 +292,17 @@ fn out_flag_wins_and_quiet_prints_nothing() {
     let plan = std::fs::read_to_string(repo.path().join("plan.toml")).unwrap();
     assert!(plan.contains("\nout = \"site-out\"\n"), "{plan}");
     covermap(["init", "--out", "x"]).code(2);
+    let other = copy_repo("plain");
+    for bad in ["../elsewhere", "/tmp/site", "."] {
+        covermap([
+            Path::new("init"),
+            Path::new("--from"),
+            other.path(),
+            Path::new("--out"),
+            Path::new(bad),
+        ])
+        .code(2)
+        .stderr_contains("the plan records a folder inside the repo");
+    }
+    assert!(!other.path().join("plan.toml").exists());
 }
