@@ -10,6 +10,7 @@
 //! command line ([`cli`]) calls them and never repeats a stage.
 #![deny(unsafe_code)]
 
+pub mod adopt;
 pub mod asset;
 pub mod cli;
 pub mod coverage;

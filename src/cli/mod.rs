@@ -193,6 +193,13 @@ pub struct InitArgs {
     /// Folder to create the library in.
     #[arg(default_value = ".", value_name = "DIR")]
     pub dir: PathBuf,
+    /// Adopt the existing repo at DIR in place: write only DIR/plan.toml, drafted from
+    /// its folders and front matter.
+    #[arg(long, value_name = "DIR", conflicts_with = "dir")]
+    pub from: Option<PathBuf>,
+    /// With --from: the output folder to record in the plan [default: a free one].
+    #[arg(long, value_name = "DIR", requires = "from")]
+    pub out: Option<String>,
 }
 
 #[derive(Args, Debug)]

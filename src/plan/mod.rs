@@ -6,8 +6,9 @@
 //! as not valid, so that the assets' ids can be checked against it in the same run.
 //!
 //! One file per job: `model.rs` the plan as data, `parse.rs` reading the file,
-//! `validate.rs` the rules.
+//! `validate.rs` the rules, `adoption.rs` the keys that adopt an existing repo.
 
+pub mod adoption;
 mod model;
 mod parse;
 mod validate;
@@ -15,5 +16,7 @@ mod validate;
 pub use model::*;
 pub use parse::{Parsed, parse, toml_error};
 
+#[cfg(test)]
+mod adoption_tests;
 #[cfg(test)]
 mod tests;

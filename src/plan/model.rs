@@ -134,6 +134,8 @@ pub struct Plan {
     pub segments: Vec<Segment>,
     pub decisions: Vec<Decision>,
     pub objections: Vec<Objection>,
+    /// `[build]`, `[content]`, `[front_matter]`: how an existing repo is read (issue 14).
+    pub adoption: super::adoption::Adoption,
 }
 
 /// What kind of plan entity an id names, for lookups and messages.

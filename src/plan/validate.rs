@@ -12,6 +12,7 @@ use crate::date::Date;
 use crate::diagnostics::{Code, Diagnostic, suggest};
 use crate::limits::MAX_CELLS;
 
+use super::adoption::{self, Ids, RawAdoption, RawBuild, RawContent, RawFrontMatter};
 use super::model::*;
 
 // ---------------------------------------------------------------------------
@@ -36,6 +37,10 @@ pub(super) struct RawPlanFile {
     decisions: Vec<S<RawDecision>>,
     #[serde(default)]
     objections: Vec<S<RawObjection>>,
+    // Adoption (issue 14): checked in adoption.rs.
+    build: Option<RawBuild>,
+    content: Option<RawContent>,
+    front_matter: Option<RawFrontMatter>,
 }
 
 #[derive(Deserialize)]
@@ -584,6 +589,20 @@ impl Validator<'_> {
             })
             .collect();
 
+        let adoption = adoption::resolve(
+            RawAdoption {
+                build: raw.build,
+                content: raw.content,
+                front_matter: raw.front_matter,
+            },
+            &Ids {
+                segments: &segment_ids,
+                personas: &persona_ids,
+                stages: &stage_ids,
+            },
+            self.src,
+            &mut self.diags,
+        );
         let plan = Plan {
             site,
             title: meta.title.into_inner(),
@@ -598,6 +617,7 @@ impl Validator<'_> {
             segments,
             decisions,
             objections,
+            adoption,
         };
 
         for (i, d) in plan.decisions.iter().enumerate() {

@@ -816,6 +816,7 @@ fn library() -> impl Strategy<Value = Library> {
                         .collect(),
                     decisions,
                     objections: vec![],
+                    adoption: Default::default(),
                 };
                 let _ = nseg;
                 let assets = assets
