@@ -149,7 +149,9 @@ fn globs_match_within_and_across_folders() {
 fn unknown_keys_are_placed_errors_with_a_suggestion() {
     let e = errors("[content]\ndirr = \"docs\"\n");
     assert!(e[0].starts_with(&format!("{}:1", BASE_LINES + 2)), "{e:?}");
-    assert!(e[0].contains("unknown field `dirr`"), "{e:?}");
+    assert!(e[0].contains("unknown key `dirr`"), "{e:?}");
+    let h = helps("[content]\ndirr = \"docs\"\n");
+    assert!(h.iter().any(|h| h.contains("`dir`")), "{h:?}");
     let e = errors("[front_matter.aliases]\nsumary = [\"description\"]\n");
     assert_eq!(
         e,
@@ -160,7 +162,9 @@ fn unknown_keys_are_placed_errors_with_a_suggestion() {
     );
     assert!(helps("[front_matter.aliases]\nsumary = [\"description\"]\n")[0].contains("`summary`"));
     let e = errors("[bild]\nout = \"x\"\n");
-    assert!(e[0].contains("unknown field `bild`"), "{e:?}");
+    assert!(e[0].contains("unknown key `bild`"), "{e:?}");
+    let h = helps("[bild]\nout = \"x\"\n");
+    assert!(h.iter().any(|h| h.contains("`build`")), "{h:?}");
 }
 
 #[test]
@@ -245,7 +249,7 @@ fn rules_are_checked() {
     );
     assert!(
         rule("path = \"a/**\"\nstage = \"decision\"\ncolour = 1\n")[0]
-            .contains("unknown field `colour`")
+            .contains("unknown key `colour`")
     );
 }
 
