@@ -186,6 +186,13 @@ fn read_keys(text: &str, keys: &mut BTreeMap<String, KeyStat>) -> Front {
                     b.to_string()
                 }
                 Value::Int(i) => i.to_string(),
+                // An unquoted scalar kept as written: counted as what YAML 1.2 reads it as.
+                Value::Plain(p) => {
+                    if matches!(crate::frontmatter::core_value(p), Value::Bool(_)) {
+                        stat.bool_values += 1;
+                    }
+                    p.trim().to_string()
+                }
                 _ => continue,
             };
             if text.is_empty() {
