@@ -68,10 +68,9 @@ pub fn walk(
         folder: folder.clone(),
         ..Walked::default()
     };
-    let listed = files.list(&folder, diags);
     // The plain library: one branch, no per-file work beyond the extension test.
     if *content == default && folder == Path::new("content") {
-        for rel in listed {
+        for rel in files.list(&folder, diags) {
             if is_markdown(&rel, &content.extensions) {
                 walked.markdown.push(rel);
             } else {
@@ -90,21 +89,28 @@ pub fn walk(
             never.push(PathBuf::from(o));
         }
     }
-    let mut never: Vec<PathBuf> = never
+    let never: Vec<PathBuf> = never
         .into_iter()
         .filter_map(|n| n.strip_prefix(&folder).ok().map(Path::to_path_buf))
         .filter(|n| !n.as_os_str().is_empty())
         .collect();
-    never.extend(output_folders(files, &folder, &listed));
     let include = Matchers::new(&content.include);
     let exclude = Matchers::new(&content.exclude);
     let ignored = gitignore(files, &folder);
+    // Folders never entered: the ones named above, those git ignores, and any folder a
+    // covermap build wrote (it holds the manifest: `--out` wherever it points).
+    let prune = |dir: &Path| {
+        let path = dir.to_string_lossy().replace('\\', "/");
+        never.iter().any(|n| n == dir)
+            || ignored.iter().any(|g| g.is_match(&path))
+            || files
+                .content_hash(&folder.join(dir).join(MANIFEST))
+                .is_some()
+    };
+    let listed = files.list_pruned(&folder, &prune, diags);
     let mut include_hits = vec![false; include.0.len()];
     let mut exclude_hits = vec![false; exclude.0.len()];
     for rel in listed {
-        if never.iter().any(|n| rel.starts_with(n)) {
-            continue;
-        }
         let path = rel.to_string_lossy().replace('\\', "/");
         if ignored.iter().any(|g| g.is_match(&path)) {
             continue;
@@ -135,22 +141,6 @@ pub fn walk(
         }
     }
     walked
-}
-
-/// The folders among those holding `listed` (relative to the content folder `folder`)
-/// that a covermap build wrote: they hold its manifest.
-fn output_folders(files: &dyn Source, folder: &Path, listed: &[PathBuf]) -> Vec<PathBuf> {
-    let mut dirs: Vec<&Path> = listed
-        .iter()
-        .flat_map(|rel| rel.ancestors().skip(1))
-        .filter(|d| !d.as_os_str().is_empty())
-        .collect();
-    dirs.sort_unstable();
-    dirs.dedup();
-    dirs.into_iter()
-        .filter(|d| files.content_hash(&folder.join(d).join(MANIFEST)).is_some())
-        .map(Path::to_path_buf)
-        .collect()
 }
 
 /// The folder a glob names before its first wildcard: `_site` for `_site/**`, none

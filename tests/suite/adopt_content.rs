@@ -122,6 +122,10 @@ fn root_library() -> tempfile::TempDir {
         ),
         (".git/HEAD.md", "never read\n".into()),
         ("package.json", "{}\n".into()),
+        (
+            "node_modules/pkg/README.md",
+            "a package's readme: never read\n".into(),
+        ),
         (".gitignore", "# local notes\nnotes/\n*.log.md\n".into()),
         ("notes/todo.md", "ignored by git: never read\n".into()),
         ("guides/debug.log.md", "ignored by git: never read\n".into()),
@@ -194,6 +198,18 @@ fn out_given_on_the_command_line_wins_and_is_never_read_either() {
         .success();
     }
     assert!(out.join(".covermap-manifest").is_file());
+    // A folder another covermap build wrote, by its manifest: not content either.
+    std::fs::create_dir_all(root.join("old-site")).unwrap();
+    std::fs::write(root.join("old-site/.covermap-manifest"), "page.md\n").unwrap();
+    std::fs::write(root.join("old-site/page.md"), "never read\n").unwrap();
+    let (walked, _) = covermap::library::list_content(root);
+    assert_eq!(
+        walked.markdown,
+        [
+            PathBuf::from("battlecard.md"),
+            PathBuf::from("guides/pricing.markdown")
+        ]
+    );
     assert!(
         !out.join(".gitignore").exists(),
         "only [build] out gets one"
