@@ -57,7 +57,7 @@ codes! {
     /// No plan.toml in the library folder.
     PlanMissing = "E0101", "no plan.toml in the library folder";
     /// No content/ folder in the library folder.
-    ContentMissing = "E0102", "no content/ folder in the library folder";
+    ContentMissing = "E0102", "no content/ folder (or the plan's [content] dir) in the library folder";
     /// A file cannot be read (permissions, or it changed or went away during the build).
     ReadFailed = "E0103", "a file cannot be read";
     /// A file is larger than covermap reads.

@@ -203,21 +203,25 @@ fn load_with(
     let content = folder.as_path();
     if !files.is_dir(content) {
         let shown = content.display();
-        let help = if content == Path::new("content") {
-            "create content/ and put the assets (Markdown files) in it".to_string()
-        } else {
-            format!(
-                "create {shown}/ or set `[content] dir` in plan.toml to the folder that holds the Markdown"
-            )
-        };
-        diags.push(
+        let d = if content == Path::new("content") {
             Diagnostic::error(
                 content,
-                format!("no {shown}/ folder in {}", files.describe()),
+                format!("no content/ folder in {}", files.describe()),
             )
-            .help(help)
-            .code(Code::ContentMissing),
-        );
+            .help("create content/ and put the assets (Markdown files) in it")
+        } else {
+            // The plan named it: point at the name.
+            let d = Diagnostic::error(
+                PLAN_FILE,
+                format!("[content] dir `{shown}` is not a folder in {}", files.describe()),
+            )
+            .help("set `dir` to the folder (relative to plan.toml) that holds the Markdown, or \".\" for this one");
+            match plan_text.find(&format!("\"{shown}\"")) {
+                Some(at) => d.at_offset(&plan_text, at),
+                None => d,
+            }
+        };
+        diags.push(d.code(Code::ContentMissing));
         diags.sort();
         return (None, diags);
     }

@@ -270,3 +270,31 @@ fn mdx_import_and_export_lines_are_dropped() {
     );
     assert!(!html.contains("@theme/Tabs") && !html.contains("const meta"));
 }
+
+#[test]
+fn extensions_choose_the_markdown_and_a_missing_content_folder_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let plan = format!(
+        "{}\n[content]\ndir = \"pages\"\nextensions = [\".markdown\"]\n",
+        small_plan("")
+    );
+    std::fs::write(root.join("plan.toml"), &plan).unwrap();
+    let line = plan.lines().position(|l| l.starts_with("dir =")).unwrap() + 1;
+    covermap([Path::new("check"), Path::new("--root"), root])
+        .code(1)
+        .stderr_contains(&format!(
+            "plan.toml:{line}:7: error: [content] dir `pages` is not a folder in"
+        ))
+        .stderr_contains("[E0102]");
+    for p in ["pages/a.markdown", "pages/b.md", "pages/c.MARKDOWN"] {
+        std::fs::create_dir_all(root.join(p).parent().unwrap()).unwrap();
+        std::fs::write(root.join(p), "---\ntitle: x\n---\n").unwrap();
+    }
+    let (walked, _) = covermap::library::list_content(root);
+    assert_eq!(
+        walked.markdown,
+        [PathBuf::from("a.markdown"), PathBuf::from("c.MARKDOWN")]
+    );
+    assert_eq!(walked.attachments, [PathBuf::from("b.md")]);
+}
