@@ -21,7 +21,11 @@ pub fn run(args: &BuildArgs, term: &Terminal) -> io::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let out = args.out.clone().unwrap_or_else(|| root.join("public"));
+    // Into the plan's `[build] out`, the site carries a `.gitignore` of its own.
+    let (out, planned) = match &args.out {
+        Some(out) => (out.clone(), false),
+        None => crate::library::default_out(&root),
+    };
     let progress = ProgressLine::start(started, !term.quiet);
     let (built, diagnostics) = crate::build_to(
         &root,
@@ -32,14 +36,18 @@ pub fn run(args: &BuildArgs, term: &Terminal) -> io::Result<ExitCode> {
         &mut Caches::default(),
         || {
             let wait = Duration::from_secs(args.lock_wait);
-            DiskWriter::begin_waiting(&out, &root, wait, &mut |pid| {
+            let writer = DiskWriter::begin_waiting(&out, &root, wait, &mut |pid| {
                 term.say(format_args!(
                     "waiting up to {}s for another covermap build (pid {}) to finish writing {}",
                     args.lock_wait,
                     pid.map_or_else(|| "unknown".to_string(), |p| p.to_string()),
                     out.display()
                 ))
-            })
+            })?;
+            if planned {
+                crate::output::put_gitignore(&writer)?;
+            }
+            Ok(writer)
         },
         Some(&progress.counts),
     );

@@ -16,7 +16,10 @@ pub fn run(args: &WatchArgs, term: &Terminal) -> io::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let out = args.out.clone().unwrap_or_else(|| root.join("public"));
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| crate::library::default_out(&root).0);
     let options = crate::serve::Options {
         root,
         load: crate::library::LoadOptions {

@@ -57,7 +57,7 @@ codes! {
     /// No plan.toml in the library folder.
     PlanMissing = "E0101", "no plan.toml in the library folder";
     /// No content/ folder in the library folder.
-    ContentMissing = "E0102", "no content/ folder in the library folder";
+    ContentMissing = "E0102", "no content/ folder (or the plan's [content] dir) in the library folder";
     /// A file cannot be read (permissions, or it changed or went away during the build).
     ReadFailed = "E0103", "a file cannot be read";
     /// A file is larger than covermap reads.
@@ -69,6 +69,9 @@ codes! {
     SkippedFile = "W0106", "a link, FIFO, socket or device under content/ or static/ is skipped";
     /// A hidden file or folder under content/ or static/ is never published.
     HiddenSkipped = "W0107", "a hidden file or folder under content/ or static/ is skipped";
+    /// A `[content] include` or `exclude` glob matches no file of the content folder
+    /// (a typo, or a folder that moved).
+    GlobUnmatched = "W0108", "a [content] include or exclude glob matches no file";
     // 02: plan.toml.
     /// plan.toml is not valid TOML.
     PlanSyntax = "E0201", "plan.toml is not valid TOML";

@@ -5,6 +5,8 @@
 //! an error. [`AssetCache`] keeps parsed assets between loads of the same library.
 
 mod cache;
+mod mdx;
+mod walk;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,6 +21,7 @@ use crate::plan::{self, PLAN_FILE, Plan};
 use crate::source::{Disk, Source, not_utf8};
 
 pub use cache::AssetCache;
+pub use walk::{Walked, content_folder, is_markdown, list_content};
 // Where they were before the file source had a module of its own.
 pub use crate::source::{is_ignored, list_files};
 
@@ -52,6 +55,16 @@ pub struct Library {
     pub internal_left_out: usize,
     /// Non-Markdown files under `content/`, relative to it, sorted.
     pub attachments: Vec<PathBuf>,
+    /// The content folder, relative to the root: `content`, another `[content] dir`,
+    /// or empty for the root itself.
+    pub content_folder: PathBuf,
+    /// Non-Markdown files of a content folder other than `content/`, relative to it:
+    /// listed, not yet published (the site copies attachments from `content/`).
+    pub other_content_files: Vec<PathBuf>,
+    /// The plan's `[content] static` folders other than `static/` (which is published
+    /// as `static_files`), each with its files relative to it: the files root-relative
+    /// links may point to.
+    pub static_folders: Vec<(PathBuf, Vec<PathBuf>)>,
     /// Files under `static/`, relative to it, sorted.
     pub static_files: Vec<PathBuf>,
     /// Where the files were read from; what is read after loading (asset bodies,
@@ -63,7 +76,7 @@ pub struct Library {
 
 impl Library {
     pub fn content_dir(&self) -> PathBuf {
-        self.root.join("content")
+        self.root.join(&self.content_folder)
     }
 
     pub fn static_dir(&self) -> PathBuf {
@@ -86,7 +99,29 @@ impl Library {
     /// The body of the asset file `source` (relative to the root) as the library's
     /// source has it now; see [`asset::body_of`].
     pub fn read_body(&self, source: &Path) -> Result<String, Diagnostic> {
-        asset::body_of(source, self.source.read(source, MAX_ASSET_BYTES))
+        let read = self.source.read(source, MAX_ASSET_BYTES);
+        asset::body_of(
+            source,
+            read.map(|bytes| mdx::strip_esm_bytes(source, bytes)),
+        )
+    }
+}
+
+/// The output folder `build` and `watch` write when no `--out` is given: the plan's
+/// `[build] out` (SPEC §5; then `true`), or `public/`. Read before loading, since the
+/// output folder is locked before the library is loaded; a plan that does not parse
+/// says `public/` here and its errors when loaded.
+pub fn default_out(root: &Path) -> (PathBuf, bool) {
+    let planned = crate::source::read_limited(&root.join(PLAN_FILE), MAX_PLAN_BYTES)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        // Only a plan that may name `[build]` is parsed twice.
+        .filter(|text| text.contains("build"))
+        .and_then(|text| plan::parse(&text, None).plan)
+        .and_then(|plan| plan.adoption.out);
+    match planned {
+        Some(out) => (root.join(out), true),
+        None => (root.join("public"), false),
     }
 }
 
@@ -123,6 +158,7 @@ fn load_with(
 ) -> (Option<Library>, Diagnostics) {
     let files = &*source;
     let mut diags = Diagnostics::default();
+    let mut plan_text = String::new();
     let plan = match files.read(Path::new(PLAN_FILE), MAX_PLAN_BYTES) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => {
@@ -133,6 +169,7 @@ fn load_with(
                 if let Some(plan) = &parsed.plan {
                     check_theme(files, plan, &text, &mut diags);
                 }
+                plan_text = text;
                 parsed.plan
             }
             Err(e) => {
@@ -162,20 +199,33 @@ fn load_with(
         }
     };
 
-    let content = Path::new("content");
+    let folder = content_folder(plan.as_ref());
+    let content = folder.as_path();
     if !files.is_dir(content) {
-        diags.push(
+        let shown = content.display();
+        let d = if content == Path::new("content") {
             Diagnostic::error(
-                "content",
+                content,
                 format!("no content/ folder in {}", files.describe()),
             )
             .help("create content/ and put the assets (Markdown files) in it")
-            .code(Code::ContentMissing),
-        );
+        } else {
+            // The plan named it: point at the name.
+            let d = Diagnostic::error(
+                PLAN_FILE,
+                format!("[content] dir `{shown}` is not a folder in {}", files.describe()),
+            )
+            .help("set `dir` to the folder (relative to plan.toml) that holds the Markdown, or \".\" for this one");
+            match plan_text.find(&format!("\"{shown}\"")) {
+                Some(at) => d.at_offset(&plan_text, at),
+                None => d,
+            }
+        };
+        diags.push(d.code(Code::ContentMissing));
         diags.sort();
         return (None, diags);
     }
-    let walked = walk(files, &mut diags);
+    let walked = walk::walk(files, plan.as_ref(), &plan_text, &mut diags);
     let read_options = ReadOptions {
         raw_html: plan.as_ref().is_some_and(|p| p.site.raw_html),
     };
@@ -225,6 +275,15 @@ fn load_with(
     diags.extend(duplicate);
 
     let static_files = files.list(Path::new("static"), &mut diags);
+    let static_folders = plan.as_ref().map_or_else(Vec::new, |p| {
+        p.adoption
+            .content
+            .static_dirs
+            .iter()
+            .filter(|d| d.as_str() != "static")
+            .map(|d| (PathBuf::from(d), files.list(Path::new(d), &mut diags)))
+            .collect()
+    });
     diags.sort();
     let Some(plan) = plan else {
         return (None, diags);
@@ -244,13 +303,21 @@ fn load_with(
         assets.retain(|a| !a.draft);
     }
     assets.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let (published, other) = if walked.folder == Path::new("content") {
+        (walked.attachments, Vec::new())
+    } else {
+        (Vec::new(), walked.attachments)
+    };
     let library = Library {
         root: root.to_path_buf(),
         plan,
         internal_left_out,
         drafts_left_out: total - assets.len(),
         assets,
-        attachments: walked.attachments,
+        attachments: published,
+        content_folder: walked.folder,
+        other_content_files: other,
+        static_folders,
         static_files,
         source,
         offline: options.offline,
@@ -271,6 +338,9 @@ fn read_asset_file(
 ) -> (Option<Asset>, Vec<Diagnostic>) {
     match files.read(source, MAX_ASSET_BYTES) {
         Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) if mdx::is_mdx(rel) => {
+                asset::read(source, rel, &mdx::strip_esm(&text), plan, options)
+            }
             Ok(text) => asset::read(source, rel, &text, plan, options),
             Err(e) => (None, vec![not_utf8(source, &e)]),
         },
@@ -307,29 +377,6 @@ fn check_theme(files: &dyn Source, plan: &Plan, plan_text: &str, diags: &mut Dia
         d = d.at_span(plan_text, span);
     }
     diags.push(d);
-}
-
-struct Walked {
-    markdown: Vec<PathBuf>,
-    attachments: Vec<PathBuf>,
-}
-
-/// Files under `content/`, relative to it, in a stable order, as the source lists them
-/// (hidden and temporary files passed over, links followed only into content/ and
-/// static/).
-fn walk(files: &dyn Source, diags: &mut Diagnostics) -> Walked {
-    let mut walked = Walked {
-        markdown: Vec::new(),
-        attachments: Vec::new(),
-    };
-    for rel in files.list(Path::new("content"), diags) {
-        if rel.extension().is_some_and(|e| e == "md") {
-            walked.markdown.push(rel);
-        } else {
-            walked.attachments.push(rel);
-        }
-    }
-    walked
 }
 
 /// A valid library held in memory, for unit tests of the stages after loading: `files`

@@ -16,7 +16,7 @@ fn a_file_gone_since_listing_is_an_error_and_the_rest_are_read() {
     }
     let disk = Disk::new(dir.path());
     let mut diags = Diagnostics::default();
-    let walked = walk(&disk, &mut diags);
+    let walked = walk::walk(&disk, None, "", &mut diags);
     assert_eq!(walked.markdown.len(), 3);
 
     std::fs::remove_file(content.join("b.md")).unwrap();

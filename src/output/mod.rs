@@ -29,7 +29,7 @@ pub use error::OutputError;
 pub use install::InPlace;
 pub use lock::LOCK_WAIT;
 pub use manifest::{LOCK, MANIFEST};
-pub use sink::{MemorySink, NullSink, Sink, check_site_path};
+pub use sink::{GITIGNORE, MemorySink, NullSink, Sink, check_site_path, put_gitignore};
 pub use site::{Bytes, Content, Site};
 pub use update::{Changes, UPDATE_LIMIT, UpdateRound, Updater};
 

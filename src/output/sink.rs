@@ -35,6 +35,19 @@ pub trait Sink: Sync {
     }
 }
 
+/// The file every build into a plan's `[build] out` leaves at the output root, so git
+/// never commits the site of a repo adopted in place (issue 14). It is covermap's own:
+/// put like any page, so the manifest lists it.
+pub const GITIGNORE: &str = ".gitignore";
+
+/// Puts [`GITIGNORE`], holding `*`, into `sink`.
+pub fn put_gitignore(sink: &dyn Sink) -> Result<(), OutputError> {
+    sink.put(
+        GITIGNORE,
+        Content::Bytes(std::sync::Arc::new(b"*\n".to_vec())),
+    )
+}
+
 /// Keeps the files in memory, as a [`Site`].
 #[derive(Default)]
 pub struct MemorySink {

@@ -40,7 +40,16 @@ impl Source for Disk {
     }
 
     fn list(&self, rel: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
-        walk(&self.root, rel, diags)
+        walk(&self.root, rel, &|_| false, diags)
+    }
+
+    fn list_pruned(
+        &self,
+        rel: &Path,
+        prune: &dyn Fn(&Path) -> bool,
+        diags: &mut Diagnostics,
+    ) -> Vec<PathBuf> {
+        walk(&self.root, rel, prune, diags)
     }
 
     fn read(&self, rel: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
@@ -83,11 +92,22 @@ fn hash_file(path: &Path) -> Option<u64> {
 /// [`super::listing`]); a missing folder is simply empty.
 pub fn list_files(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let root = dir.parent().unwrap_or(Path::new(""));
-    walk(root, Path::new(dir.file_name().unwrap_or_default()), diags)
+    walk(
+        root,
+        Path::new(dir.file_name().unwrap_or_default()),
+        &|_| false,
+        diags,
+    )
 }
 
-/// Every regular file below the folder `rel` of the library at `root`.
-fn walk(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+/// Every regular file below the folder `rel` of the library at `root`, not entering the
+/// folders `prune` refuses.
+fn walk(
+    root: &Path,
+    rel: &Path,
+    prune: &dyn Fn(&Path) -> bool,
+    diags: &mut Diagnostics,
+) -> Vec<PathBuf> {
     let dir = root.join(rel);
     if !dir.is_dir() {
         return Vec::new();
@@ -159,6 +179,10 @@ fn walk(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
                 }
                 continue;
             }
+        }
+        if is_dir && prune(&below) {
+            walker.skip_current_dir();
+            continue;
         }
         if entry.file_type().is_symlink() {
             let skipped = match entry.path().canonicalize() {

@@ -24,6 +24,25 @@ pub trait Source: Send + Sync + std::fmt::Debug {
     /// missing folder is empty.
     fn list(&self, rel: &Path, diags: &mut Diagnostics) -> Vec<PathBuf>;
 
+    /// [`Self::list`], without the folders below `rel` that `prune` (given a folder's
+    /// path relative to `rel`) refuses: an adopted repo's `node_modules/` or output
+    /// folder is never walked. A source that cannot skip a folder lists it and drops
+    /// its files.
+    fn list_pruned(
+        &self,
+        rel: &Path,
+        prune: &dyn Fn(&Path) -> bool,
+        diags: &mut Diagnostics,
+    ) -> Vec<PathBuf> {
+        let mut files = self.list(rel, diags);
+        files.retain(|f| {
+            !f.ancestors()
+                .skip(1)
+                .any(|d| !d.as_os_str().is_empty() && prune(d))
+        });
+        files
+    }
+
     /// The bytes of the file `rel`, if it has at most `limit`: a bigger one is an error
     /// of kind `FileTooLarge` ([`super::read_limited`]'s), and is never read whole.
     fn read(&self, rel: &Path, limit: u64) -> std::io::Result<Vec<u8>>;

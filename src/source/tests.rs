@@ -376,3 +376,32 @@ fn git_and_disk_publish_nothing_private() {
         assert_eq!(codes, ["W0107", "W0107", "W0107"]);
     }
 }
+
+/// A pruned folder is not entered on disk, and dropped alike from memory: an adopted
+/// repo's `node_modules/` costs nothing to list.
+#[test]
+fn pruned_folders_are_left_out_by_every_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        "a.md",
+        "node_modules/x/b.md",
+        "docs/c.md",
+        "docs/node_modules/d.md",
+    ];
+    for f in files {
+        let p = dir.path().join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, "x").unwrap();
+    }
+    let memory: Memory = files.iter().map(|&f| (f, "x")).collect();
+    let prune = |d: &Path| d == Path::new("node_modules");
+    for source in [&Disk::new(dir.path()) as &dyn Source, &memory] {
+        let mut diags = Diagnostics::default();
+        let listed = source.list_pruned(Path::new(""), &prune, &mut diags);
+        let want: Vec<PathBuf> = ["a.md", "docs/c.md", "docs/node_modules/d.md"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(listed, want, "{}", source.describe());
+    }
+}
