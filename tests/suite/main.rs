@@ -6,6 +6,7 @@
 mod common;
 
 mod adopt;
+mod adopt_fm;
 mod architecture;
 mod browser;
 mod build;
