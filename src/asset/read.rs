@@ -186,7 +186,7 @@ impl Reader<'_> {
         }
         if let Some(what) = fm.skipped_kind(split.body) {
             self.diags.push(
-                Diagnostic::warning(self.source, format!("skipped: a {what}, not an asset"))
+                Diagnostic::warning(self.source, format!("skipped a {what}: not an asset"))
                     .at(self.text, 1, 1)
                     .help("exclude it in plan.toml's `[content] exclude` to silence this")
                     .code(Code::PageSkipped),
@@ -350,7 +350,10 @@ impl Reader<'_> {
                 self.diags.push(
                     Diagnostic::warning(
                         self.source,
-                        format!("updated {u} is after {}, the plan's as_of", plan.as_of),
+                        format!(
+                            "updated in the future: {u} is after {}, the plan's as_of",
+                            plan.as_of
+                        ),
                     )
                     .at_place(&place)
                     .help("check the date: an asset cannot have been updated in the future")

@@ -128,9 +128,14 @@ fn redirect_stubs_and_feeds_are_skipped_with_a_warning() {
     let run = lib.run(["build"]);
     run.success();
     let err = run.stderr_text();
-    assert_eq!(err.matches("skipped: a redirect stub").count(), 1, "{err}");
     assert_eq!(
-        err.matches("skipped: a feed or sitemap template").count(),
+        err.matches("skipped a redirect stub: not an asset").count(),
+        1,
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("skipped a feed or sitemap template: not an asset")
+            .count(),
         1,
         "{err}"
     );
