@@ -218,7 +218,13 @@ pub(super) fn title_from_path(content_path: &Path) -> String {
     } else {
         stem
     };
-    stem.replace(['-', '_'], " ").trim().to_string()
+    let words = stem.replace(['-', '_'], " ").trim().to_string();
+    // A name of dashes alone (`_.md`) is still a name: an asset is never left untitled.
+    match (words.is_empty(), stem.is_empty()) {
+        (false, _) => words,
+        (true, false) => stem,
+        (true, true) => "untitled".into(),
+    }
 }
 
 /// The body's first paragraph as plain text, cut to about 200 characters at a word

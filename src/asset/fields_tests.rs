@@ -278,6 +278,7 @@ fn fallback_text_helpers() {
     assert_eq!(first_heading("#hashtag\n"), None);
     assert_eq!(title_from_path(Path::new("a/b_c-d.md")), "b c d");
     assert_eq!(title_from_path(Path::new("a/_index.md")), "a");
+    assert_eq!(title_from_path(Path::new("_.md")), "_");
     assert_eq!(
         first_paragraph("<div>\n\n![x](y)\n\n> quoted\n"),
         Some("> quoted".into())

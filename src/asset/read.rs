@@ -215,7 +215,7 @@ impl Reader<'_> {
                     .help("add `title: \"…\"` to name it yourself")
                     .code(Code::TitleFallback),
                 );
-                Some(title).filter(|t| !t.is_empty())
+                Some(title)
             }
         };
         let kind = fm
