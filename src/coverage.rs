@@ -392,6 +392,7 @@ why = "The EB signs off on a decision made one level down."
             url: None,
             draft: false,
             tags: Vec::new(),
+            tagged_by: Vec::new(),
             extra: Default::default(),
             body_hash: 0,
             slug_place: None,

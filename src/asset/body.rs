@@ -37,8 +37,12 @@ pub fn body_of(source: &Path, read: std::io::Result<Vec<u8>>) -> Result<String, 
     let bytes = read.map_err(|e| gone(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|_| gone("it is no longer UTF-8".into()))?;
     let text = frontmatter::normalize(&text);
-    let body = frontmatter::split(&text)
-        .map_err(|_| gone("its front matter is no longer there".into()))?
-        .body;
+    // A page without front matter is all body (it is read as an asset titled from its
+    // heading); a block left unclosed since it was loaded is not.
+    let body = match frontmatter::split(&text) {
+        Ok(split) => split.body,
+        Err(frontmatter::SplitError::Missing) => &text,
+        Err(_) => return Err(gone("its front matter is no longer there".into())),
+    };
     Ok(body.to_string())
 }

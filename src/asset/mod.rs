@@ -8,6 +8,7 @@
 //! `body.rs` reading its body again.
 
 mod body;
+mod fields;
 mod model;
 mod read;
 
@@ -15,5 +16,7 @@ pub use body::{body_hash, body_of, read_body};
 pub use model::{Asset, Audience, ReadOptions};
 pub use read::read;
 
+#[cfg(test)]
+mod fields_tests;
 #[cfg(test)]
 mod tests;

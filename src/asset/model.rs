@@ -51,6 +51,8 @@ pub struct Asset {
     pub url: Option<String>,
     pub draft: bool,
     pub tags: Vec<String>,
+    /// Lines in plan.toml of the `[[front_matter.rules]]` that tagged the asset.
+    pub tagged_by: Vec<u32>,
     /// Front matter keys covermap does not know, handed to templates.
     pub extra: BTreeMap<String, serde_json::Value>,
     /// A hash of the body as it was read, so what is derived from it can be kept

@@ -2,7 +2,6 @@
 //! plan, its slug and its freshness worked out. Every broken rule becomes a diagnostic
 //! that points into the `.md` file itself, not into the front matter block.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::date::Date;
@@ -14,6 +13,7 @@ use crate::plan::{Kind, Plan};
 use crate::slug::{check_slug, slug_from_path, suggest_slug};
 
 use super::body::body_hash;
+use super::fields::{Fields, cut, first_heading, first_paragraph, title_from_path};
 use super::model::{Asset, Audience, ReadOptions};
 
 /// Reads one asset. `source` is the path relative to the root (for messages),
@@ -111,6 +111,13 @@ impl Reader<'_> {
     ) -> Option<Asset> {
         let split = match frontmatter::split(self.text) {
             Ok(s) => s,
+            // A page without front matter is an asset titled from its heading or name.
+            Err(SplitError::Missing) => frontmatter::Split {
+                format: frontmatter::Format::Yaml,
+                block: "",
+                block_line: 1,
+                body: self.text,
+            },
             Err(e) => {
                 let (msg, help) = match e {
                     SplitError::Empty => (
@@ -163,25 +170,56 @@ impl Reader<'_> {
                 return None;
             }
         };
-        let mut fm = Fields {
-            entries,
-            used: Vec::new(),
-        };
+        let no_front_matter = split.block.is_empty() && split.block_line == 1 && entries.is_empty();
+        let mut fm = Fields::new(entries, plan.map(|p| &p.adoption.front_matter));
+        for (first, node, second) in fm.spelled_twice() {
+            let place = self.place(node);
+            self.diags.push(
+                Diagnostic::warning(
+                    self.source,
+                    format!("`{first}` and `{second}` are one key (keys match ignoring case); `{first}` is read"),
+                )
+                .at_place(&place)
+                .help(format!("keep one of them, as `{}`", first.to_lowercase()))
+                .code(Code::KeySpelledTwice),
+            );
+        }
+        if let Some(what) = fm.skipped_kind(split.body) {
+            self.diags.push(
+                Diagnostic::warning(self.source, format!("skipped a {what}: not an asset"))
+                    .at(self.text, 1, 1)
+                    .help("exclude it in plan.toml's `[content] exclude` to silence this")
+                    .code(Code::PageSkipped),
+            );
+            return None;
+        }
 
-        let title = match fm.take(&["title"]) {
+        let title = match fm.node("title") {
             Some(n) => self.text(&n, "title", false),
             None => {
-                self.error_line(
-                    Code::FrontMatterType,
-                    1,
-                    "the front matter has no `title`",
-                    "add `title: \"…\"`: every asset needs one",
+                let (title, from) = match first_heading(split.body) {
+                    Some(h) => (h, "its first heading"),
+                    None => (title_from_path(content_path), "its file name"),
+                };
+                let what = if no_front_matter {
+                    "the page has no front matter"
+                } else {
+                    "the front matter has no `title`"
+                };
+                self.diags.push(
+                    Diagnostic::warning(
+                        self.source,
+                        format!("{what}: titled \"{title}\" from {from}"),
+                    )
+                    .at(self.text, 1, 1)
+                    .help("add `title: \"…\"` to name it yourself")
+                    .code(Code::TitleFallback),
                 );
-                None
+                Some(title)
             }
         };
         let kind = fm
-            .take(&["type"])
+            .node("type")
             .and_then(|n| self.text(&n, "type", true))
             .map(|s| s.trim().to_lowercase());
         let (personas, personas_given) =
@@ -194,10 +232,13 @@ impl Reader<'_> {
             .dimension(&mut fm, plan, Kind::Objection, ["objection", "objections"])
             .0
             .unwrap_or_default();
-        let summary = fm
-            .take(&["summary"])
+        let mut summary = fm
+            .node("summary")
             .and_then(|n| self.text(&n, "summary", false));
-        let audience = fm.take(&["audience"]).and_then(|n| {
+        if summary.is_none() && plan.is_some_and(adopting) {
+            summary = first_paragraph(split.body).map(|s| cut(&s, 200));
+        }
+        let audience = fm.node("audience").and_then(|n| {
             let s = self.string(&n, "audience")?;
             match s.trim().to_lowercase().as_str() {
                 "external" => Some(Audience::External),
@@ -208,15 +249,13 @@ impl Reader<'_> {
                 }
             }
         });
-        let owner = fm
-            .take(&["owner"])
-            .and_then(|n| self.text(&n, "owner", false));
-        let updated = fm
-            .take(&["updated", "date"])
-            .and_then(|n| self.date(&n, "updated"));
-        let review_node = fm.take(&["review_by"]);
+        let owner = fm.node("owner").and_then(|n| self.text(&n, "owner", false));
+        // `updated` wins over `date` whatever their order; `date` alone serves.
+        let updated_node = fm.node("updated").or_else(|| fm.node("date"));
+        let updated = updated_node.as_ref().and_then(|n| self.date(n, "updated"));
+        let review_node = fm.node("review_by");
         let review_by = review_node.as_ref().and_then(|n| self.date(n, "review_by"));
-        let url = fm.take(&["url"]).and_then(|n| {
+        let url = fm.node("url").and_then(|n| {
             let s = self.text(&n, "url", true)?;
             if markdown::is_safe_url(&s) {
                 Some(s)
@@ -231,10 +270,10 @@ impl Reader<'_> {
             }
         });
         let draft = fm
-            .take(&["draft"])
-            .is_some_and(|n| self.boolean(&n, "draft"));
+            .take("draft")
+            .is_some_and(|(n, inverted)| self.boolean(&n, "draft") != inverted);
         let tags = self.tags(&mut fm);
-        let slug_node = fm.take(&["slug"]);
+        let slug_node = fm.node("slug");
         let slug_place = slug_node.as_ref().map(|n| self.place(n));
         let slug = match &slug_node {
             Some(n) => self.string(n, "slug").and_then(|s| match check_slug(&s) {
@@ -258,8 +297,32 @@ impl Reader<'_> {
                     None
                 }
             }),
-            None => Some(slug_from_path(content_path)),
+            None => Some(slug_from_path(index_folder(content_path))),
         };
+        // Tag rules fill the dimensions the front matter leaves out.
+        let (mut personas, mut stages, mut segments) = (personas, stages, segments);
+        let (mut personas_given, mut stages_given, mut segments_given) =
+            (personas_given, stages_given, segments_given);
+        let mut tagged_by = Vec::new();
+        if let Some(plan) = plan.filter(|p| !p.adoption.front_matter.rules.is_empty()) {
+            for rule in fm.matching_rules(&plan.adoption.front_matter.rules, content_path) {
+                let mut used = false;
+                for (given, dim, ids) in [
+                    (&mut personas_given, &mut personas, &rule.personas),
+                    (&mut stages_given, &mut stages, &rule.stages),
+                    (&mut segments_given, &mut segments, &rule.segments),
+                ] {
+                    if !*given && !ids.is_empty() {
+                        *given = true;
+                        *dim = Some(ids.clone());
+                        used = true;
+                    }
+                }
+                if used {
+                    tagged_by.push(rule.line);
+                }
+            }
+        }
         let extra = fm.rest();
 
         if let Some(plan) = plan {
@@ -277,6 +340,25 @@ impl Reader<'_> {
                             .code(Code::CountsTowardNothing),
                     );
                 }
+            }
+            if let Some(u) = updated
+                && u > plan.as_of
+            {
+                let place = updated_node
+                    .as_ref()
+                    .map_or_else(|| Place::new(self.text, 1, 1, 1), |n| self.place(n));
+                self.diags.push(
+                    Diagnostic::warning(
+                        self.source,
+                        format!(
+                            "updated in the future: {u} is after {}, the plan's as_of",
+                            plan.as_of
+                        ),
+                    )
+                    .at_place(&place)
+                    .help("check the date: an asset cannot have been updated in the future")
+                    .code(Code::FutureDate),
+                );
             }
             if let (Some(r), false) = (review_by, draft)
                 && r < plan.as_of
@@ -332,6 +414,7 @@ impl Reader<'_> {
             url,
             draft,
             tags,
+            tagged_by,
             extra,
             body_hash: body_hash(split.body),
             stale: review_by.is_some_and(|r| r < plan.as_of),
@@ -504,13 +587,13 @@ impl Reader<'_> {
     /// at all (the indices are `None` without a plan or when the key is broken).
     fn dimension(
         &mut self,
-        fm: &mut Fields,
+        fm: &mut Fields<'_>,
         plan: Option<&Plan>,
         kind: Kind,
         keys: [&str; 2],
     ) -> (Option<Vec<usize>>, bool) {
         let (singular, plural) = (keys[0], keys[1]);
-        let node = match (fm.take(&[singular]), fm.take(&[plural])) {
+        let node = match (fm.node(singular), fm.node(plural)) {
             (Some(a), Some(_)) => {
                 self.error_at(
                     Code::FrontMatterType,
@@ -575,7 +658,7 @@ impl Reader<'_> {
     }
 
     fn tags(&mut self, fm: &mut Fields) -> Vec<String> {
-        let Some(node) = fm.take(&["tags", "tag"]) else {
+        let Some(node) = fm.node("tags").or_else(|| fm.node("tag")) else {
             return Vec::new();
         };
         let listed = self.list(&node, "tags");
@@ -588,39 +671,6 @@ impl Reader<'_> {
         tags.sort();
         tags.dedup();
         tags
-    }
-}
-
-/// Front matter entries, taken one known key at a time; what is left is `extra`.
-struct Fields {
-    entries: Vec<(String, Node)>,
-    used: Vec<bool>,
-}
-
-impl Fields {
-    fn take(&mut self, keys: &[&str]) -> Option<Node> {
-        if self.used.len() != self.entries.len() {
-            self.used = vec![false; self.entries.len()];
-        }
-        let i = self
-            .entries
-            .iter()
-            .position(|(k, _)| keys.contains(&k.as_str()))?;
-        if self.used[i] {
-            return None;
-        }
-        self.used[i] = true;
-        Some(self.entries[i].1.clone())
-    }
-
-    fn rest(self) -> BTreeMap<String, serde_json::Value> {
-        let used = self.used;
-        self.entries
-            .into_iter()
-            .enumerate()
-            .filter(|(i, _)| !used.get(*i).copied().unwrap_or(false))
-            .map(|(_, (k, n))| (k, n.value.to_json()))
-            .collect()
     }
 }
 
@@ -653,4 +703,28 @@ pub(super) fn quoted_width(written: &str) -> Option<usize> {
         }
     }
     Some(total)
+}
+
+/// The path a slug is made from: `x/index.md` and `x/_index.md` are `x`.
+fn index_folder(content_path: &Path) -> &Path {
+    let is_index = content_path
+        .file_stem()
+        .is_some_and(|s| s == "index" || s == "_index");
+    match content_path.parent() {
+        Some(parent) if is_index && !parent.as_os_str().is_empty() => parent,
+        _ => content_path,
+    }
+}
+
+/// Whether the plan adopts a repo as it is, so what only such a repo needs (a summary
+/// from the body) applies; a library without the keys is read as before.
+fn adopting(plan: &Plan) -> bool {
+    let a = &plan.adoption;
+    let fm = &a.front_matter;
+    !fm.aliases.is_empty()
+        || !fm.renames.is_empty()
+        || !fm.rules.is_empty()
+        || a.content.dir != "content"
+        || !a.content.include.is_empty()
+        || !a.content.exclude.is_empty()
 }

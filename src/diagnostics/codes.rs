@@ -116,6 +116,14 @@ codes! {
     Stale = "W0310", "an asset past its review date";
     /// A boolean written as a YAML 1.1 word (`yes`, `no`, `on`, `off`, `y`, `n`).
     BooleanWord = "W0311", "a boolean written as yes, no, on or off";
+    /// One key written in two spellings (`Title:` and `title:`) in one file.
+    KeySpelledTwice = "W0312", "one front-matter key in two spellings";
+    /// A page without front matter or `title`, titled from its first heading or file name.
+    TitleFallback = "W0313", "a page titled from its first heading or file name";
+    /// A redirect stub or a feed/sitemap template, skipped.
+    PageSkipped = "W0314", "a redirect stub or feed template, not an asset";
+    /// An `updated` date after the plan's `as_of`.
+    FutureDate = "W0315", "an updated date after as_of";
     // 04: the library as a whole.
     /// Two assets with one slug.
     DuplicateSlug = "E0401", "two assets with one slug";

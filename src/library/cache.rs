@@ -199,4 +199,28 @@ mod tests {
         cache.read(&disk, rel, parse("six"));
         assert_eq!(cache.parsed(), before + 1);
     }
+
+    #[test]
+    fn a_changed_front_matter_mapping_reads_every_asset_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("a.md"), "one").expect("write");
+        let (disk, rel) = (Disk::new(dir.path()), Path::new("a.md"));
+        let src = "[site]\ntitle='T'\n[plan]\ntitle='P'\nas_of=2026-11-01\n[[stages]]\nid='s'\n[[personas]]\nid='p'\n[[segments]]\nid='g'\npipeline=1\n";
+        let plan = |extra: &str| {
+            crate::plan::parse(&format!("{src}{extra}"), None)
+                .valid()
+                .expect("plan")
+        };
+        let (a, b) = (
+            plan(""),
+            plan("[front_matter]\naliases = { summary = [\"excerpt\"] }\n"),
+        );
+        let cache = AssetCache::default();
+        let parse = || (None, Vec::new());
+        for (p, parsed) in [(&a, 1), (&a, 1), (&b, 2), (&b, 2), (&a, 3)] {
+            cache.begin(Some(p), ReadOptions::default());
+            cache.read(&disk, rel, parse);
+            assert_eq!(cache.parsed(), parsed);
+        }
+    }
 }

@@ -409,7 +409,8 @@ impl ViewMaker {
     /// `updated`, `review_by`, `stale`, `draft`, `counted` (tagged on all three
     /// dimensions, not stale unless the plan counts stale assets, not a draft), `url`,
     /// `tags`, `personas`, `stages`, `segments`, `objections` (each `{id, name, path}`),
-    /// `source` and `extra` (the front matter keys covermap does not know).
+    /// `source`, `extra` (the front matter keys covermap does not know) and, when a
+    /// `[[front_matter.rules]]` tagged the asset, `tagged_by` (`plan.toml:LINE` each).
     pub(super) fn view(&self, a: &Asset) -> tera::Value {
         let list = |ids: Option<&Vec<usize>>, values: &[tera::Value]| {
             tera::Value::from(
@@ -453,6 +454,13 @@ impl ViewMaker {
         put("stages", list(a.stages.as_ref(), &self.stages));
         put("segments", list(a.segments.as_ref(), &self.segments));
         put("objections", list(Some(&a.objections), &self.objections));
+        if !a.tagged_by.is_empty() {
+            let rules = a
+                .tagged_by
+                .iter()
+                .map(|l| tera::Value::from(format!("plan.toml:{l}")));
+            put("tagged_by", tera::Value::from(rules.collect::<Vec<_>>()));
+        }
         put(
             "source",
             a.source.to_string_lossy().replace('\\', "/").into(),

@@ -144,12 +144,12 @@ fn quiet_keeps_diagnostics_and_drops_the_summary() {
     assert!(o.status.success());
     assert!(o.stderr.is_empty(), "{}", text(&o.stderr));
     // A broken asset: its diagnostic still shows, the "build failed" line does not.
-    std::fs::write(lib.join("content/broken.md"), "no front matter\n").unwrap();
+    std::fs::write(lib.join("content/broken.md"), "---\ntitle: x\n").unwrap();
     let o = covermap_in(dir.path(), &["-q", "build", "-r", lib_s], &[]);
     assert_eq!(o.status.code(), Some(1));
     let err = text(&o.stderr);
     assert!(
-        err.contains("content/broken.md:1:1: error: the file has no front matter"),
+        err.contains("content/broken.md:1:1: error: the front matter is never closed"),
         "{err}"
     );
     assert!(!err.contains("build failed"), "{err}");
@@ -161,7 +161,7 @@ fn colour_follows_the_flag_no_color_and_clicolor_force() {
     let lib = dir.path().join("lib");
     let lib_s = lib.to_str().unwrap();
     covermap_in(dir.path(), &["init", "-q", lib_s], &[]);
-    std::fs::write(lib.join("content/broken.md"), "no front matter\n").unwrap();
+    std::fs::write(lib.join("content/broken.md"), "---\ntitle: x\n").unwrap();
     let coloured = |args: &[&str], env: &[(&str, &str)]| {
         let mut all = vec!["check", "-r", lib_s];
         all.extend_from_slice(args);

@@ -840,6 +840,7 @@ fn library() -> impl Strategy<Value = Library> {
                         url: None,
                         draft,
                         tags: vec![],
+                        tagged_by: vec![],
                         extra: Default::default(),
                         body_hash: 0,
                         stale,

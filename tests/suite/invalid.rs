@@ -143,7 +143,7 @@ fn failed_build_leaves_previous_output_untouched() {
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert_eq!(second.status.code(), Some(1), "stderr:\n{stderr}");
     assert!(
-        stderr.contains("content/b.md:1:1: error: the file has no front matter"),
+        stderr.contains("content/a.md:3:12: error: unknown persona `ecomonic-buyer`"),
         "stderr:\n{stderr}"
     );
     assert!(!stderr.contains("panicked"), "stderr:\n{stderr}");

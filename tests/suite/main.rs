@@ -7,6 +7,7 @@ mod common;
 
 mod adopt;
 mod adopt_content;
+mod adopt_fm;
 mod architecture;
 mod browser;
 mod build;
