@@ -413,7 +413,7 @@ fn a_taken_explicit_port_is_an_error() {
 #[test]
 fn serve_starts_on_a_broken_library_and_recovers() {
     let (_dir, root) = library();
-    std::fs::write(root.join("content/roi.md"), "no front matter\n").unwrap();
+    std::fs::write(root.join("content/roi.md"), "---\ntitle: [broken\n---\n").unwrap();
     let serve = Running::start(&["serve", "--root", root.to_str().unwrap(), "--port", "0"]);
     let url = serve.url();
     let (status, _, body) = get(&url, "/");
