@@ -15,17 +15,31 @@
   const served = Number(document.currentScript && document.currentScript.dataset.build);
   let build = Number.isInteger(served) ? served : null;
 
+  // Each overlay shown or cleared takes a number, so an overlay whose stylesheet loads
+  // after a newer report (or after the fix cleared it) is never put on the page.
+  let overlays = 0;
+
   function clearOverlay() {
+    overlays += 1;
     const old = document.getElementById(OVERLAY_ID);
     if (old) old.remove();
   }
 
+  // Resolves once the overlay's stylesheet is loaded (or failed to), so the overlay
+  // never shows unstyled for a moment.
   function stylesheet() {
-    if (document.querySelector(`link[href="${CSS_PATH}"]`)) return;
-    const link = document.createElement("link");
-    link.rel = "stylesheet";
-    link.href = CSS_PATH;
-    (document.head || document.documentElement).append(link);
+    let link = document.querySelector(`link[href="${CSS_PATH}"]`);
+    if (link && link.sheet) return Promise.resolve();
+    if (!link) {
+      link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = CSS_PATH;
+      (document.head || document.documentElement).append(link);
+    }
+    return new Promise((done) => {
+      link.addEventListener("load", done, { once: true });
+      link.addEventListener("error", done, { once: true });
+    });
   }
 
   // Every text goes in through textContent: file names and messages come from the
@@ -39,7 +53,7 @@
 
   function showOverlay(report) {
     clearOverlay();
-    stylesheet();
+    const mine = overlays;
     const box = el("div", undefined, "covermap-overlay");
     box.id = OVERLAY_ID;
     box.setAttribute("role", "alert");
@@ -64,7 +78,9 @@
     close.type = "button";
     close.addEventListener("click", clearOverlay);
     box.append(close);
-    (document.body || document.documentElement).append(box);
+    stylesheet().then(() => {
+      if (mine === overlays) (document.body || document.documentElement).append(box);
+    });
   }
 
   function onEvent(type, data) {
