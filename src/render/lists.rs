@@ -37,6 +37,10 @@ pub(super) struct Lists {
     pub related: Vec<Vec<u32>>,
     pub facets: Vec<Facet>,
     pub taxonomies: Vec<Taxonomy>,
+    /// The types whose page is not at their word made a slug: the later of two
+    /// spellings that make one slug (`Case study` beside `case-study`) is numbered.
+    /// Almost always empty; asset views link their type's page through it.
+    pub type_slugs: FxHashMap<String, String>,
 }
 
 impl Lists {
@@ -52,10 +56,20 @@ impl Lists {
             },
             || related_all(&membership),
         );
+        let types = membership.get(Dim::Type);
+        let type_slugs = types
+            .clashes
+            .iter()
+            .map(|&(_, numbered)| {
+                let v = numbered as usize;
+                (types.values[v].id.clone(), types.slugs[v].clone())
+            })
+            .collect();
         Lists {
             related,
             facets,
             taxonomies,
+            type_slugs,
         }
     }
 

@@ -36,6 +36,9 @@ pub(super) struct Prepared {
     /// A hash of the view: every page showing the asset changes when it does (0 in a
     /// one-off build, which fingerprints nothing).
     pub view_hash: u64,
+    /// The numbered slug the view links the asset's type to, when it has one: a view
+    /// is reused only while that stays the same.
+    type_override: Option<String>,
     row: Row,
 }
 
@@ -71,21 +74,27 @@ pub(super) fn prepare(
     lib: &Library,
     t: &Templates,
     old: &FxHashMap<String, Arc<Prepared>>,
+    type_slugs: &FxHashMap<String, String>,
     hash: bool,
 ) -> (Vec<Arc<Prepared>>, Vec<Diagnostic>) {
-    let maker = ViewMaker::new(&lib.plan);
+    let maker = ViewMaker::new(&lib.plan, type_slugs);
     let results: Vec<Result<Arc<Prepared>, Diagnostic>> = lib
         .assets
         .par_iter()
         .map(|a| {
+            let type_override = maker.type_override(a);
             if let Some(p) = old.get(&a.slug)
                 && Arc::ptr_eq(&p.asset, a)
+                && p.type_override.as_ref() == type_override
             {
                 return Ok(p.clone());
             }
             let view = maker.view(a);
             let view_hash = if hash {
-                fingerprint(|h| views::view_hash(a, h))
+                fingerprint(|h| {
+                    views::view_hash(a, h);
+                    type_override.hash(h);
+                })
             } else {
                 0
             };
@@ -94,6 +103,7 @@ pub(super) fn prepare(
                 asset: a.clone(),
                 view,
                 view_hash,
+                type_override: type_override.cloned(),
                 row,
             }))
         })

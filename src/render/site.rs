@@ -78,7 +78,13 @@ pub(super) fn run(
 ) -> Result<(Report, Next), RenderError> {
     let trace = crate::trace::Trace::start();
     let mut fails = Failures::default();
-    let (prepared, errors) = prepare(r.lib, &r.templates, &r.old.assets, r.incremental);
+    let (prepared, errors) = prepare(
+        r.lib,
+        &r.templates,
+        &r.old.assets,
+        &r.lists.type_slugs,
+        r.incremental,
+    );
     trace.phase("render: views and rows");
     r.prepared = prepared;
     fails.diags.extend(errors);

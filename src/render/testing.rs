@@ -63,7 +63,13 @@ impl Fixture {
     pub fn renderer(&self) -> Renderer<'_> {
         let globals = fingerprint::globals(&self.lib, &self.theme);
         let mut r = Renderer::new(&self.lib, &self.cov, &self.theme, &self.old, globals, None);
-        let (prepared, errors) = prepare(&self.lib, &r.templates, &self.old.assets, true);
+        let (prepared, errors) = prepare(
+            &self.lib,
+            &r.templates,
+            &self.old.assets,
+            &r.lists.type_slugs,
+            true,
+        );
         assert!(errors.is_empty(), "{errors:?}");
         r.prepared = prepared;
         r

@@ -361,6 +361,7 @@ pub(super) struct ViewMaker {
     objections: Vec<tera::Value>,
     empty: tera::Value,
     count_stale: bool,
+    type_slugs: rustc_hash::FxHashMap<String, String>,
 }
 
 /// `{id, name, path}` for a plan value: `path` is its page from the site root.
@@ -377,8 +378,9 @@ fn opt(v: Option<impl Into<tera::Value>>) -> tera::Value {
 }
 
 impl ViewMaker {
-    pub(super) fn new(plan: &Plan) -> Self {
+    pub(super) fn new(plan: &Plan, type_slugs: &rustc_hash::FxHashMap<String, String>) -> Self {
         ViewMaker {
+            type_slugs: type_slugs.clone(),
             personas: plan
                 .personas
                 .iter()
@@ -411,6 +413,20 @@ impl ViewMaker {
     /// `tags`, `personas`, `stages`, `segments`, `objections` (each `{id, name, path}`),
     /// `source`, `extra` (the front matter keys covermap does not know) and, when a
     /// `[[front_matter.rules]]` tagged the asset, `tagged_by` (`plan.toml:LINE` each).
+    /// The slug of a type's page: its word made a slug, unless another spelling holds
+    /// that slug (see [`super::lists::Lists::type_slugs`]).
+    pub(super) fn type_slug(&self, kind: &str) -> String {
+        self.type_slugs
+            .get(kind)
+            .cloned()
+            .unwrap_or_else(|| slugify(kind))
+    }
+
+    /// The numbered slug of the asset's type, when its type has one.
+    pub(super) fn type_override(&self, a: &Asset) -> Option<&String> {
+        a.kind.as_ref().and_then(|k| self.type_slugs.get(k))
+    }
+
     pub(super) fn view(&self, a: &Asset) -> tera::Value {
         let list = |ids: Option<&Vec<usize>>, values: &[tera::Value]| {
             tera::Value::from(
@@ -430,7 +446,10 @@ impl ViewMaker {
         put("type", opt(a.kind.as_deref()));
         put(
             "type_path",
-            opt(a.kind.as_deref().map(|k| term_path("types", &slugify(k)))),
+            opt(a
+                .kind
+                .as_deref()
+                .map(|k| term_path("types", &self.type_slug(k)))),
         );
         put("summary", opt(a.summary.as_deref()));
         put("audience", opt(a.audience.map(|x| x.as_str())));

@@ -115,6 +115,29 @@ fn unicode_tags_get_pages_of_their_own_and_clashing_ones_a_warning() {
 }
 
 #[test]
+fn an_asset_links_the_page_of_its_own_type_spelling_when_two_clash() {
+    let lib = TestLib::new()
+        .plan(&small_plan(""))
+        .asset("a.md", &asset("title: A\ntype: Case study\n", "Body."))
+        .asset("b.md", &asset("title: B\ntype: case-study\n", "Body."));
+    lib.run(["build"]).success().stderr_contains("[W0403]");
+    // Each spelling has its page, and each asset's page links its own spelling's.
+    let page_a = lib.read_out("library/a/index.html");
+    let page_b = lib.read_out("library/b/index.html");
+    assert!(page_a.contains("types/case-study/"), "{page_a}");
+    assert!(page_b.contains("types/case-study-2/"), "{page_b}");
+    assert!(!page_b.contains("types/case-study/index.html"), "{page_b}");
+    assert!(
+        lib.read_out("types/case-study-2/index.html")
+            .contains("library/b/")
+    );
+    assert!(
+        lib.read_out("types/case-study/index.html")
+            .contains("library/a/")
+    );
+}
+
+#[test]
 fn a_file_name_with_diacritics_folds_to_latin() {
     let lib = TestLib::new()
         .plan(&small_plan(""))
