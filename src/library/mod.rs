@@ -59,7 +59,7 @@ pub struct Library {
     /// or empty for the root itself.
     pub content_folder: PathBuf,
     /// Non-Markdown files of a content folder other than `content/`, relative to it:
-    /// listed, not yet published (the site copies attachments from `content/`).
+    /// listed, not published (the repo's own files at its root).
     pub other_content_files: Vec<PathBuf>,
     /// The plan's `[content] static` folders other than `static/` (which is published
     /// as `static_files`), each with its files relative to it: the files root-relative
@@ -303,10 +303,12 @@ fn load_with(
         assets.retain(|a| !a.draft);
     }
     assets.sort_by(|a, b| a.slug.cmp(&b.slug));
-    let (published, other) = if walked.folder == Path::new("content") {
-        (walked.attachments, Vec::new())
-    } else {
+    // A repo's root holds its own files (package.json, licences, CI): none is published
+    // unless a page links it; any other content folder's files are attachments.
+    let (published, other) = if walked.folder.as_os_str().is_empty() {
         (Vec::new(), walked.attachments)
+    } else {
+        (walked.attachments, Vec::new())
     };
     let library = Library {
         root: root.to_path_buf(),

@@ -243,16 +243,16 @@ fn copies(
     let sources = lib
         .attachments
         .iter()
-        .map(|rel| (rel, "content", "attachment"))
+        .map(|rel| (rel, lib.content_folder.as_path(), "attachment"))
         .chain(
             lib.static_files
                 .iter()
-                .map(|rel| (rel, "static", "static file")),
+                .map(|rel| (rel, Path::new("static"), "static file")),
         );
     for (rel, dir, what) in sources {
         let path = rel.to_string_lossy().replace('\\', "/");
         // The file's path in the library, as its source (disk, git tree) names it.
-        let source = Path::new(dir).join(rel);
+        let source = dir.join(rel);
         if generated.contains(path.as_str()) || taken.contains(&path) {
             diags.push(r.clash(&lib.root.join(&source), what, &path));
             continue;

@@ -244,6 +244,36 @@ fn include_keeps_only_matching_files_and_a_glob_matching_nothing_warns() {
 }
 
 #[test]
+fn files_beside_pages_in_an_adopted_content_folder_are_published() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let plan = format!("{}\n[content]\ndir = \"docs\"\n", small_plan(""));
+    std::fs::write(root.join("plan.toml"), &plan).unwrap();
+    std::fs::create_dir_all(root.join("docs/guide")).unwrap();
+    std::fs::write(
+        root.join("docs/guide/index.md"),
+        "---\ntitle: Guide\n---\n![chart](chart.png)\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("docs/guide/chart.png"), b"\x89PNG chart").unwrap();
+    std::fs::write(root.join("package.json"), "{}").unwrap();
+    let out = root.join("out");
+    covermap([
+        Path::new("build"),
+        Path::new("--root"),
+        root,
+        Path::new("--out"),
+        &out,
+    ])
+    .success();
+    assert_eq!(
+        std::fs::read(out.join("guide/chart.png")).unwrap(),
+        b"\x89PNG chart"
+    );
+    assert!(!out.join("package.json").exists());
+}
+
+#[test]
 fn mdx_import_and_export_lines_are_dropped() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
