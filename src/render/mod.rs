@@ -110,5 +110,8 @@ pub fn asset_body(
     asset: &Asset,
 ) -> Result<crate::markdown::Rendered, Diagnostic> {
     let text = library.read_body(&asset.source)?;
-    Ok(crate::markdown::render(&text, library.plan.site.raw_html))
+    Ok(crate::markdown::render(
+        &crate::foreign::rewrite(&text),
+        library.plan.site.raw_html,
+    ))
 }

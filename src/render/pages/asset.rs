@@ -47,7 +47,10 @@ impl Hash for Body<'_> {
 impl Body<'_> {
     fn read(&self) -> Result<Rendered, Diagnostic> {
         let text = self.lib.read_body(self.source)?;
-        Ok(crate::markdown::render(&text, self.raw_html))
+        Ok(crate::markdown::render(
+            &crate::foreign::rewrite(&text),
+            self.raw_html,
+        ))
     }
 }
 
