@@ -199,13 +199,14 @@ pub struct Outcome<'a> {
     pub diagnostics: &'a Diagnostics,
 }
 
-/// Text in a Markdown table cell or list item: what would start markup is escaped.
+/// Text in a Markdown table cell or list item: what would start markup is escaped;
+/// backticks are kept, so the `ids` messages quote read as code.
 pub fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in printable(s).chars() {
         if matches!(
             c,
-            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '~' | '&' | '!'
+            '\\' | '|' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '~' | '&' | '!'
         ) {
             out.push('\\');
         }
