@@ -149,7 +149,11 @@ pub fn coverage_json(lib: &Library, cov: &Coverage) -> Vec<u8> {
 /// A JSON export with `<` and `>` written as `\u003c` and `\u003e` (the same strings
 /// to any JSON reader), so no file of the site holds the library's markup as markup,
 /// whatever a host or browser takes it for; and a final newline.
-pub(super) fn inert_json(bytes: Vec<u8>) -> Vec<u8> {
+pub(super) fn inert_json(mut bytes: Vec<u8>) -> Vec<u8> {
+    if !bytes.iter().any(|&b| b == b'<' || b == b'>') {
+        bytes.push(b'\n');
+        return bytes;
+    }
     let mut out = Vec::with_capacity(bytes.len() + 1);
     for b in bytes {
         match b {

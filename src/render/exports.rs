@@ -34,7 +34,8 @@ pub const EXPORT_PATHS: [&str; 4] = [
 /// Every file of [`EXPORT_PATHS`], made: the asset exports are made anew each render
 /// (one pass over the assets), the schemas are the shipped text.
 pub fn files(lib: &Library) -> Vec<(String, Content)> {
-    let (json, csv) = rayon::join(|| assets_json(lib), || assets_csv(lib));
+    let rows = rows(lib);
+    let (json, csv) = rayon::join(|| json_of(lib, &rows), || csv_of(&rows));
     let mut out = vec![
         ("assets.csv".to_string(), Content::from(csv)),
         ("assets.json".to_string(), Content::from(json)),
@@ -69,7 +70,7 @@ struct AssetsDoc<'a> {
     schema_version: u32,
     generator: String,
     as_of: String,
-    assets: Vec<AssetRow<'a>>,
+    assets: &'a [AssetRow<'a>],
 }
 
 /// One asset as the exports give it. `url` is its page in the site, relative to the
@@ -125,11 +126,15 @@ fn rows(lib: &Library) -> Vec<AssetRow<'_>> {
 /// `assets.json`: `{schema_version, generator, as_of, assets: [...]}`, in the
 /// library's order.
 pub fn assets_json(lib: &Library) -> Vec<u8> {
+    json_of(lib, &rows(lib))
+}
+
+fn json_of(lib: &Library, rows: &[AssetRow]) -> Vec<u8> {
     let doc = AssetsDoc {
         schema_version: SCHEMA_VERSION,
         generator: generator(),
         as_of: lib.plan.as_of.to_string(),
-        assets: rows(lib),
+        assets: rows,
     };
     super::data::inert_json(serde_json::to_vec_pretty(&doc).unwrap_or_default())
 }
@@ -137,9 +142,14 @@ pub fn assets_json(lib: &Library) -> Vec<u8> {
 /// `assets.csv`: one row per asset; ids `;`-joined, booleans `true`/`false`, a value
 /// not given left empty. Quoted per RFC 4180 by [`csv_field`].
 pub fn assets_csv(lib: &Library) -> Vec<u8> {
-    let mut out = ASSETS_CSV_COLUMNS.join(",");
+    csv_of(&rows(lib))
+}
+
+fn csv_of(rows: &[AssetRow]) -> Vec<u8> {
+    let mut out = String::with_capacity(rows.len() * 256);
+    out.push_str(&ASSETS_CSV_COLUMNS.join(","));
     out.push('\n');
-    for r in rows(lib) {
+    for r in rows {
         let opt = |v: Option<&str>| v.map_or(String::new(), csv_field);
         let _ = writeln!(
             out,
@@ -149,8 +159,8 @@ pub fn assets_csv(lib: &Library) -> Vec<u8> {
             opt(r.kind),
             opt(r.audience),
             opt(r.owner),
-            r.updated.unwrap_or_default(),
-            r.review_by.unwrap_or_default(),
+            r.updated.as_deref().unwrap_or_default(),
+            r.review_by.as_deref().unwrap_or_default(),
             r.stale,
             r.counted,
             csv_field(&r.segments.join(";")),
