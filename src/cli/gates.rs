@@ -64,6 +64,8 @@ pub struct Gate {
     /// The segment's name, for messages.
     pub label: String,
     pub minimum: f64,
+    /// The segment as the flag named it (`None` for a flag on every segment).
+    pub written: Option<String>,
     /// The figure; `None` where nothing has a target (such a gate passes).
     pub actual: Option<f64>,
 }
@@ -106,7 +108,7 @@ impl Gate {
             Measure::Coverage => "--min-coverage",
             Measure::BuyingGroup => "--min-buying-group",
         };
-        match &self.segment {
+        match &self.written {
             Some(s) => format!("{flag} {s}={}", share(self.minimum)),
             None => format!("{flag} {}", share(self.minimum)),
         }
@@ -167,6 +169,7 @@ pub fn judge(
                         segment: None,
                         label: String::new(),
                         minimum: m.share,
+                        written: None,
                         actual: cov.summary.coverage,
                     });
                     continue;
@@ -182,6 +185,7 @@ pub fn judge(
                     segment: Some(seg.id.clone()),
                     label: seg.name.clone(),
                     minimum: m.share,
+                    written: m.segment.clone(),
                     actual: sc.and_then(|s| match measure {
                         Measure::Coverage => s.coverage,
                         Measure::BuyingGroup => s.buying_group_coverage,
@@ -251,6 +255,7 @@ mod tests {
             segment: None,
             label: String::new(),
             minimum: 0.75,
+            written: None,
             actual: Some(0.7476),
         };
         assert!(!gate.passed());
@@ -260,6 +265,7 @@ mod tests {
             segment: Some("enterprise".into()),
             label: "Enterprise".into(),
             minimum: 0.5,
+            written: Some("enterprise".into()),
             actual: Some(0.5),
         };
         assert!(gate.passed());
