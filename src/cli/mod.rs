@@ -31,8 +31,8 @@ use crate::library::LoadOptions;
     about = "Build a sales content library and its coverage heatmap against the revenue plan",
     long_about = None,
     after_help = "Without --root, a command uses the first folder holding plan.toml, from the \
-                  current folder up.\nExit codes: 0 success, 1 the library has errors (or is \
-                  below --min-coverage), 2 usage or I/O error."
+                  current folder up.\nExit codes: 0 success, 1 the library has errors (or misses \
+                  a gate, or has warnings under --deny-warnings), 2 usage or I/O error."
 )]
 pub struct Cli {
     #[command(flatten)]
