@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         cli::Color::Always => anstream::ColorChoice::Always,
         cli::Color::Never => anstream::ColorChoice::Never,
     });
+    cli::ci::remember_start_dir();
     if let Some(dir) = &global.dir
         && let Err(e) = std::env::set_current_dir(dir)
     {

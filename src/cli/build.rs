@@ -1,7 +1,7 @@
 //! `covermap build`: validate the library and write the site into the output folder,
 //! swapped in whole, through the pipeline in lib.rs ([`crate::build_to`]).
 
-use std::io;
+use std::io::{self, Write as _};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -51,6 +51,23 @@ pub fn run(args: &BuildArgs, term: &Terminal) -> io::Result<ExitCode> {
         },
         Some(&progress.counts),
     );
+    // --deny-warnings: the site is not swapped in (dropping the unfinished writer
+    // removes it), so the output folder keeps the last good site.
+    let denied = super::check::denied(args.deny_warnings, &diagnostics);
+    let built = match built {
+        Ok(finished) if denied.is_some() => {
+            let Finished {
+                library,
+                coverage,
+                sink,
+                ..
+            } = finished;
+            drop(sink);
+            crate::trace::drop_later((library, coverage));
+            Err(Stopped::Library)
+        }
+        built => built,
+    };
     let written = built.map(|finished| {
         let Finished {
             library,
@@ -67,10 +84,19 @@ pub fn run(args: &BuildArgs, term: &Terminal) -> io::Result<ExitCode> {
         (written, report, assets, left_out)
     });
     progress.stop();
-    term.diagnostics(&diagnostics);
+    term.diagnostics(&super::check::from_start(&root, &diagnostics));
     let (written, report, assets, (drafts_left_out, internal_left_out)) = match written {
         Ok(done) => done,
         Err(Stopped::Library) => {
+            if let Some(why) = &denied {
+                // Why the exit code is 1: shown even under --quiet, as an error would be.
+                let _ = writeln!(
+                    io::stderr().lock(),
+                    "build failed: {why}; {} is untouched",
+                    out.display()
+                );
+                return Ok(ExitCode::from(1));
+            }
             term.say(format_args!(
                 "build failed: {} error(s), {} warning(s); {} is untouched",
                 diagnostics.errors(),

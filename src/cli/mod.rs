@@ -7,7 +7,9 @@
 
 pub mod build;
 pub mod check;
+pub mod ci;
 pub mod completions;
+pub mod gates;
 pub mod init;
 pub mod output;
 pub mod progress;
@@ -29,8 +31,8 @@ use crate::library::LoadOptions;
     about = "Build a sales content library and its coverage heatmap against the revenue plan",
     long_about = None,
     after_help = "Without --root, a command uses the first folder holding plan.toml, from the \
-                  current folder up.\nExit codes: 0 success, 1 the library has errors (or is \
-                  below --min-coverage), 2 usage or I/O error."
+                  current folder up.\nExit codes: 0 success, 1 the library has errors (or misses \
+                  a gate, or has warnings under --deny-warnings), 2 usage or I/O error."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -144,6 +146,10 @@ pub struct BuildArgs {
     /// Seconds to wait for another build writing the same output folder (0: refuse at once).
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub lock_wait: u64,
+    /// Fail (exit 1) on any warning, as on an error: the output folder keeps the last
+    /// good site.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Args, Debug)]
@@ -179,11 +185,21 @@ pub struct WatchArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub library: LibraryArgs,
-    /// Fail (exit 1) when plan coverage is below this share, 0.0–1.0 or 0%–100%.
-    #[arg(long, value_name = "SHARE", value_parser = parse_share)]
-    pub min_coverage: Option<f64>,
-    /// text: the summary and heatmap, for people; json: coverage.json's data, `ok` and
-    /// every diagnostic with its code, for scripts.
+    /// Fail (exit 1) when plan coverage is below this share, 0.0–1.0 or 0%–100%; as
+    /// SEGMENT=SHARE, when that segment's coverage is (repeatable).
+    #[arg(long, value_name = "[SEGMENT=]SHARE", value_parser = gates::parse_minimum)]
+    pub min_coverage: Vec<gates::Minimum>,
+    /// Fail (exit 1) when any segment's buying-group coverage (its weakest persona) is
+    /// below this share; as SEGMENT=SHARE, that segment's (repeatable).
+    #[arg(long, value_name = "[SEGMENT=]SHARE", value_parser = gates::parse_minimum)]
+    pub min_buying_group: Vec<gates::Minimum>,
+    /// Fail (exit 1) on any warning, as on an error.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// text: the summary and heatmap, for people; json: coverage.json's data, `ok`, the
+    /// gates and every diagnostic with its code, for scripts; github: GitHub Actions
+    /// annotations, one per diagnostic, then the summary; markdown: a report for
+    /// $GITHUB_STEP_SUMMARY or a pull-request comment.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -213,23 +229,12 @@ pub struct CompletionsArgs {
 pub enum Format {
     Text,
     Json,
+    Github,
+    Markdown,
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
-}
-
-fn parse_share(s: &str) -> Result<f64, String> {
-    let v: f64 = s
-        .trim_end_matches('%')
-        .parse()
-        .map_err(|_| format!("`{s}` is not a number"))?;
-    let v = if s.ends_with('%') { v / 100.0 } else { v };
-    if (0.0..=1.0).contains(&v) {
-        Ok(v)
-    } else {
-        Err(format!("`{s}` must be between 0 and 1 (or 0% and 100%)"))
-    }
 }
 
 #[cfg(test)]

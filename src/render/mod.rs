@@ -25,10 +25,11 @@
 //! every page reads, and `Page`, what every page kind is), one module per page kind in
 //! `pages`, `cache` (what a render keeps for the next), `rows` (asset views and
 //! rows), `lists` (related assets, facets, taxonomies), `templates`, `views`, `pager`,
-//! `data` (`coverage.json`, `coverage.csv`), `fingerprint`, `failures`.
+//! `data` (`coverage.json`, `coverage.csv`), `exports` (`assets.*`, `schemas/`), `fingerprint`, `failures`.
 
 mod cache;
 mod data;
+mod exports;
 mod failures;
 mod fingerprint;
 mod lists;
@@ -44,7 +45,8 @@ mod views;
 mod testing;
 
 pub use cache::RenderCache;
-pub use data::{coverage_csv, coverage_json, csv_field};
+pub use data::{COVERAGE_CSV_COLUMNS, SCHEMA_VERSION, coverage_csv, coverage_json, csv_field};
+pub use exports::{ASSETS_CSV_COLUMNS, ASSETS_SCHEMA, COVERAGE_SCHEMA, assets_csv, assets_json};
 pub use failures::RenderError;
 pub use pager::{LIBRARY_PAGE_SIZE, TERM_PAGE_SIZE};
 pub use pages::objections::OBJECTION_PREVIEW;

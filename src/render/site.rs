@@ -103,6 +103,7 @@ pub(super) fn run(
         .collect();
     generated.extend(asset_paths.iter().map(String::as_str));
     generated.extend(["coverage.json", "coverage.csv"]);
+    generated.extend(super::exports::EXPORT_PATHS);
     let noindex = r.lib.plan.site.robots == crate::plan::Robots::NoIndex;
     if noindex {
         generated.insert(ROBOTS_TXT);
@@ -172,6 +173,7 @@ pub(super) fn run(
         ("coverage.json".into(), Content::Bytes(json)),
         ("coverage.csv".into(), Content::Bytes(csv)),
     ];
+    rest.extend(super::exports::files(r.lib));
     if noindex {
         // Crawlers that honour it never fetch a page; the pages' meta tag covers
         // the ones that come in through a link.

@@ -197,7 +197,16 @@ fn snapshot_pages_that_show_drafts() {
 #[test]
 fn snapshot_terminal_output() {
     let lib = TestLib::fixture("snapshot");
-    let check_run = lib.run(["check", "--as-of", AS_OF]);
+    // Run from the library's folder: text output's paths are relative to the folder
+    // covermap was started in.
+    let from_lib = |args: &[&str]| {
+        crate::common::Run::of(
+            std::process::Command::new(crate::common::BIN)
+                .current_dir(lib.root())
+                .args(args),
+        )
+    };
+    let check_run = from_lib(&["check", "--as-of", AS_OF]);
     check_run.success();
     check(
         "check_stdout",
@@ -210,7 +219,13 @@ fn snapshot_terminal_output() {
         &check_run.stderr_text(),
     );
     // The build's last line reports the output folder and the time taken: left out.
-    let built = lib.run(["build", "--as-of", AS_OF]);
+    let built = from_lib(&[
+        "build",
+        "--as-of",
+        AS_OF,
+        "--out",
+        lib.out().to_str().unwrap(),
+    ]);
     built.success();
     let stderr = built.stderr_text();
     let (warnings, summary) = stderr
