@@ -67,6 +67,12 @@ pub fn run(args: &CheckArgs, term: &Terminal) -> io::Result<ExitCode> {
         }
     }
     term.diagnostics(&diagnostics);
+    // --no-regression BASE: the diff gate (src/cli/diff.rs).
+    if let Some(base) = &args.no_regression
+        && let Some(code) = super::diff::gate(&args.library, base, &library, &coverage, term)
+    {
+        return Ok(code);
+    }
     if below {
         // Why the exit code is 1: shown even under --quiet, as an error would be.
         let _ = writeln!(
