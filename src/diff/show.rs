@@ -318,7 +318,12 @@ fn decision_line(c: &DecisionChange) -> String {
 }
 
 fn plan_line(p: &super::PlanChange) -> String {
-    let mut s = format!("{} {}", p.what, p.change);
+    let what = if p.what == "target" {
+        "default target per cell"
+    } else {
+        p.what
+    };
+    let mut s = format!("{what} {}", p.change);
     if !p.id.is_empty() {
         let _ = write!(s, ": {}", p.id);
     }
@@ -433,7 +438,7 @@ pub fn md(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '\n' | '\r' | '\t' => out.push(' '),
-            '|' | '\\' | '*' | '_' | '`' | '[' | ']' | '#' | '~' | '!' | '(' | ')' => {
+            '|' | '\\' | '*' | '_' | '`' | '[' | ']' | '#' | '~' | '!' => {
                 out.push('\\');
                 out.push(c);
             }

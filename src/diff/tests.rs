@@ -206,7 +206,7 @@ fn markdown_starts_with_the_marker_sums_up_past_fifty_rows_and_fits_a_comment() 
 fn markdown_text_is_inert() {
     assert_eq!(
         show::md("a|b <script> *x* [l](u)"),
-        "a\\|b &lt;script&gt; \\*x\\* \\[l\\]\\(u\\)"
+        "a\\|b &lt;script&gt; \\*x\\* \\[l\\](u)"
     );
 }
 

@@ -12,6 +12,7 @@ mod architecture;
 mod browser;
 mod build;
 mod cli;
+mod diff;
 mod faults;
 mod fuzz;
 mod git_source;
