@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{
-    AssetSnap, AssetState, CellSnap, DecisionSnap, Model, Named, PlanSnap, Snapshot, rank,
+use super::model::{
+    AssetSnap, AssetState, CellSnap, DecisionSnap, Model, Named, PlanSnap, Snapshot, rank, round2,
 };
 
 /// Shares closer than this are equal (coverage.json keeps six places).
@@ -39,7 +39,7 @@ impl CellChange {
     /// The change in the cell's pipeline at stake (a missing side counts 0).
     pub fn stake_change(&self) -> f64 {
         let stake = |c: &Option<CellSnap>| c.as_ref().map_or(0.0, |c| c.pipeline_at_stake);
-        super::round2(stake(&self.after) - stake(&self.before))
+        round2(stake(&self.after) - stake(&self.before))
     }
 
     /// The status got worse (covered or waived → thin → gap).

@@ -8,11 +8,11 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::snapshot::fill_weights;
-use super::{
+use super::model::{
     AssetSnap, AssetState, CellSnap, Figures, Model, Named, ObjectionSnap, PlanSnap, SegmentSnap,
     Snapshot, parse_status,
 };
+use super::snapshot::fill_weights;
 
 /// Files above this size are not read (coverage.json of 100,000 assets is ~30 MB).
 const MAX_BYTES: u64 = 1 << 30;

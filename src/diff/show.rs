@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::{AssetState, CellSnap, Diff, Snapshot};
-use crate::diff::compare::{AssetChange, CellChange, DecisionChange};
+use super::compare::{AssetChange, CellChange, DecisionChange, Diff, Figure, PlanChange};
+use super::model::{AssetState, CellSnap, DecisionSnap, Snapshot};
 
 /// The line an Action looks for to find (and update) its own comment.
 pub const MARKER: &str = "<!-- covermap-diff -->";
@@ -20,7 +20,7 @@ fn share(v: Option<f64>) -> String {
     v.map_or_else(|| "—".into(), |v| format!("{:.1}%", v * 100.0))
 }
 
-fn points(f: &super::Figure) -> String {
+fn points(f: &Figure) -> String {
     f.change().map_or_else(String::new, |d| {
         format!("{} pts", signed(d * 100.0, |v| format!("{v:.1}")))
     })
@@ -142,7 +142,7 @@ fn decision_lists(changes: &[DecisionChange]) -> Vec<(&'static str, Vec<&Decisio
         .collect()
 }
 
-fn decision_json(d: &super::DecisionSnap) -> Value {
+fn decision_json(d: &DecisionSnap) -> Value {
     json!({
         "segment": d.segment, "persona": d.persona, "stage": d.stage,
         "target": d.target, "why": d.why, "lapsed": d.lapsed,
@@ -151,7 +151,7 @@ fn decision_json(d: &super::DecisionSnap) -> Value {
 
 /// The JSON document: the keys the issue names, and what of each side is unavailable.
 pub fn json(diff: &Diff) -> Value {
-    let fig = |f: &super::Figure| json!({ "before": f.before, "after": f.after });
+    let fig = |f: &Figure| json!({ "before": f.before, "after": f.after });
     let cells: Vec<Value> = diff
         .cells
         .iter()
@@ -317,7 +317,7 @@ fn decision_line(c: &DecisionChange) -> String {
     }
 }
 
-fn plan_line(p: &super::PlanChange) -> String {
+fn plan_line(p: &PlanChange) -> String {
     let what = if p.what == "target" {
         "default target per cell"
     } else {

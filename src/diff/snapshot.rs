@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{
+use super::model::{
     AssetSnap, AssetState, CellSnap, DecisionSnap, Figures, Model, Named, ObjectionSnap, PlanSnap,
     SegmentSnap, Snapshot, round2, round6,
 };

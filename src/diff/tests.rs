@@ -1,3 +1,4 @@
+use crate::coverage::Status;
 use std::collections::BTreeMap;
 
 use super::*;
