@@ -37,8 +37,7 @@ pub fn run(args: &DiffArgs, term: &Terminal) -> io::Result<ExitCode> {
         let base = side(&root, &args.base, &options);
         (
             base,
-            head.join()
-                .unwrap_or_else(|_| Ok(Snapshot::from_errors("HEAD", "git", vec![]))),
+            head.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
         )
     });
     let (base, head) = match (base, head) {

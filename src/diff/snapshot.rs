@@ -59,7 +59,6 @@ impl Snapshot {
         let assets = lib
             .assets
             .iter()
-            .filter(|a| !a.draft)
             .map(|a| {
                 let states = AssetState::ALL
                     .iter()

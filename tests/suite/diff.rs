@@ -403,8 +403,12 @@ fn an_output_folder_is_a_side_and_what_it_cannot_tell_is_unavailable() {
     );
     assert_eq!(d["unavailable"], json!(["decisions"]));
     // A folder, or its coverage.json, as the head too.
+    // The folder was built from HEAD: read back, it is the same model.
     let d = repo.json(&["HEAD", &format!("{folder}/coverage.json")]);
     assert_eq!(d["cells"], json!([]));
+    assert_eq!(d["plan"], json!([]));
+    assert_eq!(d["coverage"], json!({ "before": 1.0, "after": 1.0 }));
+    assert_eq!(d["objections"], json!({ "answered": [], "unanswered": [] }));
     let text = repo.run(&["diff", folder]);
     text.stdout_contains("note: decisions: unavailable");
 }
