@@ -240,6 +240,21 @@ fn an_output_folder_reads_as_the_model_it_was_written_from() {
     );
     assert_eq!(m.objections[0].answers, 1);
     assert!(m.assets.is_none() && m.decisions.is_none());
+    // A newer coverage.json names the dimensions (with their order) at the top.
+    let mut named = doc.clone();
+    named["personas"] = serde_json::json!([
+        {"id": "q", "name": "Q", "order": 1},
+        {"id": "p", "name": "P", "order": 2}
+    ]);
+    let m2 = output_folder::parse_coverage(&named, None).unwrap();
+    let personas: Vec<(&str, Option<&str>)> = m2
+        .plan
+        .personas
+        .iter()
+        .map(|n| (n.id.as_str(), n.name.as_deref()))
+        .collect();
+    assert_eq!(personas, [("q", Some("Q")), ("p", Some("P"))]);
+    assert!(m2.plan.stages[0].name.is_none());
     assert!(
         output_folder::parse_coverage(&serde_json::json!({"cells": [{"segment": "e"}]}), None)
             .is_err()
