@@ -501,7 +501,15 @@ pub fn markdown(diff: &Diff) -> String {
             "\n#### Cells ({} changed)\n\n| Cell | Before | After | At stake |\n|---|---|---|---:|",
             diff.cells.len()
         );
-        for c in diff.cells.iter().take(MARKDOWN_ROWS) {
+        // The rows a reviewer needs first: cells that got worse, then the largest
+        // moves in pipeline at stake; ties keep plan order.
+        let mut cells: Vec<&CellChange> = diff.cells.iter().collect();
+        cells.sort_by(|a, b| {
+            b.worse()
+                .cmp(&a.worse())
+                .then(b.stake_change().abs().total_cmp(&a.stake_change().abs()))
+        });
+        for c in cells.iter().take(MARKDOWN_ROWS) {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} |",
@@ -512,9 +520,9 @@ pub fn markdown(diff: &Diff) -> String {
             );
         }
         if diff.cells.len() > MARKDOWN_ROWS {
-            let rest = &diff.cells[MARKDOWN_ROWS..];
+            let rest = &cells[MARKDOWN_ROWS..];
             let worse = rest.iter().filter(|c| c.worse()).count();
-            let stake: f64 = rest.iter().map(CellChange::stake_change).sum();
+            let stake: f64 = rest.iter().map(|c| c.stake_change()).sum();
             let _ = writeln!(
                 out,
                 "| … and {} more cells ({worse} worse) | | | {} |",
