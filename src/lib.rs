@@ -16,6 +16,7 @@ pub mod cli;
 pub mod coverage;
 pub mod date;
 pub mod diagnostics;
+pub mod diff;
 pub mod foreign;
 pub mod format;
 pub mod frontmatter;

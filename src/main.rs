@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         Command::Init(args) => cli::init::run(args, &term),
         Command::Completions(args) => cli::completions::completions(args),
         Command::Man => cli::completions::man(),
+        Command::Diff(args) => cli::diff::run(args, &term),
     };
     match ran {
         Ok(code) => code,

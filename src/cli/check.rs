@@ -95,7 +95,12 @@ pub fn run(args: &CheckArgs, term: &Terminal) -> io::Result<ExitCode> {
     let failed_gates: Vec<&Gate> = gates.iter().filter(|g| !g.passed()).collect();
     let denied = denied(args.deny_warnings, &diagnostics);
     let notes: Vec<String> = denied.iter().cloned().collect();
-    let ok = failed_gates.is_empty() && denied.is_none();
+    // --no-regression BASE: the diff gate (src/cli/diff.rs); it prints its own reason.
+    let regression = args
+        .no_regression
+        .as_ref()
+        .and_then(|base| super::diff::gate(&args.library, base, &library, &coverage, term));
+    let ok = failed_gates.is_empty() && denied.is_none() && regression.is_none();
     let mut stdout = io::stdout().lock();
     match args.format {
         Format::Json => {
@@ -136,7 +141,7 @@ pub fn run(args: &CheckArgs, term: &Terminal) -> io::Result<ExitCode> {
             for g in &gates {
                 writeln!(stdout, "gate {}: {}", g.flag(), g.message())?;
             }
-            return Ok(exit(ok));
+            return Ok(regression.unwrap_or_else(|| exit(ok)));
         }
         Format::Markdown => {
             let outcome = Outcome {
@@ -159,7 +164,7 @@ pub fn run(args: &CheckArgs, term: &Terminal) -> io::Result<ExitCode> {
     for n in notes {
         let _ = writeln!(stderr, "{n}");
     }
-    Ok(exit(ok))
+    Ok(regression.unwrap_or_else(|| exit(ok)))
 }
 
 fn exit(ok: bool) -> ExitCode {

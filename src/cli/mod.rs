@@ -9,6 +9,7 @@ pub mod build;
 pub mod check;
 pub mod ci;
 pub mod completions;
+pub mod diff;
 pub mod gates;
 pub mod init;
 pub mod output;
@@ -130,6 +131,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff) to stdout.
     Man,
+    /// Compare coverage between two builds: git revisions or output folders.
+    Diff(DiffArgs),
 }
 
 #[derive(Args, Debug)]
@@ -202,6 +205,10 @@ pub struct CheckArgs {
     /// $GITHUB_STEP_SUMMARY or a pull-request comment.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Fail (exit 1) when coverage regressed against BASE (a git revision or an earlier
+    /// build's output folder): plan coverage fell or a cell's status got worse.
+    #[arg(long, value_name = "BASE")]
+    pub no_regression: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -239,3 +246,33 @@ fn parse_date(s: &str) -> Result<Date, String> {
 
 #[cfg(test)]
 mod tests;
+
+/// `covermap diff`'s arguments (src/cli/diff.rs).
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub library: LibraryArgs,
+    /// The build to compare against: a git revision of the repository holding the
+    /// library (`origin/main`, `HEAD~1`, a tag), or an earlier build's output folder
+    /// (holding coverage.json).
+    #[arg(value_name = "BASE")]
+    pub base: String,
+    /// The build to compare: a revision or an output folder [default: the working tree].
+    #[arg(value_name = "HEAD")]
+    pub head: Option<String>,
+    /// text for people; markdown for a pull request comment (a hidden
+    /// `<!-- covermap-diff -->` marker first); json for scripts.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit 1 when plan coverage falls or any cell's status gets worse.
+    #[arg(long)]
+    pub fail_on_regression: bool,
+}
+
+/// The values of `diff --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
+}

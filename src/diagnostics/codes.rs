@@ -6,7 +6,7 @@
 //!
 //! Errors are `E`, warnings `W`; the hundreds say where the problem is: 01 the library's
 //! files, 02 plan.toml, 03 an asset's front matter, 04 the library as a whole, 05 the
-//! theme, 06 the output. [`Code::ALL`] lists every code with what it means (the README's
+//! theme, 06 the output, 07 comparing builds. [`Code::ALL`] lists every code with what it means (the README's
 //! table is made from it); a diagnostic made without `.code(…)` carries
 //! [`Code::UnassignedError`] (`E0000`) or [`Code::UnassignedWarning`] (`W0000`).
 //!
@@ -143,6 +143,17 @@ codes! {
     OutputLocked = "E0602", "another build is writing the output folder";
     /// The output folder does not exist and its parent is not writable.
     OutputParentNotWritable = "E0603", "the folder that would hold the output is not writable";
+    // 07: comparing builds (`diff`, `check --no-regression`).
+    /// A diff side that is neither a git revision nor a folder holding coverage.json.
+    DiffSideUnknown = "E0701", "a diff side that is neither a git revision nor a folder holding coverage.json";
+    /// A revision missing from a shallow clone.
+    DiffShallow = "E0702", "a revision missing because the clone is shallow";
+    /// An earlier build's coverage.json or assets.json that cannot be read.
+    DiffUnreadable = "E0703", "an earlier build's coverage.json or assets.json that cannot be read";
+    /// One side of a diff whose library has errors: its coverage is unavailable.
+    DiffSideErrors = "W0704", "one side of a diff has library errors: its coverage is unavailable";
+    /// Coverage fell, or a cell got worse, against the base.
+    DiffRegression = "E0705", "coverage regressed against the base (--fail-on-regression, --no-regression)";
 }
 
 impl std::fmt::Display for Code {

@@ -13,6 +13,7 @@ mod browser;
 mod build;
 mod check_ci;
 mod cli;
+mod diff;
 mod exports;
 mod faults;
 mod fuzz;
