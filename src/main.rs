@@ -11,6 +11,8 @@ use covermap::cli::{self, Cli, Command};
 
 // mimalloc: a build allocates and frees millions of small strings and template values
 // from two threads; glibc's allocator took an eighth of a 100,000-asset build's time.
+// Behind a feature, since it is the only C code in the tree (README, Installing).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

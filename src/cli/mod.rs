@@ -223,6 +223,26 @@ pub struct InitArgs {
     /// With --from: the output folder to record in the plan [default: a free one].
     #[arg(long, value_name = "DIR", requires = "from")]
     pub out: Option<String>,
+    /// Also write a CI setup: GitHub Actions workflows (check, diff comment, Pages,
+    /// review queue) or a GitLab CI file. In an existing library, writes only that.
+    #[arg(long, value_enum, value_name = "FORGE")]
+    pub ci: Option<CiForge>,
+}
+
+/// A forge `init --ci` writes CI files for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CiForge {
+    Github,
+    Gitlab,
+}
+
+impl From<CiForge> for crate::init::Ci {
+    fn from(f: CiForge) -> Self {
+        match f {
+            CiForge::Github => crate::init::Ci::Github,
+            CiForge::Gitlab => crate::init::Ci::Gitlab,
+        }
+    }
 }
 
 #[derive(Args, Debug)]

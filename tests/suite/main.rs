@@ -30,3 +30,4 @@ mod serve;
 mod serve_hardening;
 mod snapshots;
 mod text;
+mod workflows;
