@@ -19,6 +19,7 @@ pub mod diagnostics;
 pub mod foreign;
 pub mod format;
 pub mod frontmatter;
+pub mod history;
 pub mod init;
 pub mod library;
 pub mod limits;
@@ -68,6 +69,8 @@ pub fn build(root: &Path, options: &LoadOptions) -> Built {
 pub struct Caches {
     pub assets: Option<library::AssetCache>,
     pub render: Option<render::RenderCache>,
+    /// The trend's past points as of one HEAD ([`history::Memo`]).
+    pub trend: Option<history::Memo>,
 }
 
 /// Loads the library at `root` (through `caches`), models its coverage and loads its
@@ -133,10 +136,13 @@ pub fn build_into(
     let Some((library, coverage, theme)) = loaded else {
         return (None, diagnostics);
     };
+    let trend = history::trend(&library, &coverage, &mut diagnostics, caches.trend.as_mut());
+    trace.phase("trend");
     let rendered = render::render(
         &library,
         &coverage,
         &theme,
+        trend.as_ref(),
         caches.render.as_mut(),
         sink,
         progress,
@@ -187,6 +193,8 @@ pub fn build_to<S: Sink>(
     let Some((library, coverage, theme)) = loaded else {
         return (Err(Stopped::Library), diagnostics);
     };
+    let trend = history::trend(&library, &coverage, &mut diagnostics, caches.trend.as_mut());
+    trace.phase("trend");
     let sink = match open() {
         Ok(sink) => sink,
         Err(e) => return (Err(Stopped::Output(e)), diagnostics),
@@ -196,6 +204,7 @@ pub fn build_to<S: Sink>(
         &library,
         &coverage,
         &theme,
+        trend.as_ref(),
         caches.render.as_mut(),
         &sink,
         progress,

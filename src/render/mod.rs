@@ -28,6 +28,7 @@
 //! `data` (`coverage.json`, `coverage.csv`), `fingerprint`, `failures`.
 
 mod cache;
+mod chart;
 mod data;
 mod failures;
 mod fingerprint;
@@ -65,6 +66,7 @@ pub fn render(
     library: &Library,
     coverage: &Coverage,
     theme: &Theme,
+    trend: Option<&crate::history::Trend>,
     cache: Option<&mut RenderCache>,
     sink: &dyn Sink,
     progress: Option<&Progress>,
@@ -76,7 +78,7 @@ pub fn render(
         None => &mut fresh,
     };
     let incremental = cache.enabled;
-    let globals = fingerprint::globals(library, theme);
+    let globals = fingerprint::globals(library, theme, trend.is_some());
     if cache.globals != globals {
         cache.assets.clear();
         cache.pages.clear();
@@ -85,7 +87,8 @@ pub fn render(
     }
     let mut interner = std::mem::take(&mut cache.interner);
     let mut postings = std::mem::take(&mut cache.postings);
-    let r = Renderer::new(library, coverage, theme, cache, globals, progress);
+    let mut r = Renderer::new(library, coverage, theme, cache, globals, progress);
+    r.set_trend(trend);
     trace.phase("render: related, facets and taxonomies");
     let result = site::run(r, sink, &mut interner, incremental.then_some(&mut postings));
     trace.phase("render: run returned");
