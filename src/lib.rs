@@ -20,6 +20,7 @@ pub mod diff;
 pub mod foreign;
 pub mod format;
 pub mod frontmatter;
+pub mod history;
 pub mod init;
 pub mod library;
 pub mod limits;
@@ -69,6 +70,8 @@ pub fn build(root: &Path, options: &LoadOptions) -> Built {
 pub struct Caches {
     pub assets: Option<library::AssetCache>,
     pub render: Option<render::RenderCache>,
+    /// The trend's past points as of one HEAD ([`history::Memo`]).
+    pub trend: Option<history::Memo>,
 }
 
 /// Loads the library at `root` (through `caches`), models its coverage and loads its
@@ -134,10 +137,13 @@ pub fn build_into(
     let Some((library, coverage, theme)) = loaded else {
         return (None, diagnostics);
     };
+    let trend = history::trend(&library, &coverage, &mut diagnostics, caches.trend.as_mut());
+    trace.phase("trend");
     let rendered = render::render(
         &library,
         &coverage,
         &theme,
+        trend.as_ref(),
         caches.render.as_mut(),
         sink,
         progress,
@@ -188,6 +194,8 @@ pub fn build_to<S: Sink>(
     let Some((library, coverage, theme)) = loaded else {
         return (Err(Stopped::Library), diagnostics);
     };
+    let trend = history::trend(&library, &coverage, &mut diagnostics, caches.trend.as_mut());
+    trace.phase("trend");
     let sink = match open() {
         Ok(sink) => sink,
         Err(e) => return (Err(Stopped::Output(e)), diagnostics),
@@ -197,6 +205,7 @@ pub fn build_to<S: Sink>(
         &library,
         &coverage,
         &theme,
+        trend.as_ref(),
         caches.render.as_mut(),
         &sink,
         progress,

@@ -30,6 +30,7 @@ pub const TEMPLATES: &[(&str, &str)] = builtin!(
     "coverage.html",
     "gaps.html",
     "objections.html",
+    "trend.html",
     "term.html",
     "terms.html",
     "404.html",

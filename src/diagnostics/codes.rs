@@ -93,6 +93,8 @@ codes! {
     DecisionLapsed = "W0209", "a decision past its review date no longer applies";
     /// A segment lists no personas or no stages, so it has no cells.
     EmptySegment = "W0210", "a segment with no personas or no stages";
+    /// `[history]` with a value it cannot use.
+    HistoryValue = "E0250", "a `[history]` value covermap cannot use";
     // 03: an asset's front matter and body.
     /// The file is empty, has no front matter, or the front matter is never closed.
     FrontMatterMissing = "E0301", "an empty file, or front matter missing or unclosed";
@@ -131,6 +133,10 @@ codes! {
     OverwritesPage = "E0402", "a file would overwrite a generated page";
     /// Two taxonomy terms (tags, types) on one slug: the second gets a numbered slug.
     TermSlugClash = "W0403", "two tags or types on one slug";
+    /// The trend cannot read the library's history (a shallow clone, git failing).
+    HistoryUnavailable = "W0430", "the trend's git history cannot be read";
+    /// A revision of the history whose library has errors is left out of the trend.
+    HistoryPointLeftOut = "W0431", "a revision left out of the trend";
     // 05: the theme.
     /// The theme plan.toml names is not in themes/.
     ThemeMissing = "E0501", "the theme named in plan.toml is missing";

@@ -6,9 +6,10 @@
 //! as not valid, so that the assets' ids can be checked against it in the same run.
 //!
 //! One file per job: `model.rs` the plan as data, `parse.rs` reading the file,
-//! `validate.rs` the rules, `adoption.rs` the keys that adopt an existing repo.
+//! `validate.rs` the rules, `adoption.rs` the keys that adopt an existing repo, `history.rs` the trend's `[history]`.
 
 pub mod adoption;
+pub mod history;
 mod model;
 mod parse;
 mod validate;
@@ -18,5 +19,7 @@ pub use parse::{Parsed, parse, toml_error};
 
 #[cfg(test)]
 mod adoption_tests;
+#[cfg(test)]
+mod history_tests;
 #[cfg(test)]
 mod tests;

@@ -136,6 +136,8 @@ pub struct Plan {
     pub objections: Vec<Objection>,
     /// `[build]`, `[content]`, `[front_matter]`: how an existing repo is read (issue 14).
     pub adoption: super::adoption::Adoption,
+    /// `[history]`: the revisions the trend is drawn from (issue 16); none, no trend.
+    pub history: Option<super::history::History>,
 }
 
 /// What kind of plan entity an id names, for lookups and messages.

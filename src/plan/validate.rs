@@ -41,6 +41,8 @@ pub(super) struct RawPlanFile {
     build: Option<RawBuild>,
     content: Option<RawContent>,
     front_matter: Option<RawFrontMatter>,
+    // The trend (issue 16): checked in history.rs.
+    history: Option<super::history::RawHistory>,
 }
 
 #[derive(Deserialize)]
@@ -603,6 +605,7 @@ impl Validator<'_> {
             self.src,
             &mut self.diags,
         );
+        let history = super::history::resolve(raw.history, self.src, &mut self.diags);
         let plan = Plan {
             site,
             title: meta.title.into_inner(),
@@ -618,6 +621,7 @@ impl Validator<'_> {
             decisions,
             objections,
             adoption,
+            history,
         };
 
         for (i, d) in plan.decisions.iter().enumerate() {

@@ -19,8 +19,10 @@ pub(super) fn fingerprint(parts: impl FnOnce(&mut FxHasher)) -> u64 {
 
 /// Everything every page depends on: the plan as loaded (ids, names, `as_of`,
 /// settings), the templates, the covermap version.
-pub(super) fn globals(lib: &Library, theme: &Theme) -> u64 {
+pub(super) fn globals(lib: &Library, theme: &Theme, has_trend: bool) -> u64 {
     fingerprint(|h| {
+        // Every page's navigation links the trend page when there is one.
+        has_trend.hash(h);
         format!("{:?}", lib.plan).hash(h);
         theme.fingerprint().hash(h);
         env!("CARGO_PKG_VERSION").hash(h);

@@ -28,6 +28,7 @@
 //! `data` (`coverage.json`, `coverage.csv`), `exports` (`assets.*`, `schemas/`), `fingerprint`, `failures`.
 
 mod cache;
+mod chart;
 mod data;
 mod exports;
 mod failures;
@@ -67,6 +68,7 @@ pub fn render(
     library: &Library,
     coverage: &Coverage,
     theme: &Theme,
+    trend: Option<&crate::history::Trend>,
     cache: Option<&mut RenderCache>,
     sink: &dyn Sink,
     progress: Option<&Progress>,
@@ -78,7 +80,7 @@ pub fn render(
         None => &mut fresh,
     };
     let incremental = cache.enabled;
-    let globals = fingerprint::globals(library, theme);
+    let globals = fingerprint::globals(library, theme, trend.is_some());
     if cache.globals != globals {
         cache.assets.clear();
         cache.pages.clear();
@@ -87,7 +89,8 @@ pub fn render(
     }
     let mut interner = std::mem::take(&mut cache.interner);
     let mut postings = std::mem::take(&mut cache.postings);
-    let r = Renderer::new(library, coverage, theme, cache, globals, progress);
+    let mut r = Renderer::new(library, coverage, theme, cache, globals, progress);
+    r.set_trend(trend);
     trace.phase("render: related, facets and taxonomies");
     let result = site::run(r, sink, &mut interner, incremental.then_some(&mut postings));
     trace.phase("render: run returned");

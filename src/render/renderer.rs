@@ -73,6 +73,8 @@ pub(super) struct Renderer<'a> {
     pub lists_fp: u64,
     /// Pages made in this render, with their fingerprints, for the next one.
     pub pages: Mutex<Vec<(String, u64, Option<Bytes>)>>,
+    /// The trend from git history, when the plan asks for one and there is a history.
+    pub trend: Option<&'a crate::history::Trend>,
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -116,7 +118,15 @@ impl<'a> Renderer<'a> {
             lists,
             lists_fp,
             pages: Mutex::new(Vec::new()),
+            trend: None,
         }
+    }
+
+    /// The trend to render (`trend/`, `trend.json`), and the navigation link to it.
+    pub fn set_trend(&mut self, trend: Option<&'a crate::history::Trend>) {
+        self.trend = trend;
+        self.templates
+            .set_global("has_trend", trend.is_some().into());
     }
 
     /// The fingerprint of the page `page` at `path`, when rebuilding.

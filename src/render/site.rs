@@ -21,7 +21,7 @@ use super::pager::{LIBRARY_PAGE_SIZE, TERM_PAGE_SIZE, page_path};
 use super::pages::asset;
 use super::pages::library::{LibraryPage, LibraryShared};
 use super::pages::term::TermPage;
-use super::pages::{coverage, gaps, not_found, objections, terms};
+use super::pages::{coverage, gaps, not_found, objections, terms, trend};
 use super::renderer::{Renderer, Report, lock};
 use super::rows::prepare;
 use super::views::term_path;
@@ -36,6 +36,9 @@ const ROBOTS_TXT: &str = "robots.txt";
 
 /// Assets whose pages one thread renders in a row, sharing one search tokenizer.
 const ASSET_BATCH: usize = 128;
+
+/// The trend's points for machines (`[history]`).
+const TREND_JSON: &str = "trend.json";
 
 /// One page to make, besides the assets'.
 struct Spec {
@@ -60,6 +63,8 @@ enum PageKind {
     Coverage,
     Gaps,
     Objections,
+    /// The coverage at points of the library's git history.
+    Trend,
     /// The assets that answer one objection (`cov.objections[at]`), a page of them.
     Objection {
         at: usize,
@@ -104,6 +109,9 @@ pub(super) fn run(
     generated.extend(asset_paths.iter().map(String::as_str));
     generated.extend(["coverage.json", "coverage.csv"]);
     generated.extend(super::exports::EXPORT_PATHS);
+    if r.trend.is_some() {
+        generated.insert(TREND_JSON);
+    }
     let noindex = r.lib.plan.site.robots == crate::plan::Robots::NoIndex;
     if noindex {
         generated.insert(ROBOTS_TXT);
@@ -174,6 +182,9 @@ pub(super) fn run(
         ("coverage.csv".into(), Content::Bytes(csv)),
     ];
     rest.extend(super::exports::files(r.lib));
+    if let Some(t) = r.trend {
+        rest.push((TREND_JSON.into(), Content::from(trend::trend_json(t))));
+    }
     if noindex {
         // Crawlers that honour it never fetch a page; the pages' meta tag covers
         // the ones that come in through a link.
@@ -334,6 +345,12 @@ fn specs(r: &Renderer) -> Vec<Spec> {
             kind: PageKind::NotFound,
         },
     ];
+    if r.trend.is_some() {
+        specs.push(Spec {
+            path: "trend/index.html".into(),
+            kind: PageKind::Trend,
+        });
+    }
     let n = r.lib.assets.len();
     let pages = n.div_ceil(LIBRARY_PAGE_SIZE).max(1);
     for page in 1..=pages {
@@ -403,6 +420,10 @@ fn list_page(
         PageKind::Coverage => r.emit_page(sink, path, coverage::page(&r.views)),
         PageKind::Gaps => r.emit_page(sink, path, gaps::page(&r.views)),
         PageKind::Objections => r.emit_page(sink, path, objections::ObjectionsPage::new(r)),
+        PageKind::Trend => match r.trend {
+            Some(t) => r.emit_page(sink, path, trend::page(t, &r.lib.plan)),
+            None => Ok(()),
+        },
         PageKind::Objection { at, page, pages } => {
             r.emit_page(sink, path, objections::answers(r, at, page, pages))
         }

@@ -16,8 +16,9 @@ pub const ROW_TEMPLATE: &str = "partials/asset_row.html";
 /// Renders pages and rows through the theme, counting the pages.
 pub(super) struct Templates<'a> {
     pub theme: &'a Theme,
-    /// `site`, `plan` and `generator`, which every template gets.
-    base: [(&'static str, Value); 3],
+    /// `site`, `plan` and `generator`, which every template gets, and what the render
+    /// adds for every page ([`Self::set_global`]).
+    base: Vec<(&'static str, Value)>,
     /// Pages rendered through the templates, not taken as they were.
     rendered: AtomicUsize,
 }
@@ -36,9 +37,15 @@ impl<'a> Templates<'a> {
     pub fn new(theme: &'a Theme, plan: &Plan) -> Self {
         Templates {
             theme,
-            base: super::views::base(plan),
+            base: super::views::base(plan).into(),
             rendered: AtomicUsize::new(0),
         }
+    }
+
+    /// Sets the value `key` holds on every page (after the plan's own).
+    pub fn set_global(&mut self, key: &'static str, value: Value) {
+        self.base.retain(|(k, _)| *k != key);
+        self.base.push((key, value));
     }
 
     /// How many pages went through [`Self::page`].

@@ -61,7 +61,7 @@ impl Fixture {
 
     /// A renderer with every asset's view and row made.
     pub fn renderer(&self) -> Renderer<'_> {
-        let globals = fingerprint::globals(&self.lib, &self.theme);
+        let globals = fingerprint::globals(&self.lib, &self.theme, false);
         let mut r = Renderer::new(&self.lib, &self.cov, &self.theme, &self.old, globals, None);
         let (prepared, errors) = prepare(
             &self.lib,

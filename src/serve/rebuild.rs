@@ -73,6 +73,7 @@ impl Cache {
             caches: Caches {
                 assets: Some(AssetCache::default()),
                 render: Some(RenderCache::keeping_pages()),
+                trend: Some(crate::history::Memo::default()),
             },
         }
     }
@@ -84,6 +85,7 @@ impl Cache {
             caches: Caches {
                 assets: Some(AssetCache::default()),
                 render: Some(RenderCache::fingerprints_only()),
+                trend: Some(crate::history::Memo::default()),
             },
         }
     }

@@ -832,6 +832,7 @@ fn library() -> impl Strategy<Value = Library> {
                     decisions,
                     objections: vec![],
                     adoption: Default::default(),
+                    history: None,
                 };
                 let _ = nseg;
                 let assets = assets

@@ -101,7 +101,7 @@ fn a_git_revision_builds_the_site_a_checkout_of_it_would() {
     assert_eq!(diagnostics.errors(), 0, "{diagnostics:?}");
     let (library, coverage, theme) = loaded.expect("the revision loads");
     let sink = MemorySink::default();
-    covermap::render::render(&library, &coverage, &theme, None, &sink, None)
+    covermap::render::render(&library, &coverage, &theme, None, None, &sink, None)
         .unwrap_or_else(|_| panic!("the revision renders"));
     let from_git = bytes(sink);
 

@@ -31,3 +31,4 @@ mod serve_hardening;
 mod snapshots;
 mod text;
 mod workflows;
+mod trend;

@@ -9,3 +9,4 @@ pub(super) mod not_found;
 pub(crate) mod objections;
 pub(super) mod term;
 pub(super) mod terms;
+pub(super) mod trend;
