@@ -22,6 +22,7 @@ pub mod frontmatter;
 pub mod init;
 pub mod library;
 pub mod limits;
+pub mod links;
 pub mod markdown;
 pub mod membership;
 pub mod output;
@@ -106,6 +107,7 @@ fn model(
         return (None, diagnostics);
     };
     diagnostics.extend(membership::slug_warnings(&library));
+    diagnostics.extend(links::warnings(&library));
     let coverage = Coverage::compute(&library.plan, &library.assets);
     trace.phase("coverage");
     let theme = theme::Theme::load_from(&*library.source, library.theme_folder().as_deref());

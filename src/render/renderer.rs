@@ -73,6 +73,8 @@ pub(super) struct Renderer<'a> {
     pub lists_fp: u64,
     /// Pages made in this render, with their fingerprints, for the next one.
     pub pages: Mutex<Vec<(String, u64, Option<Bytes>)>>,
+    /// Where the bodies' local links lead, when any body has one.
+    pub links: Option<crate::links::LinkMap>,
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -116,6 +118,7 @@ impl<'a> Renderer<'a> {
             lists,
             lists_fp,
             pages: Mutex::new(Vec::new()),
+            links: crate::links::LinkMap::of(lib),
         }
     }
 

@@ -8,6 +8,13 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::limits::MAX_HTML_NESTING;
 
+pub mod links;
+
+/// What a page makes of a local link's address (see [`links::is_local`]): the address
+/// to write instead, or `None` to keep it as written. Called with the address and
+/// whether it is an image's.
+pub type Resolve<'a> = &'a dyn Fn(&str, bool) -> Option<String>;
+
 /// A body rendered for the page and for search.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
@@ -23,6 +30,11 @@ fn options() -> Options {
 }
 
 pub fn render(markdown: &str, raw_html: bool) -> Rendered {
+    render_resolved(markdown, raw_html, None)
+}
+
+/// [`render`], each local link and image address passed through `resolve`.
+pub fn render_resolved(markdown: &str, raw_html: bool, resolve: Option<Resolve<'_>>) -> Rendered {
     let options = options();
     let mut has_raw_html = false;
     let mut aligned = false;
@@ -31,6 +43,13 @@ pub fn render(markdown: &str, raw_html: bool) -> Rendered {
     // under a placeholder while it runs.
     let mut held: Vec<String> = Vec::new();
     let mut link = |url: CowStr<'_>, image: bool| -> CowStr<'static> {
+        let url = match resolve {
+            Some(resolve) if links::is_local(&url) => match resolve(&url, image) {
+                Some(resolved) => CowStr::from(resolved),
+                None => url,
+            },
+            _ => url,
+        };
         let url = safe_link(url, image);
         if !raw_html && sanitizer_drops(&url) {
             held.push(url.into_string());

@@ -1,0 +1,159 @@
+//! The links and images of a body that point into the library: relative addresses
+//! (`../other.md`, `chart.png`) and root-relative ones (`/handbook/x/`), found when the
+//! asset is loaded so that the site can resolve them against the source file, publish
+//! what they point to and warn, with the file's line and column, about those that
+//! point to nothing. Addresses with a scheme (`https:`, `mailto:`), protocol-relative
+//! ones (`//host/x`) and bare fragments (`#top`) leave the library and are never kept.
+
+use pulldown_cmark::{Event, Parser, Tag};
+
+use crate::diagnostics::{Place, line_col};
+
+/// A link or image of a body that points into the library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyLink {
+    /// The address as the Markdown has it (escapes undone, `%XX` kept).
+    pub url: String,
+    pub image: bool,
+    /// Where the link starts in the file (the `[` or `!`).
+    pub place: Place,
+}
+
+/// Whether `url` may point into the library: not empty, no scheme, not a bare fragment
+/// and not protocol-relative.
+pub fn is_local(url: &str) -> bool {
+    let url = url.trim_start();
+    !(url.is_empty() || url.starts_with('#') || url.starts_with("//") || has_scheme(url))
+}
+
+/// A scheme as a browser reads one: a letter, then letters, digits, `+`, `-` or `.`,
+/// then `:` (`a/b:c` and `foo):` are paths).
+fn has_scheme(url: &str) -> bool {
+    let Some(colon) = url.find(':') else {
+        return false;
+    };
+    let scheme = &url[..colon];
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// A cheap test that a body may hold a local link: some `](`, `]:` or `[x]` reference
+/// followed by an address that [`is_local`] keeps. A body whose links all go elsewhere
+/// (or that has none) is never parsed for them.
+pub fn may_have_local(body: &str) -> bool {
+    let bytes = body.as_bytes();
+    let mut from = 0;
+    while let Some(at) = body[from..].find(']').map(|i| from + i) {
+        from = at + 1;
+        let next = bytes.get(at + 1).copied();
+        if !matches!(next, Some(b'(' | b':')) {
+            continue;
+        }
+        let rest = &body[at + 2..];
+        let rest = rest.trim_start_matches([' ', '\t', '<']);
+        let end = rest.find([')', '>', ' ', '\n']).unwrap_or(rest.len());
+        if is_local(&rest[..end]) && !rest[..end].is_empty() {
+            return true;
+        }
+    }
+    false
+}
+
+/// The local links and images of `body` (already rewritten as rendering reads it), in
+/// order; `text` is the whole file and `body_start` the byte offset at which the body
+/// starts in it, so that places are in the file. `body` may differ from `text`'s own
+/// body where foreign syntax was rewritten: lines are kept, so places are by line.
+pub fn collect(body: &str, text: &str, body_start: usize) -> Vec<BodyLink> {
+    if !may_have_local(body) {
+        return Vec::new();
+    }
+    let (first_line, _) = line_col(text, body_start);
+    let mut out = Vec::new();
+    for (event, range) in Parser::new_ext(body, super::options()).into_offset_iter() {
+        let (url, image) = match event {
+            Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
+            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+            _ => continue,
+        };
+        if !is_local(&url) {
+            continue;
+        }
+        let (line, col) = line_col(body, range.start);
+        let line = first_line + line - 1;
+        let width = body[range.clone()]
+            .lines()
+            .next()
+            .map_or(1, |l| l.chars().count().max(1));
+        // The column in the file's own line: the body's first line may not start it.
+        let col = if line == first_line {
+            line_col(text, body_start).1 + col - 1
+        } else {
+            col
+        };
+        out.push(BodyLink {
+            url: url.into_string(),
+            image,
+            place: Place::new(text, line, col, width as u32),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_addresses_are_kept_and_the_rest_left() {
+        for (url, local) in [
+            ("../x.md", true),
+            ("x.md#anchor", true),
+            ("chart.png", true),
+            ("/handbook/x/", true),
+            ("a/b:c", true),
+            ("{{ site.baseurl }}/x", true),
+            ("#top", false),
+            ("", false),
+            ("https://example.org/x.md", false),
+            ("mailto:a@b.example", false),
+            ("msteams:/l/chat", false),
+            ("//cdn.example/x.png", false),
+        ] {
+            assert_eq!(is_local(url), local, "{url}");
+        }
+    }
+
+    #[test]
+    fn bodies_with_only_outside_links_are_not_parsed() {
+        assert!(!may_have_local("no links at all"));
+        assert!(!may_have_local(
+            "[a](https://x.example) [b]( <mailto:a@b> ) [c](#top)"
+        ));
+        assert!(!may_have_local("[a] and [b]\n\n[a]: https://x.example\n"));
+        assert!(may_have_local("[a](https://x.example) then [b](b.md)"));
+        assert!(may_have_local("![i](<my chart.png>)"));
+        assert!(may_have_local("[a]\n\n[a]: ../a.md\n"));
+    }
+
+    #[test]
+    fn links_are_placed_in_the_file() {
+        let text = "---\ntitle: T\n---\nIntro [one](one.md) and\n\n* ![pic](img/p.png \"t\")\n\n[ref]: ../r.md#x\n\nSee [r][ref], [web](https://w.example).\n";
+        let body_start = text.find("Intro").unwrap();
+        let links = collect(&text[body_start..], text, body_start);
+        let got: Vec<(&str, bool, u32, u32)> = links
+            .iter()
+            .map(|l| (l.url.as_str(), l.image, l.place.line, l.place.col))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("one.md", false, 4, 7),
+                ("img/p.png", true, 6, 3),
+                ("../r.md#x", false, 10, 5),
+            ]
+        );
+        assert_eq!(links[0].place.source_line, "Intro [one](one.md) and");
+        assert_eq!(links[0].place.width, 13);
+    }
+}
