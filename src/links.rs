@@ -174,7 +174,10 @@ impl LinkMap {
         } else {
             let base = source.parent().unwrap_or(Path::new(""));
             match normalize(&slashed(base), &path) {
-                Some(p) => self.lookup(&p).ok_or(Missing::NoFile),
+                Some(p) => self
+                    .lookup(&p)
+                    .or_else(|| self.page_in_content(&path))
+                    .ok_or(Missing::NoFile),
                 None => Err(Missing::OutsideRoot),
             }
         };
@@ -215,6 +218,16 @@ impl LinkMap {
         match under_prefix {
             Some(_) => Err(Missing::NoFile),
             None => Ok(Found::Outside),
+        }
+    }
+
+    /// A page named from the content folder, as Hugo's `ref "x/y"` falls back to when
+    /// the page is not beside the file: pages only, so a missing image is no other's.
+    fn page_in_content(&self, path: &str) -> Option<Found<'_>> {
+        let p = normalize(&self.content, path)?;
+        match self.lookup(&p)? {
+            Found::Page(slug) => Some(Found::Page(slug)),
+            _ => None,
         }
     }
 

@@ -128,6 +128,10 @@ fn root_links_resolve_under_the_url_prefix_as_content_paths_and_in_static_folder
         ("/pricing/", Target::Outside),
         ("../intro.md", page("intro")),
         ("img/roi.png", file("sales/img/roi.png")),
+        // Not beside the file: a page from the content folder, as Hugo's `ref` reads it.
+        ("team/index.md", page("team")),
+        ("intro", page("intro")),
+        ("sales/img/roi.png", Target::Missing(Missing::NoFile)),
         ("../../assets/logo.png", file("logo.png")),
     ] {
         assert_eq!(map.resolve(url, from), target, "{url}");
