@@ -38,26 +38,49 @@ fn has_scheme(url: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
-/// A cheap test that a body may hold a local link: some `](`, `]:` or `[x]` reference
+/// A cheap test that a body may hold a local link: some `](`, `]:`, `src=` or `href=`
 /// followed by an address that [`is_local`] keeps. A body whose links all go elsewhere
 /// (or that has none) is never parsed for them.
 pub fn may_have_local(body: &str) -> bool {
-    let bytes = body.as_bytes();
-    let mut from = 0;
-    while let Some(at) = body[from..].find(']').map(|i| from + i) {
-        from = at + 1;
-        let next = bytes.get(at + 1).copied();
-        if !matches!(next, Some(b'(' | b':')) {
-            continue;
-        }
-        let rest = &body[at + 2..];
-        let rest = rest.trim_start_matches([' ', '\t', '<']);
-        let end = rest.find([')', '>', ' ', '\n']).unwrap_or(rest.len());
-        if is_local(&rest[..end]) && !rest[..end].is_empty() {
-            return true;
+    ["](", "]:", "src=", "href="].iter().any(|mark| {
+        body.match_indices(mark).any(|(at, _)| {
+            let rest = body[at + mark.len()..].trim_start_matches([' ', '\t', '<', '"', '\'']);
+            let end = rest
+                .find([')', '>', ' ', '\n', '"', '\''])
+                .unwrap_or(rest.len());
+            !rest[..end].is_empty() && is_local(&rest[..end])
+        })
+    })
+}
+
+/// The `src` and `href` attributes of raw HTML, quoted with `"` or `'`: each value's
+/// byte range in `html` and the address it holds (`&amp;` read as `&`).
+pub fn html_addresses(html: &str) -> Vec<(std::ops::Range<usize>, String, bool)> {
+    let mut out = Vec::new();
+    let lower = html.to_ascii_lowercase();
+    for (attr, image) in [("src=", true), ("href=", false)] {
+        for (at, _) in lower.match_indices(attr) {
+            // An attribute follows a space (or a line break) inside a tag.
+            if !html[..at].ends_with([' ', '\n', '\t']) {
+                continue;
+            }
+            let start = at + attr.len();
+            let Some(quote) = html[start..]
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '"' | '\''))
+            else {
+                continue;
+            };
+            let Some(len) = html[start + 1..].find(quote) else {
+                continue;
+            };
+            let range = start + 1..start + 1 + len;
+            out.push((range.clone(), html[range].replace("&amp;", "&"), image));
         }
     }
-    false
+    out.sort_by_key(|(r, _, _)| r.start);
+    out
 }
 
 /// The local links and images of `body` (already rewritten as rendering reads it), in
@@ -70,18 +93,35 @@ pub fn collect(body: &str, text: &str, body_start: usize) -> Vec<BodyLink> {
     }
     let (first_line, _) = line_col(text, body_start);
     let mut out = Vec::new();
+    let mut found: Vec<(String, bool, std::ops::Range<usize>)> = Vec::new();
     for (event, range) in Parser::new_ext(body, super::options()).into_offset_iter() {
-        let (url, image) = match event {
-            Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
-            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
-            _ => continue,
-        };
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                found.push((dest_url.into_string(), false, range));
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                found.push((dest_url.into_string(), true, range));
+            }
+            // Raw HTML's text is the body's from the range's start, within its line.
+            Event::Html(html) | Event::InlineHtml(html) => {
+                for (r, url, image) in html_addresses(&html) {
+                    let start = (range.start + r.start).min(range.end);
+                    let end = (range.start + r.end).min(range.end);
+                    found.push((url, image, start..end));
+                }
+            }
+            _ => {}
+        }
+    }
+    for (url, image, range) in found {
         if !is_local(&url) {
             continue;
         }
         let (line, col) = line_col(body, range.start);
         let line = first_line + line - 1;
-        let width = body[range.clone()]
+        let width = body
+            .get(range.clone())
+            .unwrap_or_default()
             .lines()
             .next()
             .map_or(1, |l| l.chars().count().max(1));
@@ -92,7 +132,7 @@ pub fn collect(body: &str, text: &str, body_start: usize) -> Vec<BodyLink> {
             col
         };
         out.push(BodyLink {
-            url: url.into_string(),
+            url,
             image,
             place: Place::new(text, line, col, width as u32),
         });
@@ -155,5 +195,38 @@ mod tests {
         );
         assert_eq!(links[0].place.source_line, "Intro [one](one.md) and");
         assert_eq!(links[0].place.width, 13);
+    }
+
+    #[test]
+    fn raw_html_addresses_are_found_and_placed() {
+        let html =
+            "<a href=\"../x.md?a=1&amp;b=2\" class=x><img SRC='chart.png'>data-src=\"no\"</a>";
+        let found: Vec<(&str, String, bool)> = html_addresses(html)
+            .into_iter()
+            .map(|(r, url, image)| (&html[r], url, image))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("../x.md?a=1&amp;b=2", "../x.md?a=1&b=2".to_string(), false),
+                ("chart.png", "chart.png".to_string(), true),
+            ]
+        );
+        assert!(may_have_local("<img src=\"chart.png\">"));
+        assert!(!may_have_local("<a href=\"https://x.example\">x</a>"));
+        let text =
+            "---\ntitle: T\n---\n<p>Hi <img src=\"a.png\"></p>\n\nText <a href=\"b.md\">b</a>\n";
+        let start = text.find("<p>").unwrap();
+        let got: Vec<(String, bool, u32, u32)> = collect(&text[start..], text, start)
+            .into_iter()
+            .map(|l| (l.url, l.image, l.place.line, l.place.col))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a.png".to_string(), true, 4, 17),
+                ("b.md".to_string(), false, 6, 15),
+            ]
+        );
     }
 }

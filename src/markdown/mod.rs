@@ -58,9 +58,13 @@ pub fn render_resolved(markdown: &str, raw_html: bool, resolve: Option<Resolve<'
         url.into_string().into()
     };
     let events = Parser::new_ext(markdown, options).map(|event| match event {
-        Event::Html(_) | Event::InlineHtml(_) => {
+        Event::Html(html) => {
             has_raw_html = true;
-            event
+            Event::Html(resolve_html(html, resolve))
+        }
+        Event::InlineHtml(html) => {
+            has_raw_html = true;
+            Event::InlineHtml(resolve_html(html, resolve))
         }
         Event::Text(ref t) | Event::Code(ref t) => {
             text.push_str(t);
@@ -129,6 +133,35 @@ pub fn render_resolved(markdown: &str, raw_html: bool, resolve: Option<Resolve<'
         html: out,
         text: text.trim_end().to_string(),
     }
+}
+
+/// Raw HTML with each local `src` and `href` passed through `resolve` (written back
+/// with `&` and the quotes escaped).
+fn resolve_html<'a>(html: CowStr<'a>, resolve: Option<Resolve<'_>>) -> CowStr<'a> {
+    let Some(resolve) = resolve else {
+        return html;
+    };
+    let mut out = String::new();
+    let mut last = 0;
+    for (range, url, image) in links::html_addresses(&html) {
+        if !links::is_local(&url) {
+            continue;
+        }
+        if let Some(to) = resolve(&url, image) {
+            out.push_str(&html[last..range.start]);
+            out.push_str(
+                &to.replace('&', "&amp;")
+                    .replace('"', "&quot;")
+                    .replace('\'', "&#39;"),
+            );
+            last = range.end;
+        }
+    }
+    if last == 0 {
+        return html;
+    }
+    out.push_str(&html[last..]);
+    out.into()
 }
 
 /// `html` with each ` style="text-align: X">` the HTML writer puts on aligned table
