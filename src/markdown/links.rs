@@ -42,14 +42,29 @@ fn has_scheme(url: &str) -> bool {
 /// followed by an address that [`is_local`] keeps. A body whose links all go elsewhere
 /// (or that has none) is never parsed for them.
 pub fn may_have_local(body: &str) -> bool {
-    ["](", "]:", "src=", "href="].iter().any(|mark| {
-        body.match_indices(mark).any(|(at, _)| {
-            let rest = body[at + mark.len()..].trim_start_matches([' ', '\t', '<', '"', '\'']);
-            let end = rest
-                .find([')', '>', ' ', '\n', '"', '\''])
-                .unwrap_or(rest.len());
-            !rest[..end].is_empty() && is_local(&rest[..end])
-        })
+    let bytes = body.as_bytes();
+    memchr::memchr2_iter(b']', b'=', bytes).any(|at| {
+        let after = if bytes[at] == b']' {
+            match bytes.get(at + 1) {
+                Some(b'(' | b':') => at + 2,
+                _ => return false,
+            }
+        } else {
+            let before = &bytes[..at];
+            let attr = before.len() >= 3
+                && (before[before.len() - 3..].eq_ignore_ascii_case(b"src")
+                    || before.len() >= 4
+                        && before[before.len() - 4..].eq_ignore_ascii_case(b"href"));
+            if !attr {
+                return false;
+            }
+            at + 1
+        };
+        let rest = body[after..].trim_start_matches([' ', '\t', '<', '"', '\'']);
+        let end = rest
+            .find([')', '>', ' ', '\n', '"', '\''])
+            .unwrap_or(rest.len());
+        !rest[..end].is_empty() && is_local(&rest[..end])
     })
 }
 
