@@ -190,7 +190,8 @@ impl LinkMap {
     }
 
     /// A root-relative path (without its leading `/`): under `url_prefix` a content
-    /// path, then a content file's own path, then a static folder's file.
+    /// path, then a content file's own path, then a static folder's file, then a
+    /// published file by its path from the root.
     fn rooted(&self, rooted: &str) -> Result<Found<'_>, Missing> {
         let under_prefix = match &self.prefix {
             Some(prefix) => {
@@ -207,6 +208,8 @@ impl LinkMap {
         }
         tries.push(format!("{}{rooted}", self.content));
         tries.extend(self.statics.iter().map(|s| format!("{s}{rooted}")));
+        // A folder served as itself (Jekyll's `/assets/x.png` is `assets/x.png`).
+        tries.push(rooted.to_string());
         for t in &tries {
             if let Some(p) = normalize("", t)
                 && let Some(found) = self.lookup(&p)

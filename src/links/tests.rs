@@ -124,6 +124,8 @@ fn root_links_resolve_under_the_url_prefix_as_content_paths_and_in_static_folder
         ("/intro.md", page("intro")),
         ("/logo.png", file("logo.png")),
         ("/favicon.ico", file("favicon.ico")),
+        // A static folder served as itself, as Jekyll serves `assets/`.
+        ("/assets/logo.png", file("logo.png")),
         // The host site's, outside the prefix.
         ("/pricing/", Target::Outside),
         ("../intro.md", page("intro")),

@@ -322,3 +322,32 @@ fn a_root_content_folder_publishes_only_the_files_pages_link_to() {
         "{err}"
     );
 }
+
+/// What Jekyll's `{{ site.baseurl }}/assets/team.png` becomes once the foreign-syntax
+/// rewrite has read it: a root link into a static folder that the site served as itself.
+#[test]
+fn a_root_link_into_a_static_folder_served_as_itself_resolves() {
+    let plan = format!(
+        "{}\n[content]\ndir = \".\"\nstatic = [\"assets\"]\nurl_prefix = \"/\"\n",
+        small_plan("")
+    );
+    let lib = TestLib::new()
+        .plan(&plan)
+        .file(
+            "about.md",
+            "---\ntitle: About\n---\n![team](/assets/team.png) [post](/_posts/2026-01-12-freight.md)\n",
+        )
+        .file("_posts/2026-01-12-freight.md", "---\ntitle: Freight\n---\nF.\n")
+        .file("assets/team.png", "png");
+    let run = lib.run(["build"]);
+    run.success();
+    assert!(
+        !run.stderr_text().contains("unresolved"),
+        "{}",
+        run.stderr_text()
+    );
+    let html = lib.read_out("library/about/index.html");
+    assert!(html.contains("<img src=\"../../team.png\""), "{html}");
+    let (broken, _) = broken_in(&lib.out());
+    assert!(broken.is_empty(), "{broken:#?}");
+}
