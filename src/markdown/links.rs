@@ -109,7 +109,7 @@ pub fn collect(body: &str, text: &str, body_start: usize) -> Vec<BodyLink> {
     let (first_line, _) = line_col(text, body_start);
     let mut out = Vec::new();
     let mut found: Vec<(String, bool, std::ops::Range<usize>)> = Vec::new();
-    for (event, range) in Parser::new_ext(body, super::options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, super::options::options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Link { dest_url, .. }) => {
                 found.push((dest_url.into_string(), false, range));

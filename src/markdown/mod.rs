@@ -4,11 +4,12 @@
 //! that can run script (`javascript:`, `vbscript:`, `data:` outside images), which are
 //! dropped either way: sellers link `msteams:`, `zoommtg:`, `slack:`, `sms:`, `webcal:`.
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd, html};
 
 use crate::limits::MAX_HTML_NESTING;
 
 pub mod links;
+mod options;
 
 /// What a page makes of a local link's address (see [`links::is_local`]): the address
 /// to write instead, or `None` to keep it as written. Called with the address and
@@ -22,12 +23,7 @@ pub struct Rendered {
     pub text: String,
 }
 
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-}
+use options::options;
 
 pub fn render(markdown: &str, raw_html: bool) -> Rendered {
     render_resolved(markdown, raw_html, None)
