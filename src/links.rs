@@ -401,6 +401,7 @@ fn exists(lib: &Library, map: &LinkMap, url: &str, source: &Path) -> bool {
     target.is_some_and(|t| {
         let p = Path::new(&t);
         p.components().all(|c| matches!(c, Component::Normal(_)))
+            && !lib.source.is_dir(p)
             && (lib.source.stamp(p).is_some() || lib.source.content_hash(p).is_some())
     })
 }

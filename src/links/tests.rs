@@ -147,10 +147,11 @@ fn a_link_to_nothing_is_a_warning_at_its_place_with_a_suggestion() {
         ("plan.toml", &plan),
         (
             "content/a.md",
-            "---\ntitle: A\n---\nSee [b](b.md), [gone](gone.md) and\n![chart](chrat.png) [env](../.env) [up](../../x.md)\n",
+            "---\ntitle: A\n---\nSee [b](b.md), [gone](gone.md) and\n![chart](chrat.png) [env](../.env) [up](../../x.md)\n\n[folder](sub/)\n",
         ),
         ("content/b.md", PAGE),
         ("content/chart.png", "png"),
+        ("content/sub/notes.txt", "txt"),
         (".env", "SECRET=1"),
     ]);
     let got: Vec<String> = warnings(&lib)
@@ -166,7 +167,7 @@ fn a_link_to_nothing_is_a_warning_at_its_place_with_a_suggestion() {
             )
         })
         .collect();
-    assert_eq!(got.len(), 4, "{got:#?}");
+    assert_eq!(got.len(), 5, "{got:#?}");
     assert!(
         got[0].starts_with("4:16 W0410 unresolved link: `gone.md` is no page or file"),
         "{got:#?}"
