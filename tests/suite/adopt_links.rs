@@ -5,7 +5,7 @@
 //! `[content] url_prefix` and in `[content] static` folders (published now, each at its
 //! path in the folder), a content folder that is the root publishes only the files
 //! pages link to, and a link to nothing is a warning at file:line:col in `build` and
-//! `check`.
+//! `check`, and in `serve`'s rebuilds whether the page is made again or taken as it was.
 
 use std::path::{Path, PathBuf};
 
@@ -350,4 +350,42 @@ fn a_root_link_into_a_static_folder_served_as_itself_resolves() {
     assert!(html.contains("<img src=\"../../team.png\""), "{html}");
     let (broken, _) = broken_in(&lib.out());
     assert!(broken.is_empty(), "{broken:#?}");
+}
+
+/// `serve`'s rebuilds: a page taken from the cache still reports its unresolved link,
+/// and a page whose link target comes and goes is made again, its link following.
+#[test]
+fn serve_rebuilds_keep_link_warnings_and_follow_targets_that_come_and_go() {
+    let lib = TestLib::new()
+        .plan(&small_plan(""))
+        .asset("a.md", "---\ntitle: A\n---\n[b](b.md) and [c](c.md)\n")
+        .asset("c.md", "---\ntitle: C\n---\nC.\n");
+    let mut cache = covermap::serve::Cache::new();
+    let options = covermap::library::LoadOptions::default();
+    let warned = |d: &covermap::diagnostics::Diagnostics| {
+        d.iter()
+            .filter(|d| d.message.starts_with("unresolved link: `b.md`"))
+            .count()
+    };
+    let page = |site: &covermap::output::Site| match &site.files["library/a/index.html"] {
+        covermap::output::Content::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
+        other => panic!("{other:?}"),
+    };
+    let first = cache.build(lib.root(), &options);
+    assert_eq!(warned(&first.diagnostics), 1);
+    assert!(page(first.site.as_ref().unwrap()).contains("<a href=\"b.md\">b</a>"));
+    // Nothing changed: the page is the cache's, the warning is still there.
+    let again = cache.build(lib.root(), &options);
+    assert_eq!(again.rendered, 0);
+    assert_eq!(warned(&again.diagnostics), 1);
+    // The target comes: the page is made again and links it.
+    lib.write("content/b.md", "---\ntitle: B\n---\nB.\n");
+    let came = cache.build(lib.root(), &options);
+    assert_eq!(warned(&came.diagnostics), 0);
+    assert!(page(came.site.as_ref().unwrap()).contains("<a href=\"../../library/b/\">b</a>"));
+    // And goes.
+    std::fs::remove_file(lib.path("content/b.md")).unwrap();
+    let gone = cache.build(lib.root(), &options);
+    assert_eq!(warned(&gone.diagnostics), 1);
+    assert!(page(gone.site.as_ref().unwrap()).contains("<a href=\"b.md\">b</a>"));
 }
