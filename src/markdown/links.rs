@@ -46,7 +46,8 @@ pub fn may_have_local(body: &str) -> bool {
     memchr::memchr2_iter(b']', b'=', bytes).any(|at| {
         let after = if bytes[at] == b']' {
             match bytes.get(at + 1) {
-                Some(b'(' | b':') => at + 2,
+                Some(b'(') => at + 2,
+                Some(b':') if is_definition(body, at) => at + 2,
                 _ => return false,
             }
         } else {
@@ -66,6 +67,15 @@ pub fn may_have_local(body: &str) -> bool {
             .unwrap_or(rest.len());
         !rest[..end].is_empty() && is_local(&rest[..end])
     })
+}
+
+/// Whether the `]` at `at`, followed by `:`, ends a link reference definition's label:
+/// `[label]` at the start of its line (after up to three spaces), not a footnote's
+/// `[^note]:`.
+fn is_definition(body: &str, at: usize) -> bool {
+    let line = &body[body[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+    let label = line.trim_start_matches(' ');
+    line.len() - label.len() <= 3 && label.starts_with('[') && !label.starts_with("[^")
 }
 
 /// The `src` and `href` attributes of raw HTML, quoted with `"` or `'`: each value's
@@ -189,6 +199,10 @@ mod tests {
         assert!(may_have_local("[a](https://x.example) then [b](b.md)"));
         assert!(may_have_local("![i](<my chart.png>)"));
         assert!(may_have_local("[a]\n\n[a]: ../a.md\n"));
+        assert!(may_have_local("[a]\n\n   [a]: ../a.md\n"));
+        // Footnotes and text that only looks like a definition.
+        assert!(!may_have_local("Hi[^n].\n\n[^n]: 412 respondents\n"));
+        assert!(!may_have_local("a [b]: c d\n"));
     }
 
     #[test]
