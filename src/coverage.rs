@@ -395,6 +395,7 @@ why = "The EB signs off on a decision made one level down."
             tagged_by: Vec::new(),
             extra: Default::default(),
             body_hash: 0,
+            links: Vec::new(),
             slug_place: None,
             stale: false,
         }

@@ -24,6 +24,7 @@ pub mod history;
 pub mod init;
 pub mod library;
 pub mod limits;
+pub mod links;
 pub mod markdown;
 pub mod membership;
 pub mod output;
@@ -110,6 +111,7 @@ fn model(
         return (None, diagnostics);
     };
     diagnostics.extend(membership::slug_warnings(&library));
+    diagnostics.extend(links::warnings(&library));
     let coverage = Coverage::compute(&library.plan, &library.assets);
     trace.phase("coverage");
     let theme = theme::Theme::load_from(&*library.source, library.theme_folder().as_deref());

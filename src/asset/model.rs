@@ -58,6 +58,9 @@ pub struct Asset {
     /// A hash of the body as it was read, so what is derived from it can be kept
     /// across rebuilds while it stays the same.
     pub body_hash: u64,
+    /// The body's links and images that point into the library, placed in the file
+    /// (empty for most bodies: see `markdown::links`).
+    pub links: Vec<crate::markdown::links::BodyLink>,
     /// `review_by` is before the plan's `as_of`.
     pub stale: bool,
 }

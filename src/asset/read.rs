@@ -417,6 +417,7 @@ impl Reader<'_> {
             tagged_by,
             extra,
             body_hash: body_hash(split.body),
+            links: body_links(self.text, split.body),
             stale: review_by.is_some_and(|r| r < plan.as_of),
         })
     }
@@ -727,4 +728,14 @@ fn adopting(plan: &Plan) -> bool {
         || a.content.dir != "content"
         || !a.content.include.is_empty()
         || !a.content.exclude.is_empty()
+}
+
+/// The local links of `body`, a slice of the file `text`, as rendering will read them
+/// (foreign syntax rewritten), placed in the file.
+fn body_links(text: &str, body: &str) -> Vec<crate::markdown::links::BodyLink> {
+    if !crate::markdown::links::may_have_local(body) {
+        return Vec::new();
+    }
+    let start = body.as_ptr() as usize - text.as_ptr() as usize;
+    crate::markdown::links::collect(&crate::foreign::rewrite(body), text, start)
 }

@@ -133,6 +133,11 @@ codes! {
     OverwritesPage = "E0402", "a file would overwrite a generated page";
     /// Two taxonomy terms (tags, types) on one slug: the second gets a numbered slug.
     TermSlugClash = "W0403", "two tags or types on one slug";
+    /// A body's relative or root link or image that leads to no page or file.
+    UnresolvedLink = "W0410", "a link or image that leads to no page or file";
+    /// A body's link or image to a file that is never published (hidden, excluded, a
+    /// draft, outside the content and static folders, or outside the library).
+    LinkNotPublished = "W0411", "a link or image to a file that is never published";
     /// The trend cannot read the library's history (a shallow clone, git failing).
     HistoryUnavailable = "W0430", "the trend's git history cannot be read";
     /// A revision of the history whose library has errors is left out of the trend.

@@ -39,7 +39,8 @@ pub struct Walked {
     pub folder: PathBuf,
     /// Files read as Markdown (assets).
     pub markdown: Vec<PathBuf>,
-    /// Other files of the content folder, published as attachments.
+    /// Other files of the content folder: published as attachments, or, when the
+    /// content folder is the root, only where a page links them.
     pub attachments: Vec<PathBuf>,
 }
 
@@ -122,9 +123,10 @@ pub fn walk(
         }
         if is_markdown(&rel, &content.extensions) {
             walked.markdown.push(rel);
-        } else if !folder.as_os_str().is_empty() {
+        } else {
             // The root's other files (package.json, the plan, a README's images) are
-            // no attachments: publishing them all would publish the repo.
+            // listed too, but loading publishes only those a page links to: publishing
+            // them all would publish the repo.
             walked.attachments.push(rel);
         }
     }

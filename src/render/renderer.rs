@@ -75,6 +75,8 @@ pub(super) struct Renderer<'a> {
     pub pages: Mutex<Vec<(String, u64, Option<Bytes>)>>,
     /// The trend from git history, when the plan asks for one and there is a history.
     pub trend: Option<&'a crate::history::Trend>,
+    /// Where the bodies' local links lead, when any body has one.
+    pub links: Option<crate::links::LinkMap>,
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -119,6 +121,7 @@ impl<'a> Renderer<'a> {
             lists_fp,
             pages: Mutex::new(Vec::new()),
             trend: None,
+            links: crate::links::LinkMap::of(lib),
         }
     }
 

@@ -273,7 +273,41 @@ fn copies(
         taken.insert(path.clone());
         out.push((path, source));
     }
+    adopted_copies(r, generated, &mut taken, &mut out, diags);
     out
+}
+
+/// The files of `[content] static` folders other than `static/`, at their path in the
+/// folder, and the root's own files that pages link to (a content folder that is the
+/// root publishes no other): a clash with a generated path or another file is an error,
+/// as for `static/`. Nothing for a library that adopts no repo.
+fn adopted_copies(
+    r: &Renderer,
+    generated: &BTreeSet<&str>,
+    taken: &mut BTreeSet<String>,
+    out: &mut Vec<(String, PathBuf)>,
+    diags: &mut Diagnostics,
+) {
+    let lib = r.lib;
+    let folders = lib.static_folders.iter().flat_map(|(dir, rels)| {
+        rels.iter().map(move |rel| {
+            let path = rel.to_string_lossy().replace('\\', "/");
+            (path, dir.join(rel), "static file")
+        })
+    });
+    let linked = r
+        .links
+        .iter()
+        .flat_map(|m| m.linked_files(lib))
+        .map(|(site, from)| (site, PathBuf::from(from), "linked file"));
+    for (path, source, what) in folders.chain(linked) {
+        if generated.contains(path.as_str()) || taken.contains(&path) {
+            diags.push(r.clash(&lib.root.join(&source), what, &path));
+            continue;
+        }
+        taken.insert(path.clone());
+        out.push((path, source));
+    }
 }
 
 /// Every asset page, in parallel batches, and every asset's search terms (library

@@ -542,3 +542,75 @@ fn serve_tabs_and_error_overlay_in_chromium() {
         "browser checks of serve failed:\n{stdout}\n{stderr}"
     );
 }
+
+// ------------------------------------------------------------------ adopted repos
+
+/// Fixture repos adopted with `init --from` and built, served under a sub-path, in
+/// Chromium (tests/browser/adopt_images.mjs): on every asset page every image loaded and
+/// every internal link answers, so links and images were resolved against their source
+/// files and what they point to was published.
+#[test]
+fn adopted_repos_show_every_image_and_link_in_chromium() {
+    let chromium = chromium();
+    node_modules();
+    let _alone = exclusive();
+    let mut images = 0;
+    for name in ["hugo", "cjk", "plain"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join(name);
+        crate::common::copy_dir(&crate::common::fixtures().join("adopt").join(name), &root);
+        covermap(["init", "--from", root.to_str().unwrap()]).success();
+        let out = tmp.path().join("site");
+        covermap([
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .success();
+        let port = serve(out.clone());
+        let mut pages = Vec::new();
+        collect(&out.join("library"), &mut pages);
+        let urls: Vec<String> = pages
+            .iter()
+            .filter(|p| p.file_name().is_some_and(|n| n == "index.html"))
+            .map(|p| {
+                let rel = p
+                    .strip_prefix(&out)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                format!("http://127.0.0.1:{port}{SUB_PATH}{rel}")
+            })
+            .collect();
+        assert!(urls.len() > 5, "{name}: {urls:?}");
+        let run = Command::new("node")
+            .arg(manifest_dir().join("tests/browser/adopt_images.mjs"))
+            .args(&urls)
+            .env("CHROMIUM", &chromium)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run node ({e}); install Node.js 18 or later"));
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert!(
+            run.status.success(),
+            "{name}: {stdout}\n{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let results: Value = serde_json::from_str(&stdout).expect("JSON from adopt_images.mjs");
+        for page in results.as_array().unwrap() {
+            assert_eq!(page["errors"], json!([]), "{name}: {page}");
+            for img in page["images"].as_array().unwrap() {
+                assert_eq!(img["ok"], json!(true), "{name}: image not loaded: {page}");
+                images += 1;
+            }
+            let links = page["links"].as_array().unwrap();
+            assert!(!links.is_empty(), "{name}: {page}");
+            for link in links {
+                assert_eq!(link["ok"], json!(true), "{name}: broken link: {page}");
+            }
+        }
+    }
+    // hugo: a bundle's image and a static one; cjk: the same; plain: one beside a page.
+    assert!(images >= 5, "only {images} images seen");
+}

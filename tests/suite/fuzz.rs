@@ -859,6 +859,7 @@ fn library() -> impl Strategy<Value = Library> {
                         tagged_by: vec![],
                         extra: Default::default(),
                         body_hash: 0,
+                        links: Vec::new(),
                         stale,
                     })
                     .collect();

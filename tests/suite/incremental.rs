@@ -556,6 +556,12 @@ enum Op {
     Swap {
         n: u8,
     },
+    /// A body of relative links and images to assets and files that other steps
+    /// create, rename, delete or make drafts: the page must follow its targets.
+    Link {
+        asset: usize,
+        n: u8,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -575,6 +581,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (any::<u8>(), any::<bool>(), any::<bool>())
             .prop_map(|(n, delete, stat)| Op::Attachment { n, delete, stat }),
         1 => any::<u8>().prop_map(|n| Op::Swap { n }),
+        2 => (any::<usize>(), any::<u8>()).prop_map(|(asset, n)| Op::Link { asset, n }),
     ]
 }
 
@@ -713,7 +720,45 @@ fn apply(root: &Path, op: &Op, base: &str) {
         Op::Swap { n } => {
             std::fs::write(root.join(format!("content/.roi.md.sw{}", n % 3)), "swap").unwrap();
         }
+        Op::Link { asset, n } => {
+            if let Some(p) = pick(asset) {
+                let text = std::fs::read_to_string(&p).unwrap();
+                let body = link_body(n);
+                let text = match text.rfind("Body") {
+                    Some(at) => format!("{}{body}", &text[..at]),
+                    None => format!("{text}\n{body}"),
+                };
+                std::fs::write(p, text).unwrap();
+            }
+        }
     }
+}
+
+/// A body whose links lead to what `Create`, `Rename`, `Attachment` and drafts make
+/// and take away, from `content/` or a folder below it.
+fn link_body(n: u8) -> String {
+    let targets = [
+        format!("c{}.md", n % 4),
+        format!("new/c{}.md", n % 4),
+        format!("../new/c{}.md#part", n % 4),
+        format!("moved/r{}.md", n % 4),
+        format!("../moved/r{}.md", n % 4),
+        "pricing-draft.md".to_string(),
+        "../roi.md".to_string(),
+        "guides/".to_string(),
+        format!("files/a{}.txt", n % 4),
+        format!("../files/a{}.txt", n % 4),
+        "guides/model.csv".to_string(),
+    ];
+    let mut body = String::from("Body with links:");
+    for (i, t) in targets.iter().enumerate() {
+        if (usize::from(n) >> (i % 8)) & 1 == 1 || i % 3 == usize::from(n) % 3 {
+            let bang = if t.ends_with(".txt") { "!" } else { "" };
+            body.push_str(&format!(" {bang}[l{i}]({t})"));
+        }
+    }
+    body.push('\n');
+    body
 }
 
 fn diagnostics(d: &covermap::diagnostics::Diagnostics) -> Vec<String> {

@@ -10,6 +10,7 @@ use tera::{Context, Value};
 
 use crate::diagnostics::Diagnostic;
 use crate::library::Library;
+use crate::links::LinkMap;
 use crate::markdown::Rendered;
 use crate::output::Sink;
 use crate::render::cache::doc_key;
@@ -27,13 +28,19 @@ pub(crate) struct AssetPage<'a> {
     pub related: AssetList<'a>,
 }
 
-/// The asset's body: its hash stands for it (the HTML is made from the body and the
-/// plan's `raw_html`, a global).
+/// The asset's body: its hash stands for it (the HTML is made from the body, the
+/// plan's `raw_html`, a global, and where its local links lead, hashed in `links`).
 pub(crate) struct Body<'a> {
     pub hash: u64,
     pub lib: &'a Library,
     pub source: &'a Path,
     pub raw_html: bool,
+    /// The page's slug, which its links are written relative to (in the page's path).
+    pub slug: &'a str,
+    /// Where the body's local links lead, when any body of the library has one.
+    pub map: Option<&'a LinkMap>,
+    /// A hash of the targets of the body's local links (0 without any).
+    pub links: u64,
     /// The body's HTML, when already made for the search index.
     pub html: Option<String>,
 }
@@ -41,16 +48,21 @@ pub(crate) struct Body<'a> {
 impl Hash for Body<'_> {
     fn hash<H: Hasher>(&self, h: &mut H) {
         self.hash.hash(h);
+        self.links.hash(h);
     }
 }
 
 impl Body<'_> {
     fn read(&self) -> Result<Rendered, Diagnostic> {
         let text = self.lib.read_body(self.source)?;
-        Ok(crate::markdown::render(
-            &crate::foreign::rewrite(&text),
-            self.raw_html,
-        ))
+        let body = crate::foreign::rewrite(&text);
+        Ok(match self.map {
+            Some(map) => {
+                let resolve = |url: &str, _image: bool| map.href(url, self.source, self.slug);
+                crate::markdown::render_resolved(&body, self.raw_html, Some(&resolve))
+            }
+            None => crate::markdown::render(&body, self.raw_html),
+        })
     }
 }
 
@@ -59,6 +71,15 @@ impl<'a> AssetPage<'a> {
     pub fn new(r: &'a Renderer, i: usize) -> Self {
         let p = &r.prepared[i];
         let related: Vec<usize> = r.lists.related[i].iter().map(|&j| j as usize).collect();
+        let a = &p.asset;
+        let links = match &r.links {
+            Some(map) if !a.links.is_empty() => {
+                let mut h = rustc_hash::FxHasher::default();
+                map.hash_targets(&a.links, &a.source, &mut h);
+                h.finish()
+            }
+            _ => 0,
+        };
         AssetPage {
             asset: p,
             body: Body {
@@ -66,6 +87,9 @@ impl<'a> AssetPage<'a> {
                 lib: r.lib,
                 source: &p.asset.source,
                 raw_html: r.lib.plan.site.raw_html,
+                slug: &p.asset.slug,
+                map: r.links.as_ref(),
+                links,
                 html: None,
             },
             related: AssetList::new(&r.prepared, related),

@@ -4,9 +4,17 @@
 //! that can run script (`javascript:`, `vbscript:`, `data:` outside images), which are
 //! dropped either way: sellers link `msteams:`, `zoommtg:`, `slack:`, `sms:`, `webcal:`.
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd, html};
 
 use crate::limits::MAX_HTML_NESTING;
+
+pub mod links;
+mod options;
+
+/// What a page makes of a local link's address (see [`links::is_local`]): the address
+/// to write instead, or `None` to keep it as written. Called with the address and
+/// whether it is an image's.
+pub type Resolve<'a> = &'a dyn Fn(&str, bool) -> Option<String>;
 
 /// A body rendered for the page and for search.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -15,14 +23,14 @@ pub struct Rendered {
     pub text: String,
 }
 
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-}
+use options::options;
 
 pub fn render(markdown: &str, raw_html: bool) -> Rendered {
+    render_resolved(markdown, raw_html, None)
+}
+
+/// [`render`], each local link and image address passed through `resolve`.
+pub fn render_resolved(markdown: &str, raw_html: bool, resolve: Option<Resolve<'_>>) -> Rendered {
     let options = options();
     let mut has_raw_html = false;
     let mut aligned = false;
@@ -31,6 +39,13 @@ pub fn render(markdown: &str, raw_html: bool) -> Rendered {
     // under a placeholder while it runs.
     let mut held: Vec<String> = Vec::new();
     let mut link = |url: CowStr<'_>, image: bool| -> CowStr<'static> {
+        let url = match resolve {
+            Some(resolve) if links::is_local(&url) => match resolve(&url, image) {
+                Some(resolved) => CowStr::from(resolved),
+                None => url,
+            },
+            _ => url,
+        };
         let url = safe_link(url, image);
         if !raw_html && sanitizer_drops(&url) {
             held.push(url.into_string());
@@ -39,9 +54,13 @@ pub fn render(markdown: &str, raw_html: bool) -> Rendered {
         url.into_string().into()
     };
     let events = Parser::new_ext(markdown, options).map(|event| match event {
-        Event::Html(_) | Event::InlineHtml(_) => {
+        Event::Html(html) => {
             has_raw_html = true;
-            event
+            Event::Html(resolve_html(html, resolve))
+        }
+        Event::InlineHtml(html) => {
+            has_raw_html = true;
+            Event::InlineHtml(resolve_html(html, resolve))
         }
         Event::Text(ref t) | Event::Code(ref t) => {
             text.push_str(t);
@@ -110,6 +129,35 @@ pub fn render(markdown: &str, raw_html: bool) -> Rendered {
         html: out,
         text: text.trim_end().to_string(),
     }
+}
+
+/// Raw HTML with each local `src` and `href` passed through `resolve` (written back
+/// with `&` and the quotes escaped).
+fn resolve_html<'a>(html: CowStr<'a>, resolve: Option<Resolve<'_>>) -> CowStr<'a> {
+    let Some(resolve) = resolve else {
+        return html;
+    };
+    let mut out = String::new();
+    let mut last = 0;
+    for (range, url, image) in links::html_addresses(&html) {
+        if !links::is_local(&url) {
+            continue;
+        }
+        if let Some(to) = resolve(&url, image) {
+            out.push_str(&html[last..range.start]);
+            out.push_str(
+                &to.replace('&', "&amp;")
+                    .replace('"', "&quot;")
+                    .replace('\'', "&#39;"),
+            );
+            last = range.end;
+        }
+    }
+    if last == 0 {
+        return html;
+    }
+    out.push_str(&html[last..]);
+    out.into()
 }
 
 /// `html` with each ` style="text-align: X">` the HTML writer puts on aligned table
