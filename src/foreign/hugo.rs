@@ -6,8 +6,8 @@
 
 use std::ops::Range;
 
+use super::piece::{Ctx, Found, placeholder, short};
 use super::text::{args, container_open, fence, image, is_container, md_text, named, positional};
-use super::{Ctx, Found, placeholder, short};
 
 /// How far a shortcode may run before its closing `>}}`.
 const MAX_LEN: usize = 4096;

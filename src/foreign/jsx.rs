@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use super::piece::{Ctx, Edit, Found, placeholder, short};
 use super::text::md_text;
-use super::{Ctx, Edit, Found, placeholder, short};
 
 const MAX_LEN: usize = 8192;
 

@@ -11,8 +11,8 @@
 
 use std::ops::Range;
 
+use super::piece::{Ctx, Found, placeholder, short};
 use super::text::{args, container_open, fence, image, in_url, is_container, positional};
-use super::{Ctx, Found, placeholder, short};
 
 const MAX_LEN: usize = 4096;
 

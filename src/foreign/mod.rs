@@ -11,6 +11,7 @@
 mod hugo;
 mod jsx;
 mod liquid;
+mod piece;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -20,6 +21,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Code, Diagnostic};
+use piece::{Ctx, Edit, Found};
 
 /// One piece of foreign syntax in a body, placed by 1-based line and column (counted
 /// in characters) within the body.
@@ -176,68 +178,10 @@ fn may_hold_foreign(body: &str) -> bool {
     })
 }
 
-/// One piece of foreign syntax found: its bytes, what it becomes, and whether it is
-/// reported (`what`) and rendered (`handled`).
-#[derive(Debug)]
-struct Found {
-    range: Range<usize>,
-    out: String,
-    what: Option<String>,
-    handled: bool,
-}
-
-impl Found {
-    fn new(
-        range: Range<usize>,
-        out: impl Into<String>,
-        what: Option<String>,
-        handled: bool,
-    ) -> Self {
-        Found {
-            range,
-            out: out.into(),
-            what,
-            handled,
-        }
-    }
-}
-
-#[derive(Debug)]
-struct Edit {
-    range: Range<usize>,
-    text: String,
-}
-
 #[derive(Debug, Default)]
 struct Analysis {
     edits: Vec<Edit>,
     findings: Vec<(Range<usize>, String, bool)>,
-}
-
-/// What a recognizer sees: the body, and whether it is a Liquid template (holds a
-/// `{% %}` tag outside code), so that `{{ name }}` is Liquid output and not an
-/// e-mail template's merge field.
-pub(crate) struct Ctx<'a> {
-    pub body: &'a str,
-    pub liquid: bool,
-}
-
-impl Ctx<'_> {
-    /// Whether the bytes `range` stand alone on their line(s): only whitespace before
-    /// them on the first and after them on the last.
-    pub fn alone(&self, range: &Range<usize>) -> bool {
-        let b = self.body.as_bytes();
-        let start = self.line_start(range.start);
-        let end = memchr::memchr(b'\n', &b[range.end..]).map_or(b.len(), |i| range.end + i);
-        b[start..range.start]
-            .iter()
-            .all(|c| *c == b' ' || *c == b'\t')
-            && b[range.end..end].iter().all(u8::is_ascii_whitespace)
-    }
-
-    pub fn line_start(&self, at: usize) -> usize {
-        memchr::memrchr(b'\n', &self.body.as_bytes()[..at]).map_or(0, |i| i + 1)
-    }
 }
 
 fn analyse(body: &str) -> Analysis {
@@ -325,54 +269,4 @@ fn code_ranges(body: &str) -> Vec<Range<usize>> {
         }
     }
     out
-}
-
-/// A marked placeholder for code covermap does not render: the code itself, escaped
-/// so Markdown reads it as plain text, in a span the theme outlines, titled `title`.
-pub(crate) fn placeholder(title: &str, code: &str) -> String {
-    let mut out = String::with_capacity(code.len() * 2 + title.len() + 48);
-    out.push_str("<span class=\"foreign-syntax\" title=\"");
-    for c in title.chars() {
-        match c {
-            '"' => out.push_str("&quot;"),
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\n' | '\r' | '\t' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out.push_str("\">");
-    let mut space = false;
-    for c in code.chars() {
-        if c.is_whitespace() {
-            if !space {
-                out.push(' ');
-            }
-            space = true;
-            continue;
-        }
-        space = false;
-        if c.is_ascii_punctuation() {
-            out.push_str("&#");
-            out.push_str(&(c as u32).to_string());
-            out.push(';');
-        } else {
-            out.push(c);
-        }
-    }
-    out.push_str("</span>");
-    out
-}
-
-/// A short, one-line form of `code` for a warning: whitespace runs as one space,
-/// cut to about 60 characters.
-pub(crate) fn short(code: &str) -> String {
-    let one_line = code.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() <= 60 {
-        one_line
-    } else {
-        let cut: String = one_line.chars().take(57).collect();
-        format!("{cut}…")
-    }
 }

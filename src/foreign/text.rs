@@ -2,7 +2,7 @@
 //! Markdown written from them (escaped text, link destinations, images, code fences),
 //! container shortcodes and the URL position test.
 
-use super::Ctx;
+use super::piece::Ctx;
 
 /// One argument of a shortcode or tag: `name=value` or a positional value, with its
 /// quotes taken off.

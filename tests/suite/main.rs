@@ -8,6 +8,7 @@ mod common;
 mod adopt;
 mod adopt_content;
 mod adopt_fm;
+mod adopt_foreign;
 mod architecture;
 mod browser;
 mod build;
