@@ -15,7 +15,7 @@ const MAX_LEN: usize = 4096;
 /// The shortcode opening at `p` (`{{<` or `{{%`), if one does.
 pub fn parse(ctx: &Ctx<'_>, p: usize) -> Option<Found> {
     let body = ctx.body;
-    let (inner, range, delim) = shortcode_at(body, p)?;
+    let (inner, range, delim) = shortcode_at(ctx, p)?;
     let code = &body[range.clone()];
     let t = inner.trim();
     if let Some(escaped) = t.strip_prefix("/*").and_then(|x| x.strip_suffix("*/")) {
@@ -85,7 +85,7 @@ pub fn parse(ctx: &Ctx<'_>, p: usize) -> Option<Found> {
             }
         }
         "highlight" => {
-            if let Some(close) = closing_tag(body, range.end, "highlight") {
+            if let Some(close) = closing_tag(ctx, range.end, "highlight") {
                 let lang = positional(&args, 0).unwrap_or("");
                 let out = fence(lang, &body[range.end..close.start]);
                 return Some(Found::new(range.start..close.end, out, Some(what), true));
@@ -107,8 +107,12 @@ fn closer(delim: char) -> char {
 }
 
 /// The shortcode opening at `p`: its inner text, its bytes and its delimiter.
-fn shortcode_at(body: &str, p: usize) -> Option<(&str, Range<usize>, char)> {
+fn shortcode_at<'a>(ctx: &Ctx<'a>, p: usize) -> Option<(&'a str, Range<usize>, char)> {
+    let body = ctx.body;
     let b = body.as_bytes();
+    if !ctx.afford() {
+        return None;
+    }
     let delim = *b.get(p + 2)?;
     if delim != b'<' && delim != b'%' {
         return None;
@@ -130,22 +134,25 @@ fn shortcode_at(body: &str, p: usize) -> Option<(&str, Range<usize>, char)> {
             }
             None if c == b'"' || c == b'`' => quote = Some(c),
             None if c == close && b.get(i + 1) == Some(&b'}') && b.get(i + 2) == Some(&b'}') => {
+                ctx.charge(i - from);
                 return Some((&body[from..i], p..i + 3, delim as char));
             }
             None => {}
         }
         i += 1;
     }
+    ctx.charge(limit - from);
     None
 }
 
 /// The next `{{< /name >}}` (or `{{% /name %}}`) from `from`.
-fn closing_tag(body: &str, from: usize, name: &str) -> Option<Range<usize>> {
-    let b = body.as_bytes();
+fn closing_tag(ctx: &Ctx<'_>, from: usize, name: &str) -> Option<Range<usize>> {
+    let b = ctx.body.as_bytes();
     let mut pos = from;
     while let Some(rel) = memchr::memmem::find(&b[pos..], b"{{") {
         let p = pos + rel;
-        if let Some((inner, range, _)) = shortcode_at(body, p) {
+        ctx.charge(rel);
+        if let Some((inner, range, _)) = shortcode_at(ctx, p) {
             let t = inner.trim();
             if t.strip_prefix('/')
                 .is_some_and(|n| n.trim().eq_ignore_ascii_case(name))
@@ -154,6 +161,10 @@ fn closing_tag(body: &str, from: usize, name: &str) -> Option<Range<usize>> {
             }
         }
         pos = p + 2;
+        if !ctx.afford() {
+            return None;
+        }
     }
+    ctx.charge(b.len() - pos);
     None
 }

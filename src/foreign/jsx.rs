@@ -15,6 +15,9 @@ use super::text::md_text;
 
 const MAX_LEN: usize = 8192;
 
+/// How deep block components are followed for their indentation.
+const MAX_OPEN: usize = 64;
+
 /// HTML element names, which in capitals are HTML written the old way, not components.
 const HTML: &[&str] = &[
     "a",
@@ -231,6 +234,18 @@ fn lines_in(body: &str, region: &Range<usize>) -> Vec<(usize, usize, bool)> {
 
 /// The component tag (`<Name`, `</Name`) at `p`, if one is.
 pub fn tag(ctx: &Ctx<'_>, p: usize, blocks: &mut Blocks) -> Option<Found> {
+    if !ctx.afford() {
+        return None;
+    }
+    let found = tag_at(ctx, p, blocks);
+    let read = found
+        .as_ref()
+        .map_or(MAX_LEN.min(ctx.body.len() - p), |f| f.range.len());
+    ctx.charge(read);
+    found
+}
+
+fn tag_at(ctx: &Ctx<'_>, p: usize, blocks: &mut Blocks) -> Option<Found> {
     let body = ctx.body;
     let b = body.as_bytes();
     let closing = b.get(p + 1) == Some(&b'/');
@@ -263,7 +278,7 @@ pub fn tag(ctx: &Ctx<'_>, p: usize, blocks: &mut Blocks) -> Option<Found> {
         if let Some(at) = blocks.open.iter().rposition(|(n, _)| n == name) {
             let (_, content) = blocks.open[at].clone();
             blocks.open.truncate(at);
-            let close_line = ctx.line_start(p);
+            let close_line = ctx.indent_start(p).unwrap_or(p);
             if content < close_line {
                 blocks.regions.push(content..close_line);
             }
@@ -334,7 +349,7 @@ pub fn tag(ctx: &Ctx<'_>, p: usize, blocks: &mut Blocks) -> Option<Found> {
     if attrs.iter().any(|(_, v)| matches!(v, Value::Expr)) {
         let title = format!("{what} with JavaScript attributes: not rendered by covermap");
         let code = &body[range.clone()];
-        if !self_closing && ctx.alone(&range) {
+        if !self_closing && ctx.alone(&range) && blocks.open.len() < MAX_OPEN {
             blocks
                 .open
                 .push((name.to_string(), line_after(body, range.end)));
@@ -369,12 +384,9 @@ pub fn tag(ctx: &Ctx<'_>, p: usize, blocks: &mut Blocks) -> Option<Found> {
             })
         })
         .collect();
-    let starts_line = ctx.line_start(p) == p
-        || body[ctx.line_start(p)..p]
-            .bytes()
-            .all(|c| c == b' ' || c == b'\t');
+    let starts_line = ctx.starts_line(p);
     let alone = ctx.alone(&range);
-    if !self_closing && alone {
+    if !self_closing && alone && blocks.open.len() < MAX_OPEN {
         blocks
             .open
             .push((name.to_string(), line_after(body, range.end)));
@@ -447,10 +459,12 @@ fn balanced(body: &str, p: usize, limit: usize) -> Option<usize> {
 /// The MDX comment `{/* … */}` at `p`, if one is.
 pub fn comment(ctx: &Ctx<'_>, p: usize) -> Option<Found> {
     let b = ctx.body.as_bytes();
-    if b.get(p + 2) != Some(&b'*') {
+    if b.get(p + 2) != Some(&b'*') || !ctx.afford() {
         return None;
     }
-    let end = memchr::memmem::find(&b[p + 3..], b"*/}")? + p + 3 + 3;
+    let limit = (p + MAX_LEN).min(b.len());
+    ctx.charge(limit - p);
+    let end = memchr::memmem::find(&b[p + 3..limit], b"*/}")? + p + 3 + 3;
     Some(Found::new(p..end, "", Some("MDX comment".into()), true))
 }
 
@@ -465,6 +479,7 @@ pub fn esm_blocks(body: &str, code: &[Range<usize>]) -> Vec<Found> {
         return out;
     }
     let mut start = 0;
+    let mut ci = 0;
     let mut block: Option<usize> = None;
     while start <= b.len() {
         let end = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |i| start + i);
@@ -474,8 +489,13 @@ pub fn esm_blocks(body: &str, code: &[Range<usize>]) -> Vec<Found> {
                 out.push(esm(body, from..start.saturating_sub(1).max(from)));
                 block = None;
             }
-        } else if is_esm(line) && !code.iter().any(|r| r.contains(&start)) {
-            block = Some(start);
+        } else if is_esm(line) {
+            while ci < code.len() && code[ci].end <= start {
+                ci += 1;
+            }
+            if !(ci < code.len() && code[ci].start <= start) {
+                block = Some(start);
+            }
         }
         if end >= b.len() {
             if let Some(from) = block {

@@ -57,7 +57,7 @@ const BRANCHES: &[&str] = &["else", "elsif", "elif", "when", "break", "continue"
 /// The tag opening at `p` (`{%`), if one does.
 pub fn tag(ctx: &Ctx<'_>, p: usize) -> Option<Found> {
     let body = ctx.body;
-    let (inner, range) = delimited(body, p, b'%', b'%')?;
+    let (inner, range) = delimited(ctx, p, b'%', b'%')?;
     let t = inner.trim_matches('-').trim();
     if t.starts_with('#') {
         return Some(Found::new(range, "", Some("Liquid comment".into()), true));
@@ -75,7 +75,7 @@ pub fn tag(ctx: &Ctx<'_>, p: usize) -> Option<Found> {
         |range: Range<usize>, out: String| Some(Found::new(range, out, Some(what.clone()), true));
     match lower.as_str() {
         "raw" | "comment" | "highlight" => {
-            if let Some(end) = end_tag(body, range.end, &format!("end{lower}")) {
+            if let Some(end) = end_tag(ctx, range.end, &format!("end{lower}")) {
                 let inner = &body[range.end..end.start];
                 let out = match lower.as_str() {
                     "raw" => inner.to_string(),
@@ -136,7 +136,7 @@ pub fn tag(ctx: &Ctx<'_>, p: usize) -> Option<Found> {
 /// The output opening at `p` (`{{`, not a Hugo shortcode), if it is Liquid.
 pub fn output(ctx: &Ctx<'_>, p: usize) -> Option<Found> {
     let body = ctx.body;
-    let (inner, range) = delimited(body, p, b'{', b'}')?;
+    let (inner, range) = delimited(ctx, p, b'{', b'}')?;
     let expr = inner.trim_matches('-').trim();
     if expr.is_empty() || expr.contains('\n') && expr.len() > 200 {
         return None;
@@ -211,9 +211,10 @@ fn string_literal(s: &str) -> Option<String> {
 }
 
 /// The text between `{` + `open` at `p` and the next `close` + `}` outside quotes.
-fn delimited(body: &str, p: usize, open: u8, close: u8) -> Option<(&str, Range<usize>)> {
+fn delimited<'a>(ctx: &Ctx<'a>, p: usize, open: u8, close: u8) -> Option<(&'a str, Range<usize>)> {
+    let body = ctx.body;
     let b = body.as_bytes();
-    if b.get(p + 1) != Some(&open) {
+    if b.get(p + 1) != Some(&open) || !ctx.afford() {
         return None;
     }
     let from = p + 2;
@@ -227,28 +228,35 @@ fn delimited(body: &str, p: usize, open: u8, close: u8) -> Option<(&str, Range<u
             Some(_) => {}
             None if c == b'"' || c == b'\'' => quote = Some(c),
             None if c == close && b.get(i + 1) == Some(&b'}') => {
+                ctx.charge(i - from);
                 return Some((&body[from..i], p..i + 2));
             }
-            None if c == b'\n' && b.get(i + 1) == Some(&b'\n') => return None,
+            None if c == b'\n' && b.get(i + 1) == Some(&b'\n') => break,
             None => {}
         }
         i += 1;
     }
+    ctx.charge(i - from);
     None
 }
 
 /// The next `{% name %}` (with any trimming) from `from`.
-fn end_tag(body: &str, from: usize, name: &str) -> Option<Range<usize>> {
-    let b = body.as_bytes();
+fn end_tag(ctx: &Ctx<'_>, from: usize, name: &str) -> Option<Range<usize>> {
+    let b = ctx.body.as_bytes();
     let mut pos = from;
     while let Some(rel) = memchr::memmem::find(&b[pos..], b"{%") {
         let p = pos + rel;
-        if let Some((inner, range)) = delimited(body, p, b'%', b'%')
+        ctx.charge(rel);
+        if let Some((inner, range)) = delimited(ctx, p, b'%', b'%')
             && inner.trim_matches('-').trim().eq_ignore_ascii_case(name)
         {
             return Some(range);
         }
         pos = p + 2;
+        if !ctx.afford() {
+            return None;
+        }
     }
+    ctx.charge(b.len() - pos);
     None
 }

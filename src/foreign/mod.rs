@@ -65,16 +65,18 @@ pub fn scan(body: &str) -> Vec<Finding> {
     }
     let found = analyse(body);
     let mut findings = Vec::with_capacity(found.findings.len());
-    let (mut line, mut line_start, mut counted) = (1u32, 0usize, 0usize);
+    // Counted on from one finding to the next: a long line costs one pass.
+    let (mut line, mut column, mut at) = (1u32, 1u32, 0usize);
     for (span, what, handled) in found.findings {
-        for (i, b) in body.as_bytes()[counted..span.start].iter().enumerate() {
-            if *b == b'\n' {
-                line += 1;
-                line_start = counted + i + 1;
+        let between = &body[at..span.start];
+        match between.rfind('\n') {
+            Some(nl) => {
+                line += memchr::memchr_iter(b'\n', between.as_bytes()).count() as u32;
+                column = between[nl + 1..].chars().count() as u32 + 1;
             }
+            None => column += between.chars().count() as u32,
         }
-        counted = span.start;
-        let column = body[line_start..span.start].chars().count() as u32 + 1;
+        at = span.start;
         findings.push(Finding {
             line,
             column,
@@ -194,9 +196,19 @@ fn analyse(body: &str) -> Analysis {
         .collect();
     skip.sort_by_key(|r| r.start);
     let b = body.as_bytes();
-    let outside = |i: usize| !skip.iter().any(|r| r.contains(&i));
-    let liquid = memchr::memchr_iter(b'{', b).any(|i| b.get(i + 1) == Some(&b'%') && outside(i));
-    let ctx = Ctx { body, liquid };
+    let liquid = {
+        let mut si = 0;
+        memchr::memchr_iter(b'{', b).any(|i| {
+            if b.get(i + 1) != Some(&b'%') {
+                return false;
+            }
+            while si < skip.len() && skip[si].end <= i {
+                si += 1;
+            }
+            !(si < skip.len() && skip[si].start <= i)
+        })
+    };
+    let ctx = Ctx::new(body, liquid);
 
     let mut found: Vec<Found> = esm;
     let mut blocks = jsx::Blocks::default();

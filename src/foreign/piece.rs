@@ -1,6 +1,7 @@
 //! What the recognizers of each syntax share: a piece found, the edit it makes, the
 //! body they read, and the placeholder for what covermap does not render.
 
+use std::cell::Cell;
 use std::ops::Range;
 
 /// One piece of foreign syntax found: its bytes, what it becomes, and whether it is
@@ -37,27 +38,58 @@ pub struct Edit {
 
 /// What a recognizer sees: the body, and whether it is a Liquid template (holds a
 /// `{% %}` tag outside code), so that `{{ name }}` is Liquid output and not an
-/// e-mail template's merge field.
+/// e-mail template's merge field; and what is left of the bytes recognizers may read
+/// looking for a closing mark, so that a hostile body (ten megabytes of `{{<`) costs
+/// time in proportion to its size.
 pub struct Ctx<'a> {
     pub body: &'a str,
     pub liquid: bool,
+    budget: Cell<usize>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    pub fn new(body: &'a str, liquid: bool) -> Self {
+        Ctx {
+            body,
+            liquid,
+            budget: Cell::new(body.len().saturating_mul(4).saturating_add(1 << 18)),
+        }
+    }
+
+    /// Whether recognizers may still read ahead.
+    pub fn afford(&self) -> bool {
+        self.budget.get() > 0
+    }
+
+    /// Counts `n` bytes read ahead.
+    pub fn charge(&self, n: usize) {
+        self.budget.set(self.budget.get().saturating_sub(n));
+    }
+
     /// Whether the bytes `range` stand alone on their line(s): only whitespace before
     /// them on the first and after them on the last.
     pub fn alone(&self, range: &Range<usize>) -> bool {
         let b = self.body.as_bytes();
-        let start = self.line_start(range.start);
-        let end = memchr::memchr(b'\n', &b[range.end..]).map_or(b.len(), |i| range.end + i);
-        b[start..range.start]
-            .iter()
-            .all(|c| *c == b' ' || *c == b'\t')
-            && b[range.end..end].iter().all(u8::is_ascii_whitespace)
+        let mut end = range.end;
+        while end < b.len() && matches!(b[end], b' ' | b'\t' | b'\r') {
+            end += 1;
+        }
+        self.starts_line(range.start) && (end == b.len() || b[end] == b'\n')
     }
 
-    pub fn line_start(&self, at: usize) -> usize {
-        memchr::memrchr(b'\n', &self.body.as_bytes()[..at]).map_or(0, |i| i + 1)
+    /// Whether only spaces and tabs come before `at` on its line.
+    pub fn starts_line(&self, at: usize) -> bool {
+        self.indent_start(at).is_some()
+    }
+
+    /// The start of the line holding `at` when only spaces and tabs come before it.
+    pub fn indent_start(&self, at: usize) -> Option<usize> {
+        let b = self.body.as_bytes();
+        let mut i = at;
+        while i > 0 && matches!(b[i - 1], b' ' | b'\t') {
+            i -= 1;
+        }
+        (i == 0 || b[i - 1] == b'\n').then_some(i)
     }
 }
 

@@ -465,3 +465,41 @@ fn placeholders_cannot_inject_markup() {
         assert!(!tag.contains("onmouseover=\""), "{tag} in {h}");
     }
 }
+
+#[test]
+fn hostile_bodies_cost_time_in_proportion_to_their_size() {
+    let patterns = [
+        "{{<\"",
+        "{{< x ",
+        "{{% ",
+        "{% ",
+        "{% raw %}",
+        "{{ site.",
+        "[a]({{ site.x }}",
+        "<A ",
+        "<A b={",
+        "<A>\n",
+        "</A>",
+        "{/*",
+        "`{%`",
+        "{{< highlight >}}",
+        "\"",
+        "import x from 'y'\n",
+        "a{{b}}",
+    ];
+    for p in patterns {
+        let body = p.repeat(200_000 / p.len());
+        let start = std::time::Instant::now();
+        let findings = scan(&body);
+        let out = rewrite(&body);
+        let took = start.elapsed();
+        // Quadratic work on 200 kB would take hours; linear takes about a second
+        // unoptimised, on a loaded machine.
+        assert!(
+            took.as_secs_f64() < 20.0,
+            "{p:?}: {took:?} ({} findings, {} bytes out)",
+            findings.len(),
+            out.len()
+        );
+    }
+}

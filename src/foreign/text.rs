@@ -244,10 +244,11 @@ pub fn container_open(
 pub fn in_url(body: &str, start: usize) -> bool {
     let b = body.as_bytes();
     let mut i = start;
-    while i > 0 {
+    let floor = boundary(body, start.saturating_sub(2048));
+    while i > floor {
         let c = b[i - 1];
         if c == b'}' && i >= 2 && b[i - 2] == b'}' {
-            match body[..i - 2].rfind("{{") {
+            match body[floor..i - 2].rfind("{{").map(|o| floor + o) {
                 Some(open) => {
                     i = open;
                     continue;
@@ -261,6 +262,9 @@ pub fn in_url(body: &str, start: usize) -> bool {
             break;
         }
         i -= 1;
+    }
+    if i == floor && floor > 0 {
+        return false;
     }
     let before = &body[..i];
     if before.ends_with("](") || before.ends_with("](<") {
@@ -282,7 +286,16 @@ pub fn in_url(body: &str, start: usize) -> bool {
         return lower.ends_with("src") || lower.ends_with("href") || lower.ends_with("srcset");
     }
     // `[id]: /x` at the start of a line.
-    let line = &before[before.rfind('\n').map_or(0, |n| n + 1)..];
+    let near = &before[boundary(before, before.len().saturating_sub(256))..];
+    let line = &near[near.rfind('\n').map_or(0, |n| n + 1)..];
     let t = line.trim_start();
     t.starts_with('[') && t.trim_end().ends_with("]:")
+}
+
+/// `i`, or the nearest character boundary of `s` before it.
+fn boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
