@@ -260,3 +260,33 @@ fn end_tag(ctx: &Ctx<'_>, from: usize, name: &str) -> Option<Range<usize>> {
     ctx.charge(b.len() - pos);
     None
 }
+
+/// The Nunjucks comment `{# … #}` at `p` (no `}` inside, so a heading's `{#id}` is not
+/// one), if one is.
+pub fn comment(ctx: &Ctx<'_>, p: usize) -> Option<Found> {
+    let b = ctx.body.as_bytes();
+    if !ctx.afford() {
+        return None;
+    }
+    let limit = (p + MAX_LEN).min(b.len());
+    let mut i = p + 2;
+    while i + 1 < limit {
+        match b[i] {
+            b'}' => break,
+            b'\n' if b[i + 1] == b'\n' => break,
+            b'#' if b[i + 1] == b'}' => {
+                ctx.charge(i - p);
+                return Some(Found::new(
+                    p..i + 2,
+                    "",
+                    Some("Nunjucks comment".into()),
+                    true,
+                ));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    ctx.charge(i - p);
+    None
+}

@@ -172,7 +172,10 @@ fn may_hold_foreign(body: &str) -> bool {
     memchr::memchr2_iter(b'{', b'<', b).any(|i| {
         let next = b.get(i + 1).copied().unwrap_or(0);
         if b[i] == b'{' {
-            next == b'{' || next == b'%' || (next == b'/' && b.get(i + 2) == Some(&b'*'))
+            next == b'{'
+                || next == b'%'
+                || next == b'#'
+                || (next == b'/' && b.get(i + 2) == Some(&b'*'))
         } else {
             next.is_ascii_uppercase()
                 || (next == b'/' && b.get(i + 2).is_some_and(u8::is_ascii_uppercase))
@@ -189,9 +192,11 @@ struct Analysis {
 fn analyse(body: &str) -> Analysis {
     let code = code_ranges(body);
     let esm = jsx::esm_blocks(body, &code);
+    let comments = html_comments(body, &code);
     let mut skip: Vec<Range<usize>> = code
         .iter()
         .chain(esm.iter().map(|f| &f.range))
+        .chain(&comments)
         .cloned()
         .collect();
     skip.sort_by_key(|r| r.start);
@@ -229,6 +234,7 @@ fn analyse(body: &str) -> Analysis {
             (b'{', b'{') => liquid::output(&ctx, p),
             (b'{', b'%') => liquid::tag(&ctx, p),
             (b'{', b'/') => jsx::comment(&ctx, p),
+            (b'{', b'#') => liquid::comment(&ctx, p),
             (b'<', _) => jsx::tag(&ctx, p, &mut blocks),
             _ => None,
         };
@@ -267,6 +273,29 @@ fn analyse(body: &str) -> Analysis {
         keep
     });
     Analysis { edits, findings }
+}
+
+/// The HTML comments `<!-- … -->` outside `code`: what they hold is never shown.
+fn html_comments(body: &str, code: &[Range<usize>]) -> Vec<Range<usize>> {
+    let b = body.as_bytes();
+    let mut out = Vec::new();
+    let (mut pos, mut ci) = (0, 0);
+    while let Some(rel) = memchr::memmem::find(&b[pos..], b"<!--") {
+        let p = pos + rel;
+        while ci < code.len() && code[ci].end <= p {
+            ci += 1;
+        }
+        if ci < code.len() && code[ci].start <= p {
+            pos = code[ci].end;
+            continue;
+        }
+        let Some(end) = memchr::memmem::find(&b[p + 4..], b"-->") else {
+            break;
+        };
+        out.push(p..p + 4 + end + 3);
+        pos = p + 4 + end + 3;
+    }
+    out
 }
 
 /// The byte ranges of code in `body`: fenced and indented blocks and inline spans.

@@ -485,6 +485,8 @@ fn hostile_bodies_cost_time_in_proportion_to_their_size() {
         "{{< highlight >}}",
         "\"",
         "import x from 'y'\n",
+        "<!--{{<",
+        "{# ",
         "a{{b}}",
     ];
     for p in patterns {
@@ -502,4 +504,20 @@ fn hostile_bodies_cost_time_in_proportion_to_their_size() {
             out.len()
         );
     }
+}
+
+#[test]
+fn nunjucks_comments_go_but_heading_ids_stay() {
+    assert_eq!(rewrite("a {# note\nmore #}b"), "a b");
+    assert!(scan("{# x #}")[0].handled);
+    let body = "## Pricing {#pricing}\n\nText {#a} and #}.\n";
+    assert_eq!(rewrite(body), body);
+    assert!(scan(body).is_empty());
+}
+
+#[test]
+fn syntax_in_html_comments_is_not_reported() {
+    let body = "<!-- {{< tweet 1 >}} {% if x %} -->\nText.\n";
+    assert!(scan(body).is_empty());
+    assert_eq!(rewrite(body), body);
 }
