@@ -234,14 +234,18 @@ fn lines_in(body: &str, region: &Range<usize>) -> Vec<(usize, usize, bool)> {
 
 /// The component tag (`<Name`, `</Name`) at `p`, if one is.
 pub fn tag(ctx: &Ctx<'_>, p: usize, blocks: &mut Blocks) -> Option<Found> {
-    if !ctx.afford() {
+    let b = ctx.body.as_bytes();
+    let closing = b.get(p + 1) == Some(&b'/');
+    let capital = b
+        .get(p + 1 + usize::from(closing))
+        .is_some_and(u8::is_ascii_uppercase);
+    if !capital || !ctx.afford() {
         return None;
     }
+    // What a failed attempt reads far ahead (a quoted or braced value) is charged
+    // where it is read; the rest stops at the first character out of place.
     let found = tag_at(ctx, p, blocks);
-    let read = found
-        .as_ref()
-        .map_or(MAX_LEN.min(ctx.body.len() - p), |f| f.range.len());
-    ctx.charge(read);
+    ctx.charge(found.as_ref().map_or(64, |f| f.range.len()));
     found
 }
 
@@ -304,7 +308,7 @@ fn tag_at(ctx: &Ctx<'_>, p: usize, blocks: &mut Blocks) -> Option<Found> {
                 break;
             }
             b'{' => {
-                let end = balanced(body, i, limit)?;
+                let end = balanced(ctx, i, limit)?;
                 attrs.push((String::new(), Value::Expr));
                 i = end;
             }
@@ -326,13 +330,17 @@ fn tag_at(ctx: &Ctx<'_>, p: usize, blocks: &mut Blocks) -> Option<Found> {
                 skip_ws(&mut j);
                 let value = match b.get(j)? {
                     q @ (b'"' | b'\'') => {
-                        let end = memchr::memchr(*q, &b[j + 1..limit])? + j + 1;
+                        let Some(end) = memchr::memchr(*q, &b[j + 1..limit]) else {
+                            ctx.charge(limit - j);
+                            return None;
+                        };
+                        let end = end + j + 1;
                         let v = Value::Str(body[j + 1..end].to_string());
                         i = end + 1;
                         v
                     }
                     b'{' => {
-                        let end = balanced(body, j, limit)?;
+                        let end = balanced(ctx, j, limit)?;
                         let v = expression(&body[j + 1..end - 1]);
                         i = end;
                         v
@@ -428,8 +436,8 @@ fn expression(inner: &str) -> Value {
 }
 
 /// The index after the `}` closing the `{` at `p`, skipping strings.
-fn balanced(body: &str, p: usize, limit: usize) -> Option<usize> {
-    let b = body.as_bytes();
+fn balanced(ctx: &Ctx<'_>, p: usize, limit: usize) -> Option<usize> {
+    let b = ctx.body.as_bytes();
     let mut depth = 0usize;
     let mut quote: Option<u8> = None;
     let mut i = p;
@@ -453,6 +461,7 @@ fn balanced(body: &str, p: usize, limit: usize) -> Option<usize> {
         }
         i += 1;
     }
+    ctx.charge(limit - p);
     None
 }
 
@@ -463,8 +472,12 @@ pub fn comment(ctx: &Ctx<'_>, p: usize) -> Option<Found> {
         return None;
     }
     let limit = (p + MAX_LEN).min(b.len());
-    ctx.charge(limit - p);
-    let end = memchr::memmem::find(&b[p + 3..limit], b"*/}")? + p + 3 + 3;
+    let Some(end) = memchr::memmem::find(&b[p + 3..limit], b"*/}") else {
+        ctx.charge(limit - p);
+        return None;
+    };
+    let end = end + p + 3 + 3;
+    ctx.charge(end - p);
     Some(Found::new(p..end, "", Some("MDX comment".into()), true))
 }
 
