@@ -7,7 +7,9 @@
 use std::ops::Range;
 
 use super::piece::{Ctx, Found, placeholder, short};
-use super::text::{args, container_open, fence, image, is_container, md_text, named, positional};
+use super::text::{
+    args, as_url, container_open, fence, image, is_container, md_text, named, positional,
+};
 
 /// How far a shortcode may run before its closing `>}}`.
 const MAX_LEN: usize = 4096;
@@ -49,7 +51,7 @@ pub fn parse(ctx: &Ctx<'_>, p: usize) -> Option<Found> {
     match name.to_ascii_lowercase().as_str() {
         "ref" | "relref" => {
             if let Some(path) = named(&args, &["path"]).or_else(|| positional(&args, 0)) {
-                return handled(path.trim().to_string());
+                return handled(as_url(ctx, p, path.trim()));
             }
         }
         "figure" => {

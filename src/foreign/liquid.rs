@@ -12,7 +12,7 @@
 use std::ops::Range;
 
 use super::piece::{Ctx, Found, placeholder, short};
-use super::text::{args, container_open, fence, image, in_url, is_container, positional};
+use super::text::{args, as_url, container_open, fence, image, in_url, is_container, positional};
 
 const MAX_LEN: usize = 4096;
 
@@ -100,11 +100,12 @@ pub fn tag(ctx: &Ctx<'_>, p: usize) -> Option<Found> {
         "link" | "post_url" => {
             let args = args(rest);
             if let Some(path) = positional(&args, 0).filter(|p| !p.is_empty()) {
-                let out = if lower == "post_url" {
+                let path = if lower == "post_url" {
                     format!("{}.md", path.trim_start_matches('/'))
                 } else {
                     path.to_string()
                 };
+                let out = as_url(ctx, p, &path);
                 return done(range, out);
             }
         }

@@ -71,6 +71,10 @@ fn hugo_ref_and_relref_become_the_plain_path() {
         "See [x](y.md) and [z](/a/b.md#top)."
     );
     assert_eq!(rewrite("[x]({{< ref path=\"c.md\" >}})"), "[x](c.md)");
+    assert_eq!(
+        rewrite("[x]({{< ref \"my page.md\" >}})"),
+        "[x](<my page.md>)"
+    );
     let f = scan("[x]({{< ref \"y.md\" >}})");
     assert_eq!(f.len(), 1);
     assert!(f[0].handled);
@@ -530,4 +534,17 @@ fn plenty_of_html_leaves_components_recognised() {
         "<p>x</p> a < b ".repeat(20_000)
     );
     assert!(rewrite(&body).ends_with("\nKept\n\n"));
+}
+
+#[test]
+fn a_component_may_spread_its_attributes_over_lines() {
+    let body =
+        "Intro.\n\n<Quote\n  quote=\"Fast.\"\n  author=\"Ana\"\n  image=\"/a.png\"\n/>\n\nAfter.\n";
+    let h = html(body);
+    assert_eq!(
+        h,
+        "<p>Intro.</p>\n<p>Fast.</p>\n<p>Ana</p>\n<p>After.</p>\n"
+    );
+    let f = scan(body);
+    assert_eq!((f[0].line, f[0].column, f[0].handled), (3, 1, true));
 }

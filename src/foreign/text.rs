@@ -140,6 +140,16 @@ pub fn destination(url: &str) -> String {
     }
 }
 
+/// `path` as the text at `p` stands for it: a link destination inside a link (in angle
+/// brackets when it must be), else as written.
+pub fn as_url(ctx: &Ctx<'_>, p: usize, path: &str) -> String {
+    if in_url(ctx.body, p) && ctx.body[..p].ends_with("](") {
+        destination(path)
+    } else {
+        path.to_string()
+    }
+}
+
 /// An image in Markdown, so links are resolved as any image's are: `![alt](src)`,
 /// wrapped in a link to `link` when given.
 pub fn image(alt: &str, src: &str, link: Option<&str>) -> String {
