@@ -54,7 +54,7 @@ pub fn parse(ctx: &Ctx<'_>, p: usize) -> Option<Found> {
                 return handled(as_url(ctx, p, path.trim()));
             }
         }
-        "figure" => {
+        "figure" | "img" | "image" => {
             if let Some(src) = named(&args, &["src"]) {
                 let caption = named(&args, &["caption"]).or_else(|| named(&args, &["title"]));
                 let alt = named(&args, &["alt"]).or(caption).unwrap_or("");
@@ -86,9 +86,12 @@ pub fn parse(ctx: &Ctx<'_>, p: usize) -> Option<Found> {
                 return handled(format!("[{}]({url})", md_text(&label)));
             }
         }
-        "highlight" => {
-            if let Some(close) = closing_tag(ctx, range.end, "highlight") {
-                let lang = positional(&args, 0).unwrap_or("");
+        // `code` and `code-toggle` are themes' (and Hugo's docs') code boxes.
+        "highlight" | "code" | "code-toggle" => {
+            if let Some(close) = closing_tag(ctx, range.end, name) {
+                let lang = named(&args, &["lang", "language", "format"])
+                    .or_else(|| positional(&args, 0).filter(|_| name == "highlight"))
+                    .unwrap_or("");
                 let out = fence(lang, &body[range.end..close.start]);
                 return Some(Found::new(range.start..close.end, out, Some(what), true));
             }

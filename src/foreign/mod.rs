@@ -204,7 +204,8 @@ fn analyse(body: &str) -> Analysis {
     let liquid = {
         let mut si = 0;
         memchr::memchr_iter(b'{', b).any(|i| {
-            if b.get(i + 1) != Some(&b'%') {
+            // `{{%` opens a Hugo shortcode, not a Liquid tag.
+            if b.get(i + 1) != Some(&b'%') || (i > 0 && b[i - 1] == b'{') {
                 return false;
             }
             while si < skip.len() && skip[si].end <= i {

@@ -548,3 +548,24 @@ fn a_component_may_spread_its_attributes_over_lines() {
     let f = scan(body);
     assert_eq!((f[0].line, f[0].column, f[0].handled), (3, 1, true));
 }
+
+#[test]
+fn hugo_markdown_shortcodes_do_not_make_a_body_liquid() {
+    // `{{% notice %}}` holds `{%`; the `{{ .Date }}` beside it is Go template text.
+    let body = "{{% notice tip %}}x{{% /notice %}} and {{ .Date }}";
+    assert_eq!(rewrite(body), "**Tip:** x and {{ .Date }}");
+}
+
+#[test]
+fn code_boxes_and_theme_images_render() {
+    let body = "{{< code-toggle file=\"hugo\" >}}\ntitle = '{{ .Date }}'\n{{< /code-toggle >}}\n";
+    assert_eq!(rewrite(body), "\n```\ntitle = '{{ .Date }}'\n```\n\n");
+    assert_eq!(
+        rewrite("{{< code lang=\"go\" >}}x{{< /code >}}"),
+        "\n```go\nx\n```\n"
+    );
+    assert_eq!(
+        rewrite("{{< img src=\"a.png\" alt=\"A\" >}}"),
+        "![A](a.png)"
+    );
+}
