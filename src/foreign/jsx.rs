@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::piece::{Ctx, Edit, Found, placeholder, short};
-use super::text::md_text;
+use super::text::{image, md_text};
 
 const MAX_LEN: usize = 8192;
 
@@ -109,6 +109,8 @@ const HTML: &[&str] = &[
 
 /// Attributes that configure a component rather than say something to the reader.
 const TECHNICAL: &[&str] = &[
+    "defaultvalue",
+    "values",
     "align",
     "as",
     "background",
@@ -341,9 +343,13 @@ fn tag_at(ctx: &Ctx<'_>, p: usize, blocks: &mut Blocks) -> Option<Found> {
                     }
                     b'{' => {
                         let end = balanced(ctx, j, limit)?;
-                        let v = expression(&body[j + 1..end - 1]);
                         i = end;
-                        v
+                        // A configuring attribute (Tabs' `values={[…]}`) is no content.
+                        if TECHNICAL.contains(&attr.to_ascii_lowercase().as_str()) {
+                            Value::Plain
+                        } else {
+                            expression(&body[j + 1..end - 1])
+                        }
                     }
                     _ => return None,
                 };
@@ -369,29 +375,47 @@ fn tag_at(ctx: &Ctx<'_>, p: usize, blocks: &mut Blocks) -> Option<Found> {
             false,
         ));
     }
-    let pieces: Vec<String> = attrs
-        .iter()
-        .filter_map(|(attr, v)| {
-            let Value::Str(s) = v else { return None };
-            let lower = attr.to_ascii_lowercase();
-            let s = s.trim();
-            let technical = TECHNICAL.contains(&lower.as_str())
-                || lower.starts_with("on")
-                || lower.starts_with("data-")
-                || lower.starts_with("aria-")
-                || s.is_empty()
-                || ["http:", "https:", "/", "./", "../", "#", "@"]
-                    .iter()
-                    .any(|x| s.starts_with(x));
-            (!technical).then(|| {
-                if LABELS.contains(&lower.as_str()) {
-                    format!("**{}**", md_text(s))
-                } else {
-                    md_text(s)
-                }
-            })
+    // A component showing an image (`<Screenshot url="a.png" alt="…"/>`) is the image.
+    let str_attr = |names: &[&str]| {
+        attrs.iter().find_map(|(a, v)| match v {
+            Value::Str(s) if names.iter().any(|n| a.eq_ignore_ascii_case(n)) => Some(s.trim()),
+            _ => None,
         })
-        .collect();
+    };
+    let picture = str_attr(&["src", "url", "image", "img", "imageUrl"]).filter(|s| is_image(s));
+    let alt_names = ["alt", "title", "caption"];
+    let mut pieces: Vec<String> = Vec::new();
+    if let Some(src) = picture {
+        let alt = str_attr(&alt_names).unwrap_or("");
+        pieces.push(image(alt, src, None));
+    }
+    pieces.extend(
+        attrs
+            .iter()
+            .filter(|(attr, _)| {
+                picture.is_none() || !alt_names.iter().any(|n| attr.eq_ignore_ascii_case(n))
+            })
+            .filter_map(|(attr, v)| {
+                let Value::Str(s) = v else { return None };
+                let lower = attr.to_ascii_lowercase();
+                let s = s.trim();
+                let technical = TECHNICAL.contains(&lower.as_str())
+                    || lower.starts_with("on")
+                    || lower.starts_with("data-")
+                    || lower.starts_with("aria-")
+                    || s.is_empty()
+                    || ["http:", "https:", "/", "./", "../", "#", "@"]
+                        .iter()
+                        .any(|x| s.starts_with(x));
+                (!technical).then(|| {
+                    if LABELS.contains(&lower.as_str()) {
+                        format!("**{}**", md_text(s))
+                    } else {
+                        md_text(s)
+                    }
+                })
+            }),
+    );
     let starts_line = ctx.starts_line(p);
     let alone = ctx.alone(&range);
     if !self_closing && alone && blocks.open.len() < MAX_OPEN {
@@ -411,6 +435,18 @@ fn tag_at(ctx: &Ctx<'_>, p: usize, blocks: &mut Blocks) -> Option<Found> {
         format!("{} ", pieces.join(" — "))
     };
     Some(Found::new(range, out, Some(what), true))
+}
+
+/// Whether `url` names an image file (a query or fragment aside).
+fn is_image(url: &str) -> bool {
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    [".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif"]
+        .iter()
+        .any(|e| path.ends_with(e))
 }
 
 /// The start of the line after the one holding `at`.

@@ -541,9 +541,10 @@ fn a_component_may_spread_its_attributes_over_lines() {
     let body =
         "Intro.\n\n<Quote\n  quote=\"Fast.\"\n  author=\"Ana\"\n  image=\"/a.png\"\n/>\n\nAfter.\n";
     let h = html(body);
+    // The image attribute shows the image.
     assert_eq!(
         h,
-        "<p>Intro.</p>\n<p>Fast.</p>\n<p>Ana</p>\n<p>After.</p>\n"
+        "<p>Intro.</p>\n<p><img src=\"/a.png\" alt=\"\" /></p>\n<p>Fast.</p>\n<p>Ana</p>\n<p>After.</p>\n"
     );
     let f = scan(body);
     assert_eq!((f[0].line, f[0].column, f[0].handled), (3, 1, true));
@@ -568,4 +569,16 @@ fn code_boxes_and_theme_images_render() {
         rewrite("{{< img src=\"a.png\" alt=\"A\" >}}"),
         "![A](a.png)"
     );
+}
+
+#[test]
+fn image_components_are_images_and_tab_values_are_no_content() {
+    let body = "<Screenshot url='https://cdn.x.io/a.png' alt=\"Pool selection\" />\n";
+    assert_eq!(
+        rewrite(body),
+        "\n![Pool selection](https://cdn.x.io/a.png)\n\n"
+    );
+    let body = "<Tabs\ndefaultValue=\"ios\"\nvalues={[\n{ label: 'iOS', value: 'ios' },\n]}\n>\n  <TabItem value=\"ios\">\nText.\n  </TabItem>\n</Tabs>\n";
+    assert!(scan(body).iter().all(|f| f.handled), "{:?}", scan(body));
+    assert_eq!(html(body), "<p>Text.</p>\n");
 }
