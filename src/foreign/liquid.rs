@@ -43,6 +43,23 @@ const URL_FILTERS: &[&str] = &[
     "uri_escape",
 ];
 
+/// Filters only Jekyll and Eleventy have: output using one is Liquid wherever it is.
+const LIQUID_FILTERS: &[&str] = &[
+    "markdownify",
+    "slugify",
+    "jsonify",
+    "date_to_string",
+    "date_to_xmlschema",
+    "xml_escape",
+    "cgi_escape",
+    "where",
+    "where_exp",
+    "group_by",
+    "sort",
+    "number_of_words",
+    "log",
+];
+
 /// Variables that hold the site's address or base path: nothing, for relative links.
 const URL_VARS: &[&str] = &[
     "site.baseurl",
@@ -148,7 +165,11 @@ pub fn output(ctx: &Ctx<'_>, p: usize) -> Option<Found> {
     let literal = string_literal(head);
     let root = head.split(['.', '[']).next().unwrap_or("");
     let url_var = URL_VARS.contains(&head);
-    if !(ctx.liquid || literal.is_some() || ROOTS.contains(&root)) {
+    let liquid_filter = filters.iter().any(|f| {
+        let name = f.split(':').next().unwrap_or("").trim();
+        URL_FILTERS.contains(&name) || LIQUID_FILTERS.contains(&name)
+    });
+    if !(ctx.liquid || literal.is_some() || ROOTS.contains(&root) || liquid_filter) {
         return None;
     }
     let url_filters = filters.iter().all(|f| {

@@ -221,6 +221,9 @@ fn unknown_liquid_in_a_link_keeps_its_path_and_warns() {
     assert_eq!(rewrite("[a]({{ '/x/' | my_filter }})"), "[a](/x/)");
     assert!(!scan("[a]({{ '/x/' | my_filter }})")[0].handled);
     assert_eq!(rewrite("![a]({{ page.image }})"), "![a]()");
+    // A URL filter makes a bare variable Liquid.
+    assert_eq!(rewrite("![a]({{ image | url }})"), "![a]()");
+    assert!(!scan("![a]({{ image | url }})")[0].handled);
 }
 
 #[test]
