@@ -400,7 +400,8 @@ fn tag_at(ctx: &Ctx<'_>, p: usize, blocks: &mut Blocks) -> Option<Found> {
                 let lower = attr.to_ascii_lowercase();
                 let s = s.trim();
                 let technical = TECHNICAL.contains(&lower.as_str())
-                    || lower.starts_with("on")
+                    || (attr.starts_with("on")
+                        && attr[2..].starts_with(|c: char| c.is_ascii_uppercase()))
                     || lower.starts_with("data-")
                     || lower.starts_with("aria-")
                     || s.is_empty()
