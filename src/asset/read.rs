@@ -392,6 +392,10 @@ impl Reader<'_> {
             .code(Code::BodyTooDeep);
             self.diags.push(d);
         }
+        // Template syntax of another generator: one warning per file (SPEC §5).
+        if let Some(d) = crate::foreign::warning(self.source, self.text, split.body) {
+            self.diags.push(d);
+        }
         if self.diags.iter().any(Diagnostic::is_error) {
             return None;
         }

@@ -126,6 +126,11 @@ codes! {
     PageSkipped = "W0314", "a redirect stub or feed template, not an asset";
     /// An `updated` date after the plan's `as_of`.
     FutureDate = "W0315", "an updated date after as_of";
+    /// Template syntax of another generator (a Hugo shortcode, Liquid, an MDX
+    /// component) that covermap shows as a marked placeholder.
+    ForeignSyntax = "W0320", "template syntax covermap does not render";
+    /// The files with such syntax past the first ten, summed up in one warning.
+    ForeignSyntaxMore = "W0321", "more files with template syntax, summed up";
     // 04: the library as a whole.
     /// Two assets with one slug.
     DuplicateSlug = "E0401", "two assets with one slug";

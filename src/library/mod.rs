@@ -249,10 +249,12 @@ fn load_with(
         })
         .collect();
     let mut assets = Vec::with_capacity(results.len());
+    let mut foreign = crate::foreign::FileWarnings::default();
     for (a, ds) in results {
-        diags.extend(ds);
+        diags.extend(foreign.keep(ds));
         assets.extend(a);
     }
+    diags.extend(foreign.summary());
 
     let mut by_slug: rustc_hash::FxHashMap<&str, &Arc<Asset>> = Default::default();
     by_slug.reserve(assets.len());
