@@ -124,6 +124,12 @@ codes! {
     PageSkipped = "W0314", "a redirect stub or feed template, not an asset";
     /// An `updated` date after the plan's `as_of`.
     FutureDate = "W0315", "an updated date after as_of";
+    /// An `aliases`/`redirect_from` redirect page that would overwrite a page, a file
+    /// or another redirect: the real page wins, the redirect is not made.
+    RedirectClash = "W0325", "a redirect page that would overwrite a page or another redirect";
+    /// An `aliases`/`redirect_from` entry that is no path in the site (a full address,
+    /// `..`, a hidden folder).
+    AliasNotPath = "W0326", "an alias or redirect_from that is not a path in the site";
     // 04: the library as a whole.
     /// Two assets with one slug.
     DuplicateSlug = "E0401", "two assets with one slug";

@@ -6,6 +6,7 @@
 
 mod cache;
 mod mdx;
+mod order;
 mod walk;
 
 use std::path::{Path, PathBuf};
@@ -46,8 +47,9 @@ pub struct LoadOptions {
 pub struct Library {
     pub root: PathBuf,
     pub plan: Plan,
-    /// Every asset in the site, sorted by slug. Drafts only with `--drafts`. Shared, so
-    /// a rebuild hands on an unchanged asset without copying it.
+    /// Every asset in the site, in `[site] sort` order (by slug unless the plan says
+    /// otherwise). Drafts only with `--drafts`. Shared, so a rebuild hands on an
+    /// unchanged asset without copying it.
     pub assets: Vec<Arc<Asset>>,
     /// Drafts left out of the site.
     pub drafts_left_out: usize,
@@ -303,6 +305,7 @@ fn load_with(
         assets.retain(|a| !a.draft);
     }
     assets.sort_by(|a, b| a.slug.cmp(&b.slug));
+    order::apply(&mut assets, plan.site.sort);
     // A repo's root holds its own files (package.json, licences, CI): none is published
     // unless a page links it; any other content folder's files are attachments.
     let (published, other) = if walked.folder.as_os_str().is_empty() {
