@@ -7,6 +7,7 @@
 mod cache;
 mod mdx;
 mod order;
+mod summary;
 mod walk;
 
 use std::path::{Path, PathBuf};
@@ -22,7 +23,7 @@ use crate::plan::{self, PLAN_FILE, Plan};
 use crate::source::{Disk, Source, not_utf8};
 
 pub use cache::AssetCache;
-pub use walk::{Walked, content_folder, is_markdown, list_content};
+pub use walk::{NEVER_CONTENT, Walked, content_folder, is_markdown, list_content};
 // Where they were before the file source had a module of its own.
 pub use crate::source::{is_ignored, list_files};
 
@@ -251,10 +252,13 @@ fn load_with(
         })
         .collect();
     let mut assets = Vec::with_capacity(results.len());
+    let mut read_diags = Vec::new();
     for (a, ds) in results {
-        diags.extend(ds);
+        read_diags.extend(ds);
         assets.extend(a);
     }
+    summary::summarize(&mut read_diags, content);
+    diags.extend(read_diags);
 
     let mut by_slug: rustc_hash::FxHashMap<&str, &Arc<Asset>> = Default::default();
     by_slug.reserve(assets.len());

@@ -35,37 +35,44 @@ fn title_key(title: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::library::in_memory;
+    use std::path::Path;
+    use std::sync::Arc;
 
-    const PLAN: &str = "[site]\ntitle = \"S\"\nSORT\n[plan]\ntitle = \"P\"\n\n[[stages]]\nid = \"a\"\n[[personas]]\nid = \"p\"\n[[segments]]\nid = \"s\"\npipeline = 1\n";
+    use crate::asset::{Asset, ReadOptions, read};
+    use crate::plan::Sort;
 
-    fn order(sort: &str) -> Vec<String> {
-        let plan = PLAN.replace("SORT", sort);
-        let lib = in_memory(&[
-            ("plan.toml", &plan),
-            (
-                "content/a.md",
-                "---\ntitle: zebra\nupdated: 2026-01-01\n---\n",
-            ),
-            ("content/b.md", "---\ntitle: Apple\n---\n"),
-            (
-                "content/c.md",
-                "---\ntitle: mango\nupdated: 2026-03-01\n---\n",
-            ),
-            (
-                "content/d.md",
-                "---\ntitle: banana\nupdated: 2026-01-01\n---\n",
-            ),
-        ]);
-        lib.assets.iter().map(|a| a.slug.clone()).collect()
+    fn asset(name: &str, title: &str, updated: Option<&str>) -> Arc<Asset> {
+        let updated = updated.map_or(String::new(), |d| format!("updated: {d}\n"));
+        let text = format!("---\ntitle: {title}\n{updated}---\n");
+        let rel = format!("{name}.md");
+        let plan = "[site]\ntitle='T'\n[plan]\ntitle='P'\n[[stages]]\nid='a'\n[[personas]]\nid='p'\n[[segments]]\nid='s'\npipeline=1\n";
+        let plan = crate::plan::parse(plan, None).valid().unwrap();
+        let (a, diags) = read(
+            Path::new(&rel),
+            Path::new(&rel),
+            &text,
+            Some(&plan),
+            ReadOptions::default(),
+        );
+        Arc::new(a.unwrap_or_else(|| panic!("{diags:?}")))
+    }
+
+    fn order(sort: Sort) -> Vec<String> {
+        let mut assets = vec![
+            asset("a", "zebra", Some("2026-01-01")),
+            asset("b", "Apple", None),
+            asset("c", "mango", Some("2026-03-01")),
+            asset("d", "banana", Some("2026-01-01")),
+        ];
+        super::apply(&mut assets, sort);
+        assets.iter().map(|a| a.slug.clone()).collect()
     }
 
     #[test]
     fn path_title_and_updated_orders() {
-        assert_eq!(order(""), ["a", "b", "c", "d"]);
-        assert_eq!(order("sort = \"path\""), ["a", "b", "c", "d"]);
-        assert_eq!(order("sort = \"title\""), ["b", "d", "c", "a"]);
+        assert_eq!(order(Sort::Path), ["a", "b", "c", "d"]);
+        assert_eq!(order(Sort::Title), ["b", "d", "c", "a"]);
         // Newest first, a tie by title (banana before zebra), undated last.
-        assert_eq!(order("sort = \"updated\""), ["c", "d", "a", "b"]);
+        assert_eq!(order(Sort::Updated), ["c", "d", "a", "b"]);
     }
 }

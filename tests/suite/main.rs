@@ -8,6 +8,7 @@ mod common;
 mod adopt;
 mod adopt_content;
 mod adopt_fm;
+mod adopt_rest;
 mod architecture;
 mod browser;
 mod build;
