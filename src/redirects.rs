@@ -80,7 +80,8 @@ pub fn warnings(lib: &Library) -> Vec<Diagnostic> {
 }
 
 fn collect(lib: &Library) -> (Vec<Redirect>, Vec<Diagnostic>) {
-    let mut wanted: Vec<(String, usize, String)> = Vec::new();
+    // (page path, asset, why the page is wanted, the text to place a warning at)
+    let mut wanted: Vec<(String, usize, String, Option<String>)> = Vec::new();
     let mut diags = Vec::new();
     let prefix = lib.plan.adoption.content.url_prefix.as_deref();
     for (i, a) in lib.assets.iter().enumerate() {
@@ -90,6 +91,7 @@ fn collect(lib: &Library) -> (Vec<Redirect>, Vec<Diagnostic>) {
                 old,
                 i,
                 "its address before `index.md` pages took their folder's".into(),
+                None,
             ));
         }
         if a.extra.is_empty() {
@@ -101,8 +103,14 @@ fn collect(lib: &Library) -> (Vec<Redirect>, Vec<Diagnostic>) {
             };
             for alias in strings(value) {
                 match alias_path(alias, &a.slug, prefix) {
-                    Ok(path) => wanted.push((path, i, format!("`{key}: {alias}`"))),
-                    Err(why) => diags.push(
+                    Ok(path) => wanted.push((
+                        path,
+                        i,
+                        format!("`{key}: {alias}`"),
+                        Some(alias.to_string()),
+                    )),
+                    Err(why) => diags.push(placed(
+                        lib,
                         Diagnostic::warning(
                             &a.source,
                             format!(
@@ -112,7 +120,8 @@ fn collect(lib: &Library) -> (Vec<Redirect>, Vec<Diagnostic>) {
                         )
                         .help("write a path of the old site, such as `/blog/old-title/` or `old-title.html`")
                         .code(Code::AliasNotPath),
-                    ),
+                        Some(alias),
+                    )),
                 }
             }
         }
@@ -142,7 +151,7 @@ fn collect(lib: &Library) -> (Vec<Redirect>, Vec<Diagnostic>) {
     }
     let mut out: Vec<Redirect> = Vec::new();
     let mut made: BTreeMap<String, usize> = BTreeMap::new();
-    for (path, asset, why) in wanted {
+    for (path, asset, why, alias) in wanted {
         let source = &lib.assets[asset].source;
         let clash = if let Some(&other) = made.get(&path) {
             if other == asset {
@@ -162,14 +171,16 @@ fn collect(lib: &Library) -> (Vec<Redirect>, Vec<Diagnostic>) {
             }
         };
         match clash {
-            Some(what) => diags.push(
+            Some(what) => diags.push(placed(
+                lib,
                 Diagnostic::warning(
                     source,
                     format!("the redirect page `{path}` ({why}) would overwrite {what}: it is not made"),
                 )
                 .help("the real page wins; remove the alias, or move the page that holds that address")
                 .code(Code::RedirectClash),
-            ),
+                alias.as_deref(),
+            )),
             None => {
                 made.insert(path.clone(), asset);
                 out.push(Redirect { path, asset });
@@ -177,6 +188,24 @@ fn collect(lib: &Library) -> (Vec<Redirect>, Vec<Diagnostic>) {
         }
     }
     (out, diags)
+}
+
+/// `d` placed where its file first holds `text` after the front matter's redirect key,
+/// when the file can be read again (warnings are rare: it is read only then).
+fn placed(lib: &Library, d: Diagnostic, text: Option<&str>) -> Diagnostic {
+    let Some(text) = text else {
+        return d;
+    };
+    let Ok(bytes) = lib.source.read(&d.path, crate::limits::MAX_ASSET_BYTES) else {
+        return d;
+    };
+    let source = String::from_utf8_lossy(&bytes);
+    let lower = source.to_ascii_lowercase();
+    let from = KEYS.iter().filter_map(|k| lower.find(k)).min().unwrap_or(0);
+    match source[from..].find(text) {
+        Some(at) => d.at_offset(&source, from + at),
+        None => d,
+    }
 }
 
 /// `p` itself and each folder above it (`a/b/index.html`: `a`, `a/b`, the path).

@@ -85,10 +85,10 @@ fn aliases_redirect_from_and_old_index_addresses_become_redirect_pages() {
     // The real pages win, with a warning each; a full address is no path in the site.
     let err = run.stderr_text();
     for want in [
-        "content/clash.md: warning: the redirect page `coverage/index.html`",
-        "content/clash.md: warning: the redirect page `library/guide/index.html`",
+        "content/clash.md:6:11: warning: the redirect page `coverage/index.html`",
+        "content/clash.md:6:23: warning: the redirect page `library/guide/index.html`",
         "[W0325]",
-        "content/far.md: warning: `aliases` entry `https://example.com/x/` is a full address",
+        "content/far.md:6:12: warning: `aliases` entry `https://example.com/x/` is a full address",
         "[W0326]",
     ] {
         assert!(err.contains(want), "{want}\n{err}");
