@@ -102,7 +102,16 @@ fn collect(lib: &Library) -> (Vec<Redirect>, Vec<Diagnostic>) {
                 continue;
             };
             for alias in strings(value) {
-                match alias_path(alias, &a.slug, prefix) {
+                // Jekyll's `redirect_from` is from the site's root, with or without its
+                // leading `/`; Hugo's relative `aliases` sit beside the page.
+                let rooted;
+                let written = if *key == "redirect_from" && !alias.trim_start().starts_with('/') {
+                    rooted = format!("/{}", alias.trim_start());
+                    rooted.as_str()
+                } else {
+                    alias
+                };
+                match alias_path(written, &a.slug, prefix) {
                     Ok(path) => wanted.push((
                         path,
                         i,
@@ -384,7 +393,7 @@ mod tests {
             ),
             (
                 "content/docs/_index.md",
-                "---\ntitle: Docs\nRedirect_From: /guide/\n---\n",
+                "---\ntitle: Docs\nRedirect_From: [/guide/, docs-old.html]\n---\n",
             ),
             (
                 "content/pinned/index.md",
@@ -410,6 +419,7 @@ mod tests {
             [
                 ("library/docs/-index/index.html", "docs"),
                 ("guide/index.html", "docs"),
+                ("docs-old.html", "docs"),
                 ("library/guide/index/index.html", "guide"),
                 ("old-guide/index.html", "guide"),
                 ("library/old.html", "guide"),
@@ -435,6 +445,7 @@ mod tests {
         assert_eq!(messages.len(), expect.len(), "{messages:#?}");
         let r = &pages[0];
         assert_eq!(r.target(&lib), "../../../library/docs/index.html");
-        assert_eq!(pages[4].target(&lib), "../library/guide/index.html");
+        assert_eq!(pages[2].target(&lib), "./library/docs/index.html");
+        assert_eq!(pages[5].target(&lib), "../library/guide/index.html");
     }
 }
