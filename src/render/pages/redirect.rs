@@ -46,5 +46,9 @@ mod tests {
             super::page("Old title", "../x/".into()),
         );
         assert_ne!(fp, other, "the target is part of the fingerprint");
+        // The title is the library's text: escaped like every page's.
+        let (_, html) = show(&r, "x.html", super::page("<b>\"x\"</b>", "./y/".into()));
+        assert!(!html.contains("<b>"), "{html}");
+        assert!(html.contains("&lt;b&gt;"), "{html}");
     }
 }
