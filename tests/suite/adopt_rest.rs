@@ -94,6 +94,10 @@ fn aliases_redirect_from_and_old_index_addresses_become_redirect_pages() {
         assert!(err.contains(want), "{want}\n{err}");
     }
     assert!(read(&out.join("coverage/index.html")).contains("<h1>"));
+    // `check` names them too, for scripts.
+    let json = lib.run(["check", "--format", "json"]).stdout_text();
+    assert_eq!(json.matches("\"W0325\"").count(), 2, "{json}");
+    assert_eq!(json.matches("\"W0326\"").count(), 1, "{json}");
     assert!(read(&guide).contains("Body of Guide."));
     // The redirect page, as a reader's browser gets it.
     let mut settings = insta::Settings::clone_current();
