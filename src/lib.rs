@@ -29,6 +29,7 @@ pub mod markdown;
 pub mod membership;
 pub mod output;
 pub mod plan;
+pub mod redirects;
 pub mod render;
 pub mod report;
 pub mod search;
@@ -112,6 +113,7 @@ fn model(
     };
     diagnostics.extend(membership::slug_warnings(&library));
     diagnostics.extend(links::warnings(&library));
+    diagnostics.extend(redirects::warnings(&library));
     let coverage = Coverage::compute(&library.plan, &library.assets);
     trace.phase("coverage");
     let theme = theme::Theme::load_from(&*library.source, library.theme_folder().as_deref());

@@ -4,8 +4,9 @@
 
 use std::path::Path;
 
-/// The slug of a file: its path under `content/` without `.md`, made a slug part by
-/// part as [`slug_words`] makes one.
+/// The slug of a file: its path under `content/` without its Markdown extension
+/// (`.md`, `.markdown` or `.mdx`, in any case: `a.mdx` is `a`, as `a.md` is), made a
+/// slug part by part as [`slug_words`] makes one.
 pub fn slug_from_path(content_path: &Path) -> String {
     // Joined from the path's parts, so that only the system's separator separates: on
     // Unix a `\` is part of a file name, and must not make an empty or leading part.
@@ -14,7 +15,23 @@ pub fn slug_from_path(content_path: &Path) -> String {
         .map(|part| part.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/");
-    slug_words(s.strip_suffix(".md").unwrap_or(&s), true)
+    slug_words(strip_markdown_extension(&s), true)
+}
+
+/// The extensions a page's slug drops; other extensions stay part of the slug.
+const MARKDOWN_EXTENSIONS: [&str; 3] = [".md", ".markdown", ".mdx"];
+
+fn strip_markdown_extension(path: &str) -> &str {
+    for ext in MARKDOWN_EXTENSIONS {
+        let Some(cut) = path.len().checked_sub(ext.len()) else {
+            continue;
+        };
+        // A dot first, then ASCII: `cut` is a char boundary whenever the tail matches.
+        if path.is_char_boundary(cut) && path[cut..].eq_ignore_ascii_case(ext) {
+            return &path[..cut];
+        }
+    }
+    path
 }
 
 /// Text as a slug: lowercased, Latin letters stripped of their diacritics (`café` →
@@ -150,6 +167,17 @@ mod tests {
             ("Ελληνικά.md", "ελληνικά"),
             ("経理/法務.md", "経理/法務"),
             ("Straße Œuvre.md", "strasse-oeuvre"),
+            // Every Markdown extension gives the slug `.md` would, in any case.
+            ("a.mdx", "a"),
+            ("a.markdown", "a"),
+            ("docs/Intro.MDX", "docs/intro"),
+            ("README.MD", "readme"),
+            ("x.Markdown", "x"),
+            // Other extensions stay part of the slug.
+            ("a.txt", "a-txt"),
+            ("a.mdxx", "a-mdxx"),
+            (".md", ""),
+            ("経理.mdx", "経理"),
         ] {
             assert_eq!(slug_from_path(Path::new(path)), want);
         }

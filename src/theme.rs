@@ -34,6 +34,7 @@ pub const TEMPLATES: &[(&str, &str)] = builtin!(
     "term.html",
     "terms.html",
     "404.html",
+    "redirect.html",
     "partials/asset_row.html",
 );
 

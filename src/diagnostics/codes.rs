@@ -131,6 +131,12 @@ codes! {
     ForeignSyntax = "W0320", "template syntax covermap does not render";
     /// The files with such syntax past the first ten, summed up in one warning.
     ForeignSyntaxMore = "W0321", "more files with template syntax, summed up";
+    /// An `aliases`/`redirect_from` redirect page that would overwrite a page, a file
+    /// or another redirect: the real page wins, the redirect is not made.
+    RedirectClash = "W0325", "a redirect page that would overwrite a page or another redirect";
+    /// An `aliases`/`redirect_from` entry that is no path in the site (a full address,
+    /// `..`, a hidden folder).
+    AliasNotPath = "W0326", "an alias or redirect_from that is not a path in the site";
     // 04: the library as a whole.
     /// Two assets with one slug.
     DuplicateSlug = "E0401", "two assets with one slug";

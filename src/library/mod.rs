@@ -6,6 +6,8 @@
 
 mod cache;
 mod mdx;
+mod order;
+mod summary;
 mod walk;
 
 use std::path::{Path, PathBuf};
@@ -21,7 +23,7 @@ use crate::plan::{self, PLAN_FILE, Plan};
 use crate::source::{Disk, Source, not_utf8};
 
 pub use cache::AssetCache;
-pub use walk::{Walked, content_folder, is_markdown, list_content};
+pub use walk::{NEVER_CONTENT, Walked, content_folder, is_markdown, list_content};
 // Where they were before the file source had a module of its own.
 pub use crate::source::{is_ignored, list_files};
 
@@ -46,8 +48,9 @@ pub struct LoadOptions {
 pub struct Library {
     pub root: PathBuf,
     pub plan: Plan,
-    /// Every asset in the site, sorted by slug. Drafts only with `--drafts`. Shared, so
-    /// a rebuild hands on an unchanged asset without copying it.
+    /// Every asset in the site, in `[site] sort` order (by slug unless the plan says
+    /// otherwise). Drafts only with `--drafts`. Shared, so a rebuild hands on an
+    /// unchanged asset without copying it.
     pub assets: Vec<Arc<Asset>>,
     /// Drafts left out of the site.
     pub drafts_left_out: usize,
@@ -250,11 +253,14 @@ fn load_with(
         .collect();
     let mut assets = Vec::with_capacity(results.len());
     let mut foreign = crate::foreign::FileWarnings::default();
+    let mut read_diags = Vec::new();
     for (a, ds) in results {
-        diags.extend(foreign.keep(ds));
+        read_diags.extend(foreign.keep(ds));
         assets.extend(a);
     }
-    diags.extend(foreign.summary());
+    read_diags.extend(foreign.summary());
+    summary::summarize(&mut read_diags, content);
+    diags.extend(read_diags);
 
     let mut by_slug: rustc_hash::FxHashMap<&str, &Arc<Asset>> = Default::default();
     by_slug.reserve(assets.len());
@@ -305,6 +311,7 @@ fn load_with(
         assets.retain(|a| !a.draft);
     }
     assets.sort_by(|a, b| a.slug.cmp(&b.slug));
+    order::apply(&mut assets, plan.site.sort);
     // A repo's root holds its own files (package.json, licences, CI): none is published
     // unless a page links it; any other content folder's files are attachments.
     let (published, other) = if walked.folder.as_os_str().is_empty() {

@@ -17,7 +17,7 @@ use crate::source::Source;
 /// Folders at the top of a content folder that is the root (`dir = "."`) never read as
 /// content: other generators' output and caches, and the package folders beside them
 /// (ADOPTION.md §1). covermap's own output folder is left out by its path.
-const NEVER_CONTENT: &[&str] = &[
+pub const NEVER_CONTENT: &[&str] = &[
     "public",
     "_site",
     "build",

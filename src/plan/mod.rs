@@ -12,10 +12,12 @@ pub mod adoption;
 pub mod history;
 mod model;
 mod parse;
+pub mod site_keys;
 mod validate;
 
 pub use model::*;
 pub use parse::{Parsed, parse, toml_error};
+pub use site_keys::Sort;
 
 #[cfg(test)]
 mod adoption_tests;

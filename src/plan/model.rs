@@ -20,6 +20,10 @@ pub struct Site {
     pub raw_html: bool,
     /// Whether search engines may index the site (`[site] robots`).
     pub robots: Robots,
+    /// `[site] sort` and `language` (issue 14): the order of every list of assets, and
+    /// every page's `lang`.
+    pub sort: super::site_keys::Sort,
+    pub language: String,
 }
 
 /// `[site] robots`: `index` (the default) lets search engines index the site;

@@ -53,6 +53,9 @@ struct RawSite {
     theme: Option<S<String>>,
     raw_html: Option<bool>,
     robots: Option<S<String>>,
+    // Issue 14: checked in site_keys.rs.
+    sort: Option<S<String>>,
+    language: Option<S<String>>,
 }
 
 #[derive(Deserialize)]
@@ -335,6 +338,13 @@ impl Validator<'_> {
                 .robots
                 .as_ref()
                 .map_or(Robots::Index, |r| self.robots(r)),
+            sort: site_raw.sort.as_ref().map_or_else(Default::default, |s| {
+                super::site_keys::sort(self.src, s.get_ref(), s.span(), &mut self.diags)
+            }),
+            language: site_raw.language.as_ref().map_or_else(
+                || super::site_keys::DEFAULT_LANGUAGE.to_string(),
+                |l| super::site_keys::language(self.src, l.get_ref(), l.span(), &mut self.diags),
+            ),
         };
         let currency = match meta.currency {
             Some(c) => {

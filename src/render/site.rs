@@ -21,7 +21,7 @@ use super::pager::{LIBRARY_PAGE_SIZE, TERM_PAGE_SIZE, page_path};
 use super::pages::asset;
 use super::pages::library::{LibraryPage, LibraryShared};
 use super::pages::term::TermPage;
-use super::pages::{coverage, gaps, not_found, objections, terms, trend};
+use super::pages::{coverage, gaps, not_found, objections, redirect, terms, trend};
 use super::renderer::{Renderer, Report, lock};
 use super::rows::prepare;
 use super::views::term_path;
@@ -119,10 +119,12 @@ pub(super) fn run(
     generated.extend(r.theme.static_files.iter().map(|(p, _)| p.as_str()));
     let mut copies = copies(&r, &generated, &mut fails.diags);
     fails.stop()?;
+    let redirects = redirects(&r, &generated, &copies);
     let folders: Vec<&str> = generated
         .iter()
         .copied()
         .chain(copies.iter().map(|(p, _)| p.as_str()))
+        .chain(redirects.iter().map(|d| d.path.as_str()))
         .chain(["search/t/0.js", "search/d/0.js"])
         .collect();
     sink.make_folders(&folders).map_err(RenderError::Output)?;
@@ -170,6 +172,13 @@ pub(super) fn run(
             fails.add(f);
         }
     }
+    // Old addresses of assets (issue 14): a page each, sending the reader on.
+    for d in &redirects {
+        let page = redirect::page(&assets[d.asset].title, d.target(r.lib));
+        if let Err(f) = r.emit_page(sink, &d.path, page) {
+            fails.add(f);
+        }
+    }
     fails.stop()?;
     trace.phase("render: list pages");
 
@@ -211,7 +220,7 @@ pub(super) fn run(
     let report = Report {
         pages,
         rendered: r.templates.rendered(),
-        files: files + pages,
+        files: files + pages + redirects.len(),
     };
     let mut next = Next::default();
     if r.incremental {
@@ -221,9 +230,10 @@ pub(super) fn run(
             .pages
             .iter()
             .any(|(p, _, _)| !r.old.pages.contains_key(p));
-        if added || r.old.pages.len() != pages {
+        if added || r.old.pages.len() != pages + redirects.len() {
             let mut paths: FxHashSet<String> = specs.iter().map(|s| s.path.clone()).collect();
             paths.extend(asset_paths.iter().cloned());
+            paths.extend(redirects.iter().map(|d| d.path.clone()));
             next.paths = Some(paths);
         }
         next.prepared = r.prepared.clone();
@@ -308,6 +318,31 @@ fn adopted_copies(
         taken.insert(path.clone());
         out.push((path, source));
     }
+}
+
+/// The library's redirect pages ([`crate::redirects`]) but any that would still
+/// overwrite a file the render writes (a theme's own static file, a page of a kind
+/// the library's check does not know): the real file wins, and the library's
+/// warnings already named every clash they could see.
+fn redirects(
+    r: &Renderer,
+    generated: &BTreeSet<&str>,
+    copies: &[(String, PathBuf)],
+) -> Vec<crate::redirects::Redirect> {
+    let mut list = crate::redirects::of(r.lib);
+    if list.is_empty() {
+        return list;
+    }
+    let copied: BTreeSet<&str> = copies.iter().map(|(p, _)| p.as_str()).collect();
+    list.retain(|d| {
+        let p = d.path.as_str();
+        let mut own = p
+            .match_indices('/')
+            .map(|(at, _)| &p[..at])
+            .chain(std::iter::once(p));
+        !own.any(|q| generated.contains(q) || copied.contains(q))
+    });
+    list
 }
 
 /// Every asset page, in parallel batches, and every asset's search terms (library

@@ -132,6 +132,8 @@ pub(super) fn base(plan: &Plan) -> [(&'static str, tera::Value); 3] {
                 "title": plan.site.title,
                 "base_url": plan.site.base_url,
                 "robots": plan.site.robots.as_str(),
+                "language": plan.site.language,
+                "sort": plan.site.sort.as_str(),
             })),
         ),
         (

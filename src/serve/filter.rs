@@ -7,7 +7,13 @@
 //! everything under `plan.toml`, `content/`, `themes/` and `static/` except what the
 //! loader itself passes over (hidden files, editors' temp and swap files, by
 //! [`crate::source::is_ignored`]), the output folder, and reads (`Access` events).
+//!
+//! An adopted repo's plan moves the sources (issue 14): its `[content] dir` and
+//! `[content] static` folders are sources too, and with `dir = "."` every folder at the
+//! root is, but those the loader never reads as content (other generators' output,
+//! `node_modules/`, the plan's `[build] out`, any folder a covermap build wrote).
 
+use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 
 use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
@@ -20,6 +26,91 @@ pub struct Scope {
     pub root: PathBuf,
     /// Where `watch` writes the site: its own writes must not trigger a rebuild.
     pub out: Option<PathBuf>,
+    /// The folders, relative to the root, whose files go into the site: [`SOURCE_DIRS`]
+    /// and the plan's `[content] dir` and `static` folders.
+    pub dirs: Vec<PathBuf>,
+    /// `[content] dir = "."`: every folder at the root is a source but `skip`.
+    pub whole_root: bool,
+    /// With `whole_root`, the names at the root that are never content.
+    pub skip: Vec<OsString>,
+}
+
+impl Scope {
+    /// The scope of the library at `root` as its plan.toml says now (a plan that does
+    /// not parse gives the default layout: its fix is itself a change to plan.toml).
+    pub fn read(root: &Path, out: Option<PathBuf>) -> Scope {
+        let text = std::fs::read_to_string(root.join(crate::plan::PLAN_FILE)).unwrap_or_default();
+        let plan = crate::plan::parse(&text, None).plan;
+        let mut scope = Scope::of_plan(root, out, plan.as_ref());
+        if scope.whole_root {
+            // Folders a covermap build wrote (its manifest inside), wherever they are.
+            if let Ok(entries) = std::fs::read_dir(root) {
+                for e in entries.flatten() {
+                    if e.path().join(crate::output::MANIFEST).is_file() {
+                        scope.skip.push(e.file_name());
+                    }
+                }
+            }
+        }
+        scope
+    }
+
+    /// The scope a plan gives, without looking at the disk.
+    pub fn of_plan(root: &Path, out: Option<PathBuf>, plan: Option<&crate::plan::Plan>) -> Scope {
+        let mut dirs: Vec<PathBuf> = SOURCE_DIRS.iter().map(PathBuf::from).collect();
+        let mut whole_root = false;
+        let mut skip = Vec::new();
+        if let Some(a) = plan.map(|p| &p.adoption) {
+            let content = &a.content;
+            if content.dir == "." {
+                whole_root = true;
+                skip.extend(crate::library::NEVER_CONTENT.iter().map(OsString::from));
+                skip.extend(a.out.iter().map(OsString::from));
+            } else {
+                dirs.push(PathBuf::from(&content.dir));
+            }
+            dirs.extend(content.static_dirs.iter().map(PathBuf::from));
+        }
+        dirs.sort();
+        dirs.dedup();
+        Scope {
+            root: root.to_path_buf(),
+            out,
+            dirs,
+            whole_root,
+            skip,
+        }
+    }
+
+    /// The folders to watch, each with all below it: the source folders that exist,
+    /// and with `whole_root` every folder at the root that is not skipped or hidden.
+    pub fn folders(&self) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = self.dirs.iter().map(|d| self.root.join(d)).collect();
+        if self.whole_root
+            && let Ok(entries) = std::fs::read_dir(&self.root)
+        {
+            for e in entries.flatten() {
+                let name = e.file_name();
+                if e.file_type().is_ok_and(|t| t.is_dir())
+                    && !is_ignored(&name)
+                    && !self.skip.contains(&name)
+                {
+                    out.push(e.path());
+                }
+            }
+        }
+        out.retain(|p| !self.out.as_ref().is_some_and(|o| p.starts_with(o)));
+        out.sort();
+        out.dedup();
+        // A folder inside another watched one is watched with it.
+        let mut kept: Vec<PathBuf> = Vec::new();
+        for p in out {
+            if !kept.iter().any(|k| p.starts_with(k)) {
+                kept.push(p);
+            }
+        }
+        kept
+    }
 }
 
 /// The top-level folders of a library whose files go into the site.
@@ -77,7 +168,9 @@ pub fn is_change(kind: &EventKind) -> bool {
 }
 
 /// Whether `path` is a source of the site: `plan.toml`, or a file or folder under
-/// `content/`, `themes/` or `static/` that the loader reads.
+/// `content/`, `themes/`, `static/` or a folder the plan names that the loader reads
+/// (with `dir = "."`, under any folder at the root but those never read as content,
+/// or a file at the root itself).
 pub fn is_source(path: &Path, scope: &Scope) -> bool {
     if scope.out.as_ref().is_some_and(|out| path.starts_with(out)) {
         return false;
@@ -93,10 +186,19 @@ pub fn is_source(path: &Path, scope: &Scope) -> bool {
     if rel == Path::new(crate::plan::PLAN_FILE) {
         return true;
     }
-    if !SOURCE_DIRS.iter().any(|d| first == *d) {
+    let in_dirs = scope.dirs.iter().any(|d| rel.starts_with(d));
+    let in_root = scope.whole_root && !scope.skip.iter().any(|s| s == first);
+    if !in_dirs && !in_root {
         return false;
     }
-    parts.all(|p| match p {
+    // `static/.well-known/` and `static/.nojekyll` are published though hidden.
+    let published_hidden = first == "static"
+        && rel
+            .components()
+            .nth(1)
+            .is_some_and(|c| c.as_os_str() == ".well-known" || c.as_os_str() == ".nojekyll");
+    rel.components().enumerate().all(|(i, p)| match p {
+        Component::Normal(_) if i == 1 && published_hidden => true,
         Component::Normal(name) => !is_ignored(name),
         _ => false,
     })
@@ -108,10 +210,7 @@ mod tests {
     use notify::event::{CreateKind, DataChange, RemoveKind, RenameMode};
 
     fn scope() -> Scope {
-        Scope {
-            root: PathBuf::from("/lib"),
-            out: Some(PathBuf::from("/lib/public")),
-        }
+        Scope::of_plan(Path::new("/lib"), Some(PathBuf::from("/lib/public")), None)
     }
 
     fn event(kind: EventKind, paths: &[&str]) -> notify::Event {
@@ -323,6 +422,52 @@ mod tests {
     }
 
     #[test]
+    fn an_adopted_repo_is_watched_where_its_plan_says() {
+        let lib = |plan: &str| {
+            let text = format!(
+                "[site]\ntitle = \"S\"\n[plan]\ntitle = \"P\"\n[[stages]]\nid = \"a\"\n[[personas]]\nid = \"p\"\n[[segments]]\nid = \"s\"\npipeline = 1\n{plan}"
+            );
+            let plan = crate::plan::parse(&text, None).plan;
+            assert!(plan.is_some(), "{text}");
+            Scope::of_plan(Path::new("/r"), None, plan.as_ref())
+        };
+        let src = |scope: &Scope, p: &str| is_source(Path::new(p), scope);
+        let docs = lib("[content]\ndir = \"docs\"\nstatic = [\"assets\"]\n");
+        for (path, want) in [
+            ("/r/docs/a.md", true),
+            ("/r/docs/img/x.png", true),
+            ("/r/assets/logo.svg", true),
+            ("/r/content/a.md", true),
+            ("/r/static/.well-known/security.txt", true),
+            ("/r/static/.nojekyll", true),
+            ("/r/static/.git/x", false),
+            ("/r/static/.well-known/.swp", false),
+            ("/r/docs/.hidden/a.md", false),
+            ("/r/README.md", false),
+            ("/r/plan.toml", true),
+            ("/r/node_modules/x/a.md", false),
+        ] {
+            assert_eq!(src(&docs, path), want, "{path}");
+        }
+        let root = lib("[content]\ndir = \".\"\n[build]\nout = \"site-out\"\n");
+        assert!(root.whole_root);
+        for (path, want) in [
+            ("/r/README.md", true),
+            ("/r/blog/post/index.md", true),
+            ("/r/static/x.css", true),
+            ("/r/.git/index", false),
+            ("/r/.github/workflows/ci.yml", false),
+            ("/r/public/index.html", false),
+            ("/r/_site/index.html", false),
+            ("/r/node_modules/a/b.md", false),
+            ("/r/site-out/index.html", false),
+            ("/r/covermap-site/index.html", false),
+        ] {
+            assert_eq!(src(&root, path), want, "{path}");
+        }
+    }
+
+    #[test]
     fn lost_events_ask_for_a_rescan() {
         let overflow = notify::Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan);
         let got = changes([&overflow], &scope());
@@ -332,10 +477,11 @@ mod tests {
     #[test]
     fn output_folder_inside_a_source_folder_is_still_ignored() {
         // `output::write` refuses such a folder, but the filter must not loop either way.
-        let scope = Scope {
-            root: PathBuf::from("/lib"),
-            out: Some(PathBuf::from("/lib/static/site")),
-        };
+        let scope = Scope::of_plan(
+            Path::new("/lib"),
+            Some(PathBuf::from("/lib/static/site")),
+            None,
+        );
         assert!(!is_source(Path::new("/lib/static/site/index.html"), &scope));
         assert!(is_source(Path::new("/lib/static/logo.svg"), &scope));
     }

@@ -100,10 +100,7 @@ pub fn serve(
 ) -> Result<(), ServeError> {
     let root = absolute_root(&options.root)?;
     let stop = stop_signal()?;
-    let scope = Scope {
-        root: root.clone(),
-        out: None,
-    };
+    let scope = Scope::read(&root, None);
     // Watching starts before the first build, so no change made during it is missed.
     let (tx, rx) = mpsc::channel();
     let watches = Watches::start(&scope, tx.clone())?;
@@ -175,10 +172,7 @@ pub fn watch(options: &Options, out: &Path) -> Result<(), ServeError> {
         source,
     })?;
     let stop = stop_signal()?;
-    let scope = Scope {
-        root: root.clone(),
-        out: Some(out.clone()),
-    };
+    let scope = Scope::read(&root, Some(out.clone()));
     let (tx, rx) = mpsc::channel();
     let watches = Watches::start(&scope, tx.clone())?;
 
@@ -302,7 +296,8 @@ fn rebuild_loop(
         // The summary gives the rebuild's own time, not the settling before it.
         let started = Instant::now();
         // A content/, themes/ or static/ folder made, or made anew, since the last
-        // rebuild needs its own watch before the rebuild reads it.
+        // rebuild needs its own watch before the rebuild reads it; an edited plan may
+        // have moved the content folder.
         watches.refresh();
         let rebuilt = build();
         publish(&rebuilt);
@@ -314,7 +309,8 @@ fn rebuild_loop(
 /// The watcher, and which source folders it watches.
 struct Watches {
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
-    root: PathBuf,
+    /// What the filter lets through, read again from plan.toml at each refresh.
+    scope: Arc<std::sync::RwLock<Scope>>,
     /// Each source folder watched, with the identity of the folder watched, so a folder
     /// deleted and made again gets a new watch.
     watched: HashMap<PathBuf, Option<FolderId>>,
@@ -340,10 +336,14 @@ fn folder_id(path: &Path) -> Option<FolderId> {
 
 impl Watches {
     fn start(scope: &Scope, tx: Sender<Msg>) -> Result<Watches, ServeError> {
-        let filter_scope = scope.clone();
+        let shared = Arc::new(std::sync::RwLock::new(scope.clone()));
+        let filter_scope = shared.clone();
         let handler = move |result: DebounceEventResult| match result {
             Ok(events) => {
-                let changes = filter::changes(events.iter().map(|e| &e.event), &filter_scope);
+                let scope = filter_scope
+                    .read()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let changes = filter::changes(events.iter().map(|e| &e.event), &scope);
                 if !changes.is_empty() {
                     let _ = tx.send(Msg::Changed(changes));
                 }
@@ -372,17 +372,51 @@ impl Watches {
             .map_err(watch_error(&scope.root))?;
         let mut watches = Watches {
             debouncer,
-            root: scope.root.clone(),
+            scope: shared,
             watched: HashMap::new(),
         };
-        watches.refresh();
+        watches.watch_folders();
         Ok(watches)
     }
 
-    /// Watches each source folder that exists, anew where it was replaced.
+    /// Reads the plan's layout again, then watches each source folder that exists,
+    /// anew where it was replaced.
     fn refresh(&mut self) {
-        for dir in filter::SOURCE_DIRS {
-            let path = self.root.join(dir);
+        let (root, out) = {
+            let s = self
+                .scope
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            (s.root.clone(), s.out.clone())
+        };
+        let fresh = Scope::read(&root, out);
+        *self
+            .scope
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = fresh;
+        self.watch_folders();
+    }
+
+    /// Watches each source folder of the scope that exists, anew where it was
+    /// replaced, and stops watching those no longer in it.
+    fn watch_folders(&mut self) {
+        let folders = self
+            .scope
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .folders();
+        let gone: Vec<PathBuf> = self
+            .watched
+            .keys()
+            .filter(|p| !folders.contains(p))
+            .cloned()
+            .collect();
+        for path in gone {
+            if self.watched.remove(&path).flatten().is_some() {
+                let _ = self.debouncer.unwatch(&path);
+            }
+        }
+        for path in folders {
             let id = folder_id(&path);
             let before = self.watched.get(&path).copied().flatten();
             if before == id && self.watched.contains_key(&path) {

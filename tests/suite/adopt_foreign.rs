@@ -223,14 +223,14 @@ fn docusaurus_components_keep_their_text_and_the_rest_is_marked() {
         |p| p.replace("renames = {}", "renames = { slug = \"docusaurus_slug\" }"),
         &[("docs/sales/authors.mdx", extra)],
     );
-    let story = page(&pages, "tailspin-story-mdx/index.html");
+    let story = page(&pages, "2026-02-10-tailspin-story/index.html");
     assert!(
         story.contains("<p>We ship twice a week now.</p>"),
         "{story}"
     );
     assert!(story.contains("<p>Tailspin CTO</p>"), "{story}");
     assert!(story.contains("J. Lee"), "{story}");
-    let faq = page(&pages, "security-faq-mdx/index.html");
+    let faq = page(&pages, "security-faq/index.html");
     assert!(
         faq.contains("<strong>SAML</strong> SAML 2.0 with any IdP."),
         "{faq}"
@@ -239,7 +239,7 @@ fn docusaurus_components_keep_their_text_and_the_rest_is_marked() {
         faq.contains("<strong>OIDC</strong> OpenID Connect."),
         "{faq}"
     );
-    let authors = page(&pages, "authors-mdx/index.html");
+    let authors = page(&pages, "sales/authors/index.html");
     assert!(authors.contains("<p>By us.</p>"), "{authors}");
     assert!(authors.contains("class=\"foreign-syntax\""), "{authors}");
     assert_eq!(

@@ -788,6 +788,8 @@ fn library() -> impl Strategy<Value = Library> {
                         theme_span: None,
                         raw_html: false,
                         robots: Default::default(),
+                        sort: Default::default(),
+                        language: "en".into(),
                     },
                     title: "P".into(),
                     currency: "USD".into(),

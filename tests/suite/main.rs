@@ -10,6 +10,7 @@ mod adopt_content;
 mod adopt_fm;
 mod adopt_foreign;
 mod adopt_links;
+mod adopt_rest;
 mod architecture;
 mod browser;
 mod build;
