@@ -278,6 +278,24 @@ impl Reader<'_> {
         let slug = match &slug_node {
             Some(n) => self.string(n, "slug").and_then(|s| match check_slug(&s) {
                 Ok(()) => Some(s),
+                // In an adopted repo a `slug` is the other generator's URL part
+                // (Docusaurus `/security`, Hugo `my_post`): the first build must not
+                // stop on it, so the file's path names the page instead.
+                Err(why) if plan.is_some_and(|p| p.adoption != Default::default()) => {
+                    let from_path = slug_from_path(index_folder(content_path));
+                    let width = self.node_width(n);
+                    self.diags.push(
+                        Diagnostic::warning(
+                            self.source,
+                            format!("slug `{s}` {why}: the page is at `library/{from_path}/`, from its file's path"),
+                        )
+                        .at(self.text, n.line + self.line_offset, n.col)
+                        .width(width)
+                        .help("to keep the other generator's slug out of covermap, map it away: `[front_matter] renames = { slug = \"their_slug\" }`")
+                        .code(Code::ForeignSlug),
+                    );
+                    Some(from_path)
+                }
                 Err(why) => {
                     let such_as = match suggest_slug(&s) {
                         Some(good) => format!("such as `{good}`"),

@@ -137,6 +137,9 @@ codes! {
     /// An `aliases`/`redirect_from` entry that is no path in the site (a full address,
     /// `..`, a hidden folder).
     AliasNotPath = "W0326", "an alias or redirect_from that is not a path in the site";
+    /// In an adopted repo, a `slug` covermap cannot use (another generator's URL): the
+    /// file's path names the page.
+    ForeignSlug = "W0327", "an adopted page's slug covermap cannot use";
     // 04: the library as a whole.
     /// Two assets with one slug.
     DuplicateSlug = "E0401", "two assets with one slug";

@@ -305,3 +305,30 @@ fn watch_on_a_root_content_folder_rebuilds_and_settles() {
     let status = watch.interrupt();
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn another_generators_slug_warns_and_the_file_path_names_the_page() {
+    // Docusaurus's `slug: /security` is a URL: the first build still succeeds.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    crate::common::copy_dir(&fixtures().join("adopt/docusaurus"), &root);
+    crate::common::covermap([std::path::Path::new("init"), "--from".as_ref(), &root]).success();
+    let out = tmp.path().join("out");
+    let run = crate::common::Run::of(
+        crate::common::command(["build", "--out"])
+            .arg(&out)
+            .current_dir(&root),
+    );
+    run.success()
+        .stderr_contains("[W0327]")
+        .stderr_contains("slug `/security`");
+    assert!(
+        out.join("library/docs/sales/security-faq/index.html")
+            .is_file()
+    );
+    // A library that adopts nothing keeps the error: its slugs are covermap's own.
+    let lib = TestLib::new()
+        .plan(&small_plan(""))
+        .asset("a.md", &page("A", "slug: /security\n"));
+    lib.run(["check"]).code(1).stderr_contains("[E0306]");
+}
