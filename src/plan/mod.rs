@@ -11,6 +11,7 @@
 pub mod adoption;
 mod model;
 mod parse;
+pub mod request_url;
 mod validate;
 
 pub use model::*;

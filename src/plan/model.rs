@@ -20,6 +20,9 @@ pub struct Site {
     pub raw_html: bool,
     /// Whether search engines may index the site (`[site] robots`).
     pub robots: Robots,
+    /// `[site] request_url`: the "Request this asset" link's template (issue 15), checked
+    /// (http(s), known placeholders) by `request_url.rs`.
+    pub request_url: Option<String>,
 }
 
 /// `[site] robots`: `index` (the default) lets search engines index the site;

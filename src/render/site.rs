@@ -67,6 +67,10 @@ enum PageKind {
         pages: usize,
     },
     NotFound,
+    /// A gap cell's page (`cov.cells[at]`, no asset counts toward it): pages/cell.rs.
+    Cell {
+        at: usize,
+    },
 }
 
 /// Renders the site into `sink`.
@@ -373,6 +377,21 @@ fn specs(r: &Renderer) -> Vec<Spec> {
             });
         }
     }
+    // Each empty gap cell's page (issue 15): its context and what to use meanwhile.
+    for (at, c) in r.cov.cells.iter().enumerate() {
+        if c.status == crate::coverage::Status::Gap {
+            let p = &r.lib.plan;
+            let path = super::views::cell_path(
+                &p.segments[c.segment].id,
+                &p.personas[c.persona].id,
+                &p.stages[c.stage].id,
+            );
+            specs.push(Spec {
+                path: format!("{path}index.html"),
+                kind: PageKind::Cell { at },
+            });
+        }
+    }
     specs
 }
 
@@ -404,6 +423,11 @@ fn list_page(
         PageKind::Objection { at, page, pages } => {
             r.emit_page(sink, path, objections::answers(r, at, page, pages))
         }
+        PageKind::Cell { at } => r.emit_page(
+            sink,
+            path,
+            super::pages::cell::CellPage::new(r, &r.cov.cells[at]),
+        ),
         PageKind::NotFound => r.emit_page(sink, path, not_found::page(&r.lib.plan.site.base_url)),
     }
 }

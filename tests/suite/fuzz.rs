@@ -788,6 +788,7 @@ fn library() -> impl Strategy<Value = Library> {
                         theme_span: None,
                         raw_html: false,
                         robots: Default::default(),
+                        request_url: None,
                     },
                     title: "P".into(),
                     currency: "USD".into(),

@@ -27,3 +27,4 @@ mod serve;
 mod serve_hardening;
 mod snapshots;
 mod text;
+mod ui;
