@@ -67,7 +67,7 @@ enum PageKind {
         pages: usize,
     },
     NotFound,
-    /// A gap cell's page (`cov.cells[at]`, no asset counts toward it): pages/cell.rs.
+    /// The page of a cell no asset counts toward (`cov.cells[at]`): pages/cell.rs.
     Cell {
         at: usize,
     },
@@ -377,9 +377,10 @@ fn specs(r: &Renderer) -> Vec<Spec> {
             });
         }
     }
-    // Each empty gap cell's page (issue 15): its context and what to use meanwhile.
+    // The page of each cell no asset counts toward (issue 15): its context and what to
+    // use meanwhile, where the library's view of the cell would be empty.
     for (at, c) in r.cov.cells.iter().enumerate() {
-        if c.status == crate::coverage::Status::Gap {
+        if c.count() == 0 {
             let p = &r.lib.plan;
             let path = super::views::cell_path(
                 &p.segments[c.segment].id,

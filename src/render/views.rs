@@ -61,8 +61,8 @@ pub(super) struct CellView<'a> {
     decision: Option<DecisionView<'a>>,
     /// A decision that matched the cell but has lapsed, so no longer applies.
     lapsed_decision: Option<DecisionView<'a>>,
-    /// The cell's own page (from the site root), for a gap with no asset that counts:
-    /// its context and what to use meanwhile (issue 15), where the library would be empty.
+    /// The cell's own page (from the site root), for a cell no asset counts toward: its
+    /// context and what to use meanwhile (issue 15), where the library would be empty.
     page: Option<String>,
     /// "Request this asset": `[site] request_url` filled in, on a cell below its target.
     request: Option<String>,
@@ -337,8 +337,7 @@ impl<'a> Views<'a> {
                 .filter(|(_, d)| d.lapsed(p.as_of) && d.matches(c.segment, c.persona, c.stage))
                 .max_by_key(|(i, d)| (d.specificity(), std::cmp::Reverse(*i)))
                 .map(|(i, _)| self.decision_view(i)),
-            page: (c.status == crate::coverage::Status::Gap)
-                .then(|| cell_path(&seg.id, &per.id, &stg.id)),
+            page: (c.count() == 0).then(|| cell_path(&seg.id, &per.id, &stg.id)),
             request: p
                 .site
                 .request_url

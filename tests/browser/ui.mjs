@@ -160,6 +160,12 @@ try {
   const empty = await page.textContent("#no-results");
   check("a search that finds nothing says so once", !(count.includes("No asset matches") && empty.includes("No asset matches")), { count, empty });
 
+  // The library's view of an empty gap cell sends the seller to the cell's page.
+  await open(page, cell.library_view);
+  await page.waitForSelector("#no-results a.meanwhile-link", { state: "visible" });
+  const toCell = await page.$eval("#no-results a.meanwhile-link", (a) => a.href);
+  check("an empty gap cell's view in the library links to the cell's page", toCell === root + cell.path, { toCell });
+
   check("no console error and no request off the disk", problems.length === 0, problems.join("\n    "));
   await context.close();
 } catch (e) {

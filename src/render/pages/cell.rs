@@ -1,6 +1,6 @@
-//! A gap cell's own page (`coverage/<segment>/<persona>/<stage>/`), for a cell no asset
-//! counts toward, where the library's view of the cell would be empty (issue 15, no dead
-//! ends): the cell's context (target, pipeline at stake, decision), "Request this asset"
+//! The page of a cell no asset counts toward (`coverage/<segment>/<persona>/<stage>/`),
+//! where the library's view of the cell would be empty (issue 15, no dead ends): mostly
+//! gaps, and cells made light by a decision that have no asset. The cell's context (target, pipeline at stake, decision), "Request this asset"
 //! when the plan sets `[site] request_url`, its stale assets and drafts in progress, and
 //! what to use meanwhile: the best counted assets for the same persona at the
 //! neighbouring stages of the segment, and at the same stage in other segments. Made at

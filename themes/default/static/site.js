@@ -176,8 +176,37 @@
     paint();
   }
 
-  // ------------------------------------------------------------------ request link
+  // ------------------------------------------------------------------ empty views
   var none = document.getElementById("no-results");
+  // A cell's view in the library (one segment, persona and stage, perhaps counted, and
+  // nothing else) that shows nothing is a cell no asset counts toward: it has a page of
+  // its own, with its context and what to use meanwhile.
+  var cellLink = null;
+  function cellPage() {
+    var p = new URLSearchParams(window.location.search);
+    var keys = Array.from(p.keys()).filter(function (k) { return k !== "counted"; });
+    if (keys.sort().join(",") !== "persona,segment,stage") return null;
+    var ids = [p.get("segment"), p.get("persona"), p.get("stage")];
+    return (lib.getAttribute("data-root") || "./") + "coverage/" + ids.map(encodeURIComponent).join("/") + "/index.html";
+  }
+  if (none && lib) {
+    var meanwhile = function () {
+      var href = cellPage();
+      if (!href) { if (cellLink) cellLink.hidden = true; return; }
+      if (!cellLink) {
+        cellLink = document.createElement("a");
+        cellLink.className = "meanwhile-link";
+        cellLink.textContent = "No asset yet: see this cell, what to use meanwhile and how to ask for one";
+        none.insertBefore(cellLink, none.firstChild);
+      }
+      cellLink.hidden = false;
+      cellLink.href = href;
+    };
+    new MutationObserver(function () { if (!none.hidden) meanwhile(); }).observe(none, { attributes: true, attributeFilter: ["hidden"] });
+    if (!none.hidden) meanwhile();
+  }
+
+  // ------------------------------------------------------------------ request link
   var template = none && none.getAttribute("data-request-url");
   if (none && template) {
     var link = document.createElement("a");
