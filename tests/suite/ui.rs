@@ -348,3 +348,16 @@ fn every_page_kind_fits_a_phone_and_passes_axe_in_light_and_dark() {
         String::from_utf8_lossy(&run.stderr)
     );
 }
+
+#[test]
+fn a_theme_with_its_own_older_base_template_still_builds() {
+    // The sample's plan names the default theme, whose folder the copy holds: its
+    // base.html, as a theme written before site.js, overrides the built-in one.
+    let lib = TestLib::sample().file(
+        "themes/default/templates/base.html",
+        "<!doctype html><title>{% block title %}{{ page.title }}{% endblock title %}</title>{% block head %}{% endblock head %}{% block content %}{% endblock content %}{% block scripts %}{% endblock scripts %}",
+    );
+    lib.run(["build"]).success();
+    assert!(!lib.read_out("404.html").contains("site.js"));
+    assert!(lib.read_out("coverage/index.html").contains("heatmap"));
+}
