@@ -151,6 +151,12 @@ try {
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   check("Copy link on an asset page copies its address", copied === root + expect.asset, { copied });
 
+  // Rows that search adds get their Copy link too.
+  await open(page, "index.html?q=invoice");
+  const rows = await page.locator("#search-results > li.asset").count();
+  const buttons = await page.locator("#search-results > li.asset > .copy-link").count();
+  check("search results have Copy link on every row", rows > 0 && buttons === rows, { rows, buttons });
+
   // A search that finds nothing offers the request link, with the query in it.
   await open(page, `index.html?q=${encodeURIComponent(expect.nothing)}`);
   await page.waitForSelector("#no-results a.request", { state: "visible" });
