@@ -24,13 +24,23 @@ pub(super) struct Named<'a> {
     short: String,
 }
 
-/// `name` cut to its first four letters and a full stop when it is longer than six.
+/// `name` shortened when it is longer than six characters: a name of several words to
+/// their initials ("Proof of concept" → "POC"), one word to its first four letters and a
+/// full stop ("Awareness" → "Awar.").
 pub(super) fn abbreviate(name: &str) -> String {
     if name.chars().count() <= 6 {
         return name.to_string();
     }
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if words.len() > 1 {
+        return words
+            .iter()
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_uppercase)
+            .collect();
+    }
     let cut: String = name.chars().take(4).collect();
-    format!("{}.", cut.trim_end())
+    format!("{cut}.")
 }
 
 #[derive(Serialize)]
@@ -656,6 +666,15 @@ mod tests {
         assert_eq!(money(950.0, "CHF"), "CHF 950");
         assert_eq!(pct(Some(0.25)), "25%");
         assert_eq!(pct(None), "—");
+    }
+
+    #[test]
+    fn long_names_are_abbreviated_for_narrow_columns() {
+        assert_eq!(abbreviate("Awareness"), "Awar.");
+        assert_eq!(abbreviate("Consideration"), "Cons.");
+        assert_eq!(abbreviate("Demo"), "Demo");
+        assert_eq!(abbreviate("Решение"), "Реше.");
+        assert_eq!(abbreviate("Proof of concept"), "POC");
     }
 
     #[test]

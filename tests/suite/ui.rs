@@ -266,6 +266,10 @@ fn every_page_kind_fits_a_phone_and_passes_axe_in_light_and_dark() {
         .iter()
         .find(|a| lib.read_out(&format!("library/{a}")).contains("<table"))
         .unwrap_or(&assets[0]);
+    let pre_asset = assets
+        .iter()
+        .find(|a| lib.read_out(&format!("library/{a}")).contains("<pre"))
+        .unwrap_or(&assets[0]);
     let tags: Vec<&str> = library
         .split("name=\"tag\" value=\"")
         .skip(1)
@@ -296,6 +300,7 @@ fn every_page_kind_fits_a_phone_and_passes_axe_in_light_and_dark() {
             "an asset page with a table",
             format!("library/{table_asset}")
         ]),
+        json!(["an asset page with code", format!("library/{pre_asset}")]),
         json!(["coverage", "coverage/index.html"]),
         json!(["gaps", "gaps/index.html"]),
         json!(["a gap cell's page", cell_path]),
