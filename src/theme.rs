@@ -29,6 +29,7 @@ pub const TEMPLATES: &[(&str, &str)] = builtin!(
     "asset.html",
     "coverage.html",
     "gaps.html",
+    "cell.html",
     "objections.html",
     "trend.html",
     "term.html",
@@ -39,7 +40,8 @@ pub const TEMPLATES: &[(&str, &str)] = builtin!(
 );
 
 /// The default theme's static files, by path under the output root.
-pub const STATIC: &[(&str, &[u8])] = builtin_static!("style.css", "library.js");
+pub const STATIC: &[(&str, &[u8])] =
+    builtin_static!("style.css", "library.js", "site.js", "icon.svg");
 
 const BUILTIN_PREFIX: &str = "builtin/";
 

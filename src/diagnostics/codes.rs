@@ -93,6 +93,8 @@ codes! {
     DecisionLapsed = "W0209", "a decision past its review date no longer applies";
     /// A segment lists no personas or no stages, so it has no cells.
     EmptySegment = "W0210", "a segment with no personas or no stages";
+    /// `[site] request_url` is not an http(s) URL or names an unknown placeholder.
+    RequestUrl = "E0240", "a [site] request_url that is not http(s) or names an unknown placeholder";
     /// `[history]` with a value it cannot use.
     HistoryValue = "E0250", "a `[history]` value covermap cannot use";
     // 03: an asset's front matter and body.

@@ -13,6 +13,7 @@ pub mod history;
 mod model;
 mod parse;
 pub mod site_keys;
+pub mod request_url;
 mod validate;
 
 pub use model::*;

@@ -24,6 +24,9 @@ pub struct Site {
     /// every page's `lang`.
     pub sort: super::site_keys::Sort,
     pub language: String,
+    /// `[site] request_url`: the "Request this asset" link's template (issue 15), checked
+    /// (http(s), known placeholders) by `request_url.rs`.
+    pub request_url: Option<String>,
 }
 
 /// `[site] robots`: `index` (the default) lets search engines index the site;

@@ -56,6 +56,7 @@ struct RawSite {
     // Issue 14: checked in site_keys.rs.
     sort: Option<S<String>>,
     language: Option<S<String>>,
+    request_url: Option<S<String>>,
 }
 
 #[derive(Deserialize)]
@@ -280,6 +281,24 @@ impl Validator<'_> {
         }
     }
 
+    /// `[site] request_url`: each problem placed on the placeholder or scheme it is in.
+    fn request_url(&mut self, u: S<String>) -> String {
+        let span = u.span();
+        let url = u.into_inner();
+        // Inside a plain quoted string the value's bytes are the file's, one on.
+        let raw = self.src.get(span.clone()).unwrap_or_default();
+        let plain = raw.len() == url.len() + 2 && raw[1..raw.len() - 1] == url;
+        for p in super::request_url::problems(&url) {
+            let at = if plain {
+                span.start + 1 + p.at.start..span.start + 1 + p.at.end
+            } else {
+                span.clone()
+            };
+            self.error(Code::RequestUrl, at, p.message, p.help);
+        }
+        url
+    }
+
     fn reference(&mut self, r: &S<String>, kind: &str, ids: &[String]) -> Option<usize> {
         let value = r.get_ref();
         let found = ids.iter().position(|id| id == value);
@@ -345,6 +364,7 @@ impl Validator<'_> {
                 || super::site_keys::DEFAULT_LANGUAGE.to_string(),
                 |l| super::site_keys::language(self.src, l.get_ref(), l.span(), &mut self.diags),
             ),
+            request_url: site_raw.request_url.map(|u| self.request_url(u)),
         };
         let currency = match meta.currency {
             Some(c) => {

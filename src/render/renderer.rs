@@ -106,11 +106,7 @@ impl<'a> Renderer<'a> {
             lib,
             cov,
             theme,
-            views: Views {
-                lib,
-                plan: &lib.plan,
-                cov,
-            },
+            views: Views::new(lib, cov),
             templates: Templates::new(theme, &lib.plan),
             incremental,
             old,

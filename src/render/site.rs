@@ -72,6 +72,10 @@ enum PageKind {
         pages: usize,
     },
     NotFound,
+    /// The page of a cell no asset counts toward (`cov.cells[at]`): pages/cell.rs.
+    Cell {
+        at: usize,
+    },
 }
 
 /// Renders the site into `sink`.
@@ -461,6 +465,22 @@ fn specs(r: &Renderer) -> Vec<Spec> {
             });
         }
     }
+    // The page of each cell no asset counts toward (issue 15): its context and what to
+    // use meanwhile, where the library's view of the cell would be empty.
+    for (at, c) in r.cov.cells.iter().enumerate() {
+        if c.count() == 0 {
+            let p = &r.lib.plan;
+            let path = super::views::cell_path(
+                &p.segments[c.segment].id,
+                &p.personas[c.persona].id,
+                &p.stages[c.stage].id,
+            );
+            specs.push(Spec {
+                path: format!("{path}index.html"),
+                kind: PageKind::Cell { at },
+            });
+        }
+    }
     specs
 }
 
@@ -496,6 +516,11 @@ fn list_page(
         PageKind::Objection { at, page, pages } => {
             r.emit_page(sink, path, objections::answers(r, at, page, pages))
         }
+        PageKind::Cell { at } => r.emit_page(
+            sink,
+            path,
+            super::pages::cell::CellPage::new(r, &r.cov.cells[at]),
+        ),
         PageKind::NotFound => r.emit_page(sink, path, not_found::page(&r.lib.plan.site.base_url)),
     }
 }

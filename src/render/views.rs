@@ -19,6 +19,28 @@ pub(super) struct Named<'a> {
     name: &'a str,
     /// Path of the term's page from the site root.
     path: String,
+    /// The name shortened for a narrow column ("Awareness" → "Awar."), for sighted
+    /// readers on phones; `name` stays for screen readers.
+    short: String,
+}
+
+/// `name` shortened when it is longer than six characters: a name of several words to
+/// their initials ("Proof of concept" → "POC"), one word to its first four letters and a
+/// full stop ("Awareness" → "Awar.").
+pub(super) fn abbreviate(name: &str) -> String {
+    if name.chars().count() <= 6 {
+        return name.to_string();
+    }
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if words.len() > 1 {
+        return words
+            .iter()
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_uppercase)
+            .collect();
+    }
+    let cut: String = name.chars().take(4).collect();
+    format!("{cut}.")
 }
 
 #[derive(Serialize)]
@@ -49,6 +71,13 @@ pub(super) struct CellView<'a> {
     decision: Option<DecisionView<'a>>,
     /// A decision that matched the cell but has lapsed, so no longer applies.
     lapsed_decision: Option<DecisionView<'a>>,
+    /// The cell's own page (from the site root), for a cell no asset counts toward: its
+    /// context and what to use meanwhile (issue 15), where the library would be empty.
+    page: Option<String>,
+    /// "Request this asset": `[site] request_url` filled in, on a cell below its target.
+    request: Option<String>,
+    /// Drafts tagged for the cell (built with `--drafts`): in progress, never counted.
+    drafts: usize,
 }
 
 #[derive(Serialize, Clone)]
@@ -134,6 +163,7 @@ pub(super) fn base(plan: &Plan) -> [(&'static str, tera::Value); 3] {
                 "robots": plan.site.robots.as_str(),
                 "language": plan.site.language,
                 "sort": plan.site.sort.as_str(),
+                "request_url": plan.site.request_url,
             })),
         ),
         (
@@ -159,6 +189,13 @@ pub(super) struct Views<'a> {
     pub lib: &'a Library,
     pub plan: &'a Plan,
     pub cov: &'a Coverage,
+    /// Drafts (library indices) by the cell they are tagged for: empty without `--drafts`.
+    pub drafts: rustc_hash::FxHashMap<(usize, usize, usize), Vec<usize>>,
+}
+
+/// The page of the cell (`segment`, `persona`, `stage` ids), from the site root.
+pub(super) fn cell_path(segment: &str, persona: &str, stage: &str) -> String {
+    format!("coverage/{segment}/{persona}/{stage}/")
 }
 
 pub(super) fn term_path(kind: &str, id: &str) -> String {
@@ -166,6 +203,30 @@ pub(super) fn term_path(kind: &str, id: &str) -> String {
 }
 
 impl<'a> Views<'a> {
+    pub(super) fn new(lib: &'a Library, cov: &'a Coverage) -> Self {
+        let mut drafts: rustc_hash::FxHashMap<_, Vec<usize>> = Default::default();
+        for (i, a) in lib.assets.iter().enumerate().filter(|(_, a)| a.draft) {
+            let (Some(segs), Some(pers), Some(stgs)) = (&a.segments, &a.personas, &a.stages) else {
+                continue;
+            };
+            for &s in segs {
+                for &p in pers {
+                    for &t in stgs {
+                        if cov.cell(s, p, t).is_some() {
+                            drafts.entry((s, p, t)).or_default().push(i);
+                        }
+                    }
+                }
+            }
+        }
+        Views {
+            lib,
+            plan: &lib.plan,
+            cov,
+            drafts,
+        }
+    }
+
     /// The library page's facets, from the index's facet data: one source for the
     /// page's checkboxes and the counts the browser computes.
     pub(super) fn facets<'f>(&self, facets: &'f [crate::search::Facet]) -> Vec<FacetView<'f>> {
@@ -288,6 +349,26 @@ impl<'a> Views<'a> {
                 .filter(|(_, d)| d.lapsed(p.as_of) && d.matches(c.segment, c.persona, c.stage))
                 .max_by_key(|(i, d)| (d.specificity(), std::cmp::Reverse(*i)))
                 .map(|(i, _)| self.decision_view(i)),
+            page: (c.count() == 0).then(|| cell_path(&seg.id, &per.id, &stg.id)),
+            request: p
+                .site
+                .request_url
+                .as_deref()
+                .filter(|_| c.fill.is_some_and(|f| f < 1.0))
+                .map(|u| {
+                    crate::plan::request_url::fill(
+                        u,
+                        &[
+                            ("segment", &seg.id),
+                            ("persona", &per.id),
+                            ("stage", &stg.id),
+                        ],
+                    )
+                }),
+            drafts: self
+                .drafts
+                .get(&(c.segment, c.persona, c.stage))
+                .map_or(0, Vec::len),
         }
     }
 
@@ -308,6 +389,7 @@ impl<'a> Views<'a> {
                             id: &p.personas[pi].id,
                             name: &p.personas[pi].name,
                             path: term_path("personas", &p.personas[pi].id),
+                            short: abbreviate(&p.personas[pi].name),
                         },
                         weight: seg.weights[gi],
                         weight_label: format!("{}", seg.weights[gi]),
@@ -343,6 +425,7 @@ impl<'a> Views<'a> {
                             id: &p.stages[t].id,
                             name: &p.stages[t].name,
                             path: term_path("stages", &p.stages[t].id),
+                            short: abbreviate(&p.stages[t].name),
                         })
                         .collect(),
                     rows,
@@ -438,7 +521,7 @@ impl ViewMaker {
                     .collect::<Vec<_>>(),
             )
         };
-        let mut m = tera::Map::with_capacity(21);
+        let mut m = tera::Map::with_capacity(23);
         let mut put = |k: &'static str, v: tera::Value| {
             m.insert(k.into(), v);
         };
@@ -462,6 +545,9 @@ impl ViewMaker {
         put("draft", a.draft.into());
         put("counted", a.counts_toward_coverage(self.count_stale).into());
         put("url", opt(a.url.as_deref()));
+        let (kind, label) = file_kind(a.url.as_deref(), a.kind.as_deref());
+        put("file_kind", kind.into());
+        put("file_label", label.into());
         put(
             "tags",
             tera::Value::from(
@@ -495,6 +581,46 @@ impl ViewMaker {
             },
         );
         tera::Value::from(m)
+    }
+}
+
+/// The kind of file an asset is, for its row's icon, and its words: from the extension
+/// of its `url` (an attachment or a link), else from its type, else a page.
+pub(super) fn file_kind(url: Option<&str>, kind: Option<&str>) -> (&'static str, &'static str) {
+    let by_ext = |ext: &str| match ext {
+        "pdf" => Some(("pdf", "PDF")),
+        "ppt" | "pptx" | "key" | "odp" => Some(("slides", "Slides")),
+        "doc" | "docx" | "odt" | "rtf" | "txt" | "md" => Some(("doc", "Document")),
+        "xls" | "xlsx" | "ods" | "csv" | "numbers" => Some(("sheet", "Spreadsheet")),
+        "mp4" | "mov" | "webm" | "m4v" => Some(("video", "Video")),
+        "png" | "jpg" | "jpeg" | "gif" | "svg" | "webp" => Some(("image", "Image")),
+        "zip" => Some(("archive", "Archive")),
+        _ => None,
+    };
+    if let Some(url) = url {
+        let path = url.split(['?', '#']).next().unwrap_or_default();
+        let last = path.rsplit('/').next().unwrap_or_default();
+        let ext = last
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        if let Some(k) = by_ext(&ext) {
+            return k;
+        }
+        if url.starts_with("http://") || url.starts_with("https://") {
+            return ("link", "Web link");
+        }
+    }
+    let kind = kind.unwrap_or_default().to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| kind.contains(w));
+    if has(&["video", "webinar", "recording", "demo"]) {
+        ("video", "Video")
+    } else if has(&["deck", "slide", "presentation", "pitch"]) {
+        ("slides", "Slides")
+    } else if has(&["calculator", "sheet", "model", "roi"]) {
+        ("sheet", "Spreadsheet")
+    } else {
+        ("page", "Page")
     }
 }
 
@@ -542,6 +668,27 @@ mod tests {
         assert_eq!(money(950.0, "CHF"), "CHF 950");
         assert_eq!(pct(Some(0.25)), "25%");
         assert_eq!(pct(None), "—");
+    }
+
+    #[test]
+    fn long_names_are_abbreviated_for_narrow_columns() {
+        assert_eq!(abbreviate("Awareness"), "Awar.");
+        assert_eq!(abbreviate("Consideration"), "Cons.");
+        assert_eq!(abbreviate("Demo"), "Demo");
+        assert_eq!(abbreviate("Решение"), "Реше.");
+        assert_eq!(abbreviate("Proof of concept"), "POC");
+    }
+
+    #[test]
+    fn file_kinds_come_from_the_extension_then_the_type() {
+        assert_eq!(file_kind(Some("files/deck.PPTX"), None).0, "slides");
+        assert_eq!(
+            file_kind(Some("https://x.test/a.pdf?dl=1"), Some("video")).0,
+            "pdf"
+        );
+        assert_eq!(file_kind(Some("https://x.test/roi"), None).0, "link");
+        assert_eq!(file_kind(None, Some("roi-calculator")).0, "sheet");
+        assert_eq!(file_kind(None, Some("case-study")), ("page", "Page"));
     }
 
     #[test]

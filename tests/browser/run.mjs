@@ -67,6 +67,9 @@ async function newPage(label, { javaScriptEnabled = true } = {}) {
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console error: ${m.text()}`); });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("requestfailed", (r) => {
+    // The favicon loads last, at low priority: a navigation that leaves the page first
+    // cancels it, which is no fault of the site.
+    if (/\/icon\.svg$/.test(r.url()) && r.failure()?.errorText === "net::ERR_ABORTED") return;
     if (onHost(r.url())) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
   });
   await context.route("**/*", (route) => {

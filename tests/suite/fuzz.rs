@@ -790,6 +790,7 @@ fn library() -> impl Strategy<Value = Library> {
                         robots: Default::default(),
                         sort: Default::default(),
                         language: "en".into(),
+                        request_url: None,
                     },
                     title: "P".into(),
                     currency: "USD".into(),

@@ -35,3 +35,4 @@ mod snapshots;
 mod text;
 mod trend;
 mod workflows;
+mod ui;

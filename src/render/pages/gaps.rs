@@ -78,7 +78,7 @@ mod tests {
         let (gap, html) = page(&f);
         assert_ne!(gap, fp, "a gap opened");
         assert!(
-            html.contains("segment=smb&amp;persona=champion&amp;stage=evaluation"),
+            html.contains("../coverage/smb/champion/evaluation/index.html"),
             "{html}"
         );
     }

@@ -2,6 +2,7 @@
 //! and (hashed) their fingerprint: see [`Page`](super::renderer::Page).
 
 pub(super) mod asset;
+pub(super) mod cell;
 pub(super) mod coverage;
 pub(super) mod gaps;
 pub(super) mod library;
