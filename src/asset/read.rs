@@ -218,9 +218,10 @@ impl Reader<'_> {
                 Some(title)
             }
         };
-        let kind = fm
-            .node("type")
-            .and_then(|n| self.text(&n, "type", true))
+        let type_node = fm.node("type");
+        let kind = type_node
+            .as_ref()
+            .and_then(|n| self.text(n, "type", true))
             .map(|s| s.trim().to_lowercase());
         let (personas, personas_given) =
             self.dimension(&mut fm, plan, Kind::Persona, ["persona", "personas"]);
@@ -255,6 +256,11 @@ impl Reader<'_> {
         let updated = updated_node.as_ref().and_then(|n| self.date(n, "updated"));
         let review_node = fm.node("review_by");
         let review_by = review_node.as_ref().and_then(|n| self.date(n, "review_by"));
+        let superseded_node = fm.node("superseded_by");
+        let superseded_by = superseded_node
+            .as_ref()
+            .and_then(|n| self.string(n, "superseded_by"))
+            .map(|s| s.trim().trim_matches('/').to_string());
         let url = fm.node("url").and_then(|n| {
             let s = self.text(&n, "url", true)?;
             if markdown::is_safe_url(&s) {
@@ -360,8 +366,50 @@ impl Reader<'_> {
                     .code(Code::FutureDate),
                 );
             }
+            if let Some(t) = kind
+                .as_deref()
+                .filter(|t| !plan.freshness.types.is_empty() && plan.freshness.type_of(t).is_none())
+            {
+                let ids = plan.freshness.types.iter().map(|t| t.id.as_str());
+                let help = crate::diagnostics::suggest(t, ids.clone()).unwrap_or_else(|| {
+                    format!("the plan's types are: {}; add it to [[types]] in plan.toml if it is a new one", ids.collect::<Vec<_>>().join(", "))
+                });
+                let place = type_node
+                    .as_ref()
+                    .map_or_else(|| Place::new(self.text, 1, 1, 1), |n| self.place(n));
+                self.diags.push(
+                    Diagnostic::warning(
+                        self.source,
+                        format!("type `{t}` is not one of the plan's [[types]]"),
+                    )
+                    .at_place(&place)
+                    .help(help)
+                    .code(Code::UnlistedType),
+                );
+            }
+            let (due, from_period, _, _) =
+                plan.freshness
+                    .due(plan.as_of, kind.as_deref(), updated, review_by);
+            if let (Some(r), false, true) = (due, draft, from_period)
+                && r < plan.as_of
+                && superseded_by.is_none()
+            {
+                let place = updated_node
+                    .as_ref()
+                    .map_or_else(|| Place::new(self.text, 1, 1, 1), |n| self.place(n));
+                self.diags.push(
+                    Diagnostic::warning(
+                        self.source,
+                        format!("stale: review was due {r} (updated + the review period of its type), before {}, so the asset no longer counts toward coverage", plan.as_of),
+                    )
+                    .at_place(&place)
+                    .help("review the asset and move `updated` forward (or set `review_by`), or retire it")
+                    .code(Code::Stale),
+                );
+            }
             if let (Some(r), false) = (review_by, draft)
                 && r < plan.as_of
+                && superseded_by.is_none()
             {
                 let place = review_node
                     .as_ref()
@@ -396,6 +444,9 @@ impl Reader<'_> {
             return None;
         }
         let plan = plan?;
+        let (due, due_from_period, stale, due_soon) =
+            plan.freshness
+                .due(plan.as_of, kind.as_deref(), updated, review_by);
         Some(Asset {
             source: self.source.to_path_buf(),
             slug: slug?,
@@ -417,7 +468,14 @@ impl Reader<'_> {
             tagged_by,
             extra,
             body_hash: body_hash(split.body),
-            stale: review_by.is_some_and(|r| r < plan.as_of),
+            stale,
+            freshness: super::model::AssetFreshness {
+                due,
+                due_from_period,
+                due_soon,
+                superseded_place: superseded_node.as_ref().map(|n| self.place(n)),
+                superseded_by,
+            },
         })
     }
 

@@ -93,6 +93,8 @@ codes! {
     DecisionLapsed = "W0209", "a decision past its review date no longer applies";
     /// A segment lists no personas or no stages, so it has no cells.
     EmptySegment = "W0210", "a segment with no personas or no stages";
+    /// A duration (`review_every`, `due_soon`) that is not `N days|weeks|months|years`.
+    PlanDuration = "E0220", "a duration that is not N days, weeks, months or years";
     // 03: an asset's front matter and body.
     /// The file is empty, has no front matter, or the front matter is never closed.
     FrontMatterMissing = "E0301", "an empty file, or front matter missing or unclosed";
@@ -124,6 +126,8 @@ codes! {
     PageSkipped = "W0314", "a redirect stub or feed template, not an asset";
     /// An `updated` date after the plan's `as_of`.
     FutureDate = "W0315", "an updated date after as_of";
+    /// An asset's type is not one of the plan's `[[types]]`.
+    UnlistedType = "W0330", "an asset's type is not one of the plan's [[types]]";
     // 04: the library as a whole.
     /// Two assets with one slug.
     DuplicateSlug = "E0401", "two assets with one slug";
@@ -131,6 +135,10 @@ codes! {
     OverwritesPage = "E0402", "a file would overwrite a generated page";
     /// Two taxonomy terms (tags, types) on one slug: the second gets a numbered slug.
     TermSlugClash = "W0403", "two tags or types on one slug";
+    /// `superseded_by` names no asset of the library.
+    SupersededMissing = "E0420", "superseded_by names no asset";
+    /// Assets whose `superseded_by` links lead back to themselves.
+    SupersededCycle = "E0421", "superseded_by links that form a cycle";
     // 05: the theme.
     /// The theme plan.toml names is not in themes/.
     ThemeMissing = "E0501", "the theme named in plan.toml is missing";

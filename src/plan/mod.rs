@@ -9,6 +9,7 @@
 //! `validate.rs` the rules, `adoption.rs` the keys that adopt an existing repo.
 
 pub mod adoption;
+pub mod fresh;
 mod model;
 mod parse;
 mod validate;
@@ -18,5 +19,7 @@ pub use parse::{Parsed, parse, toml_error};
 
 #[cfg(test)]
 mod adoption_tests;
+#[cfg(test)]
+mod fresh_tests;
 #[cfg(test)]
 mod tests;

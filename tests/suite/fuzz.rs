@@ -832,6 +832,7 @@ fn library() -> impl Strategy<Value = Library> {
                     decisions,
                     objections: vec![],
                     adoption: Default::default(),
+                    freshness: Default::default(),
                 };
                 let _ = nseg;
                 let assets = assets
@@ -859,6 +860,7 @@ fn library() -> impl Strategy<Value = Library> {
                         extra: Default::default(),
                         body_hash: 0,
                         stale,
+                        freshness: Default::default(),
                     })
                     .collect();
                 Library { plan, assets }
