@@ -32,6 +32,7 @@ pub const TEMPLATES: &[(&str, &str)] = builtin!(
     "objections.html",
     "term.html",
     "terms.html",
+    "owners.html",
     "404.html",
     "partials/asset_row.html",
 );

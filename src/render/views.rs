@@ -108,6 +108,10 @@ pub(super) struct SummaryView {
     pipeline: String,
     revenue_goal: Option<String>,
     drafts_left_out: usize,
+    /// Assets due for review soon (issue 15).
+    due_soon: usize,
+    /// `[site] stale = "hide"`: the library lists no stale asset.
+    stale_hidden: bool,
 }
 
 #[derive(Serialize)]
@@ -206,6 +210,13 @@ impl<'a> Views<'a> {
             pipeline: money(self.plan.segments.iter().map(|s| s.pipeline).sum(), cur),
             revenue_goal: self.plan.revenue_goal.map(|g| money(g, cur)),
             drafts_left_out: self.lib.drafts_left_out,
+            due_soon: self
+                .lib
+                .assets
+                .iter()
+                .filter(|a| a.freshness.due_soon && !a.draft)
+                .count(),
+            stale_hidden: self.plan.freshness.stale == crate::plan::fresh::StaleMode::Hide,
         }
     }
 

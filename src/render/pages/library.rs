@@ -84,6 +84,18 @@ fn cells_json(r: &Renderer) -> String {
     json_for_script(&cells)
 }
 
+/// The assets the library pages list, in library order: all of them, except the
+/// stale ones under `[site] stale = "hide"` (their own pages stay).
+pub(crate) fn listed(lib: &crate::library::Library) -> Vec<usize> {
+    use crate::plan::fresh::StaleMode;
+    match lib.plan.freshness.stale {
+        StaleMode::Show => (0..lib.assets.len()).collect(),
+        StaleMode::Hide => (0..lib.assets.len())
+            .filter(|&i| !lib.assets[i].stale)
+            .collect(),
+    }
+}
+
 /// What one library page shows.
 #[derive(Hash)]
 pub(crate) struct LibraryPage<'a> {
@@ -112,13 +124,14 @@ impl<'a> LibraryPage<'a> {
         pages: usize,
         version: &'a str,
     ) -> Self {
-        let n = r.lib.assets.len();
+        let listed = listed(r.lib);
+        let n = listed.len();
         let range = ((page - 1) * LIBRARY_PAGE_SIZE).min(n)..(page * LIBRARY_PAGE_SIZE).min(n);
         LibraryPage {
             title: &r.lib.plan.site.title,
             shared,
             first: range.start + 1,
-            assets: AssetList::new(&r.prepared, range.collect::<Vec<_>>()),
+            assets: AssetList::new(&r.prepared, listed[range].to_vec()),
             pager: Pager {
                 base: String::new(),
                 current: page,
