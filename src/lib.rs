@@ -30,6 +30,7 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod report;
+pub mod review;
 pub mod search;
 pub mod serve;
 pub mod slug;

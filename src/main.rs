@@ -37,6 +37,7 @@ fn main() -> ExitCode {
         Command::Init(args) => cli::init::run(args, &term),
         Command::Completions(args) => cli::completions::completions(args),
         Command::Man => cli::completions::man(),
+        Command::Review(args) => cli::review::run(args, &term),
     };
     match ran {
         Ok(code) => code,

@@ -11,6 +11,7 @@ pub mod completions;
 pub mod init;
 pub mod output;
 pub mod progress;
+pub mod review;
 pub mod root;
 pub mod serve;
 pub mod watch;
@@ -128,6 +129,9 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff) to stdout.
     Man,
+    /// Print the review queue: assets overdue or due soon, decisions lapsing (exit 0
+    /// whatever it holds; 1 only when the library has errors).
+    Review(ReviewArgs),
 }
 
 #[derive(Args, Debug)]
@@ -207,6 +211,23 @@ pub struct CompletionsArgs {
     /// The shell to complete in.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `covermap review` (issue 15).
+#[derive(Args, Debug)]
+pub struct ReviewArgs {
+    #[command(flatten)]
+    pub library: LibraryArgs,
+    /// Only this owner's assets and decisions (as front matter writes it, any case).
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+    /// How far ahead to look: N days|weeks|months|years [default: the plan's
+    /// `[coverage] due_soon`, 30 days].
+    #[arg(long, value_name = "DURATION", value_parser = review::parse_within)]
+    pub within: Option<crate::duration::Duration>,
+    /// text for people, markdown for an issue body, json for scripts.
+    #[arg(long, value_enum, default_value_t = review::ReviewFormat::Text)]
+    pub format: review::ReviewFormat,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
