@@ -437,6 +437,9 @@ impl ViewMaker {
     /// `tags`, `personas`, `stages`, `segments`, `objections` (each `{id, name, path}`),
     /// `source`, `extra` (the front matter keys covermap does not know) and, when a
     /// `[[front_matter.rules]]` tagged the asset, `tagged_by` (`plan.toml:LINE` each).
+    /// Freshness (issue 15): `type_name` (the type's label), `due` (its review date,
+    /// from `review_by` or a review period), `due_soon`, `freshness` (`overdue`, `due
+    /// soon`, `fresh` or `no review date`) and `superseded_by` (a slug).
     /// The slug of a type's page: its word made a slug, unless another spelling holds
     /// that slug (see [`super::lists::Lists::type_slugs`]).
     pub(super) fn type_slug(&self, kind: &str) -> String {
