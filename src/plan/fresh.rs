@@ -63,6 +63,9 @@ impl Freshness {
     /// The `[[types]]` entry for an asset's type word (lowercased as assets keep it):
     /// by id, by name ignoring case, or by the word made a slug.
     pub fn type_of(&self, kind: &str) -> Option<&ContentType> {
+        if self.types.is_empty() {
+            return None;
+        }
         self.types.iter().find(|t| t.id == kind).or_else(|| {
             let slug = crate::slug::slugify(kind);
             self.types
