@@ -335,7 +335,7 @@ fn specs(r: &Renderer) -> Vec<Spec> {
             kind: PageKind::NotFound,
         },
     ];
-    let n = super::pages::library::listed(r.lib).len();
+    let n = super::pages::library::listed_count(r.lib);
     let pages = n.div_ceil(LIBRARY_PAGE_SIZE).max(1);
     for page in 1..=pages {
         specs.push(Spec {
