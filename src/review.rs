@@ -11,6 +11,19 @@ use crate::date::Date;
 use crate::duration::{Duration, days_between};
 use crate::library::Library;
 
+/// How `covermap review` prints the queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReviewFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+/// `--within`: a duration as plan.toml writes them, or clap's message why not.
+pub fn parse_within(s: &str) -> Result<Duration, String> {
+    Duration::parse(s).map_err(|e| format!("{}; {}", e.message, e.help))
+}
+
 /// What the queue is for.
 #[derive(Debug, Clone)]
 pub struct Options {

@@ -223,11 +223,11 @@ pub struct ReviewArgs {
     pub owner: Option<String>,
     /// How far ahead to look: N days|weeks|months|years [default: the plan's
     /// `[coverage] due_soon`, 30 days].
-    #[arg(long, value_name = "DURATION", value_parser = review::parse_within)]
+    #[arg(long, value_name = "DURATION", value_parser = crate::review::parse_within)]
     pub within: Option<crate::duration::Duration>,
     /// text for people, markdown for an issue body, json for scripts.
-    #[arg(long, value_enum, default_value_t = review::ReviewFormat::Text)]
-    pub format: review::ReviewFormat,
+    #[arg(long, value_enum, default_value_t = crate::review::ReviewFormat::Text)]
+    pub format: crate::review::ReviewFormat,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -6,24 +6,9 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::ValueEnum;
-
 use super::ReviewArgs;
 use super::output::Terminal;
-use crate::review::{Options, Queue};
-
-/// How `review` prints the queue.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ReviewFormat {
-    Text,
-    Markdown,
-    Json,
-}
-
-/// `--within`: a duration as plan.toml writes them.
-pub fn parse_within(s: &str) -> Result<crate::duration::Duration, String> {
-    crate::duration::Duration::parse(s).map_err(|e| format!("{}; {}", e.message, e.help))
-}
+use crate::review::{Options, Queue, ReviewFormat};
 
 pub fn run(args: &ReviewArgs, term: &Terminal) -> io::Result<ExitCode> {
     let root = match super::root::library_root(args.library.root.as_deref()) {
