@@ -9,6 +9,7 @@
 
 mod body;
 mod fields;
+mod fresh;
 mod model;
 mod read;
 

@@ -366,47 +366,26 @@ impl Reader<'_> {
                     .code(Code::FutureDate),
                 );
             }
-            if let Some(t) = kind
-                .as_deref()
-                .filter(|t| !plan.freshness.types.is_empty() && plan.freshness.type_of(t).is_none())
-            {
-                let ids = plan.freshness.types.iter().map(|t| t.id.as_str());
-                let help = crate::diagnostics::suggest(t, ids.clone()).unwrap_or_else(|| {
-                    format!("the plan's types are: {}; add it to [[types]] in plan.toml if it is a new one", ids.collect::<Vec<_>>().join(", "))
-                });
-                let place = type_node
-                    .as_ref()
-                    .map_or_else(|| Place::new(self.text, 1, 1, 1), |n| self.place(n));
-                self.diags.push(
-                    Diagnostic::warning(
+            let here = |n: &Option<Node>| {
+                n.as_ref()
+                    .map_or_else(|| Place::new(self.text, 1, 1, 1), |n| self.place(n))
+            };
+            let unlisted = super::fresh::unlisted_type(plan, self.source, kind.as_deref(), || {
+                here(&type_node)
+            });
+            let stale_by_period = (review_by.is_none() && !draft && superseded_by.is_none())
+                .then(|| {
+                    super::fresh::stale_by_period(
+                        plan,
                         self.source,
-                        format!("type `{t}` is not one of the plan's [[types]]"),
+                        kind.as_deref(),
+                        updated,
+                        || here(&updated_node),
                     )
-                    .at_place(&place)
-                    .help(help)
-                    .code(Code::UnlistedType),
-                );
-            }
-            let (due, from_period, _, _) =
-                plan.freshness
-                    .due(plan.as_of, kind.as_deref(), updated, review_by);
-            if let (Some(r), false, true) = (due, draft, from_period)
-                && r < plan.as_of
-                && superseded_by.is_none()
-            {
-                let place = updated_node
-                    .as_ref()
-                    .map_or_else(|| Place::new(self.text, 1, 1, 1), |n| self.place(n));
-                self.diags.push(
-                    Diagnostic::warning(
-                        self.source,
-                        format!("stale: review was due {r} (updated + the review period of its type), before {}, so the asset no longer counts toward coverage", plan.as_of),
-                    )
-                    .at_place(&place)
-                    .help("review the asset and move `updated` forward (or set `review_by`), or retire it")
-                    .code(Code::Stale),
-                );
-            }
+                })
+                .flatten();
+            self.diags
+                .extend(unlisted.into_iter().chain(stale_by_period));
             if let (Some(r), false) = (review_by, draft)
                 && r < plan.as_of
                 && superseded_by.is_none()
