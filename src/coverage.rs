@@ -165,7 +165,8 @@ impl Coverage {
             let (Some(segs), Some(pers), Some(stgs)) = (&a.segments, &a.personas, &a.stages) else {
                 continue;
             };
-            if a.draft {
+            // A superseded asset is out of coverage altogether, stale or not.
+            if a.draft || a.freshness.superseded_by.is_some() {
                 continue;
             }
             let counting = a.counts_toward_coverage(plan.count_stale);
@@ -276,7 +277,10 @@ impl Coverage {
         let summary = Summary {
             assets: assets.iter().filter(|a| !a.draft).count(),
             counted,
-            stale: assets.iter().filter(|a| a.stale && !a.draft).count(),
+            stale: assets
+                .iter()
+                .filter(|a| a.stale && !a.draft && a.freshness.superseded_by.is_none())
+                .count(),
             cells: cells.len(),
             covered: by_status(Status::Covered),
             thin: by_status(Status::Thin),
@@ -398,6 +402,7 @@ why = "The EB signs off on a decision made one level down."
             links: Vec::new(),
             slug_place: None,
             stale: false,
+            freshness: Default::default(),
         }
     }
 

@@ -41,6 +41,7 @@ fn main() -> ExitCode {
         Command::Completions(args) => cli::completions::completions(args),
         Command::Man => cli::completions::man(),
         Command::Diff(args) => cli::diff::run(args, &term),
+        Command::Review(args) => cli::review::run(args, &term),
     };
     match ran {
         Ok(code) => code,

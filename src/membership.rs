@@ -143,7 +143,14 @@ impl Membership {
                     .collect(),
                 |x| &x.stages,
             ),
-            type_dim(a),
+            {
+                // Types read as labels: the plan's [[types]] name, else the word humanised.
+                let mut types = type_dim(a);
+                for v in &mut types.values {
+                    v.name = p.freshness.type_name(&v.id);
+                }
+                types
+            },
             free(Dim::Audience, a, |_, x, out| {
                 if let Some(au) = x.audience {
                     out.push((au.as_str(), audience_name(au)));

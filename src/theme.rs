@@ -34,6 +34,7 @@ pub const TEMPLATES: &[(&str, &str)] = builtin!(
     "trend.html",
     "term.html",
     "terms.html",
+    "owners.html",
     "404.html",
     "redirect.html",
     "partials/asset_row.html",

@@ -9,11 +9,12 @@
 
 mod body;
 mod fields;
+mod fresh;
 mod model;
 mod read;
 
 pub use body::{body_hash, body_of, read_body};
-pub use model::{Asset, Audience, ReadOptions};
+pub use model::{Asset, AssetFreshness, Audience, ReadOptions};
 pub use read::read;
 
 #[cfg(test)]

@@ -61,8 +61,11 @@ pub struct Asset {
     /// The body's links and images that point into the library, placed in the file
     /// (empty for most bodies: see `markdown::links`).
     pub links: Vec<crate::markdown::links::BodyLink>,
-    /// `review_by` is before the plan's `as_of`.
+    /// The review date (`review_by`, or `updated` + the review period) is before the
+    /// plan's `as_of`.
     pub stale: bool,
+    /// Due date, due soon, `superseded_by` (issue 15; see `crate::freshness`).
+    pub freshness: AssetFreshness,
 }
 
 impl Asset {
@@ -79,10 +82,27 @@ impl Asset {
     }
 
     /// Whether the asset counts as an answer to the objections it names: not a draft,
-    /// and not stale unless the plan counts stale assets (it needs no cell).
+    /// not superseded, and not stale unless the plan counts stale assets (it needs no
+    /// cell).
     pub fn counts_as_answer(&self, count_stale: bool) -> bool {
-        !self.draft && (!self.stale || count_stale)
+        !self.draft && (!self.stale || count_stale) && self.freshness.superseded_by.is_none()
     }
+}
+
+/// An asset's freshness, worked out when it is read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AssetFreshness {
+    /// The day the asset is due for review: `review_by`, else `updated` + the review
+    /// period of its type (or the plan's); `None` when neither is known.
+    pub due: Option<Date>,
+    /// Whether `due` comes from a review period rather than `review_by`.
+    pub due_from_period: bool,
+    /// Due within `[coverage] due_soon` of as_of and not yet stale.
+    pub due_soon: bool,
+    /// `superseded_by:`, the slug of the asset that replaces this one.
+    pub superseded_by: Option<String>,
+    /// Where `superseded_by` is written, for the library-wide checks.
+    pub superseded_place: Option<Place>,
 }
 
 /// Settings that change how an asset is read.

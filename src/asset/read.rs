@@ -218,9 +218,10 @@ impl Reader<'_> {
                 Some(title)
             }
         };
-        let kind = fm
-            .node("type")
-            .and_then(|n| self.text(&n, "type", true))
+        let type_node = fm.node("type");
+        let kind = type_node
+            .as_ref()
+            .and_then(|n| self.text(n, "type", true))
             .map(|s| s.trim().to_lowercase());
         let (personas, personas_given) =
             self.dimension(&mut fm, plan, Kind::Persona, ["persona", "personas"]);
@@ -255,6 +256,11 @@ impl Reader<'_> {
         let updated = updated_node.as_ref().and_then(|n| self.date(n, "updated"));
         let review_node = fm.node("review_by");
         let review_by = review_node.as_ref().and_then(|n| self.date(n, "review_by"));
+        let superseded_node = fm.node("superseded_by");
+        let superseded_by = superseded_node
+            .as_ref()
+            .and_then(|n| self.string(n, "superseded_by"))
+            .map(|s| s.trim().trim_matches('/').to_string());
         let url = fm.node("url").and_then(|n| {
             let s = self.text(&n, "url", true)?;
             if markdown::is_safe_url(&s) {
@@ -378,8 +384,29 @@ impl Reader<'_> {
                     .code(Code::FutureDate),
                 );
             }
+            let here = |n: &Option<Node>| {
+                n.as_ref()
+                    .map_or_else(|| Place::new(self.text, 1, 1, 1), |n| self.place(n))
+            };
+            let unlisted = super::fresh::unlisted_type(plan, self.source, kind.as_deref(), || {
+                here(&type_node)
+            });
+            let stale_by_period = (review_by.is_none() && !draft && superseded_by.is_none())
+                .then(|| {
+                    super::fresh::stale_by_period(
+                        plan,
+                        self.source,
+                        kind.as_deref(),
+                        updated,
+                        || here(&updated_node),
+                    )
+                })
+                .flatten();
+            self.diags
+                .extend(unlisted.into_iter().chain(stale_by_period));
             if let (Some(r), false) = (review_by, draft)
                 && r < plan.as_of
+                && superseded_by.is_none()
             {
                 let place = review_node
                     .as_ref()
@@ -418,6 +445,9 @@ impl Reader<'_> {
             return None;
         }
         let plan = plan?;
+        let (due, due_from_period, stale, due_soon) =
+            plan.freshness
+                .due(plan.as_of, kind.as_deref(), updated, review_by);
         Some(Asset {
             source: self.source.to_path_buf(),
             slug: slug?,
@@ -440,7 +470,14 @@ impl Reader<'_> {
             extra,
             body_hash: body_hash(split.body),
             links: body_links(self.text, split.body),
-            stale: review_by.is_some_and(|r| r < plan.as_of),
+            stale,
+            freshness: super::model::AssetFreshness {
+                due,
+                due_from_period,
+                due_soon,
+                superseded_place: superseded_node.as_ref().map(|n| self.place(n)),
+                superseded_by,
+            },
         })
     }
 

@@ -14,6 +14,7 @@ pub mod gates;
 pub mod init;
 pub mod output;
 pub mod progress;
+pub mod review;
 pub mod root;
 pub mod serve;
 pub mod watch;
@@ -133,6 +134,9 @@ pub enum Command {
     Man,
     /// Compare coverage between two builds: git revisions or output folders.
     Diff(DiffArgs),
+    /// Print the review queue: assets overdue or due soon, decisions lapsing (exit 0
+    /// whatever it holds; 1 only when the library has errors).
+    Review(ReviewArgs),
 }
 
 #[derive(Args, Debug)]
@@ -250,6 +254,23 @@ pub struct CompletionsArgs {
     /// The shell to complete in.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `covermap review` (issue 15).
+#[derive(Args, Debug)]
+pub struct ReviewArgs {
+    #[command(flatten)]
+    pub library: LibraryArgs,
+    /// Only this owner's assets and decisions (as front matter writes it, any case).
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+    /// How far ahead to look: N days|weeks|months|years [default: the plan's
+    /// `[coverage] due_soon`, 30 days].
+    #[arg(long, value_name = "DURATION", value_parser = crate::review::parse_within)]
+    pub within: Option<crate::duration::Duration>,
+    /// text for people, markdown for an issue body, json for scripts.
+    #[arg(long, value_enum, default_value_t = crate::review::ReviewFormat::Text)]
+    pub format: crate::review::ReviewFormat,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

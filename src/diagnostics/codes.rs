@@ -93,6 +93,8 @@ codes! {
     DecisionLapsed = "W0209", "a decision past its review date no longer applies";
     /// A segment lists no personas or no stages, so it has no cells.
     EmptySegment = "W0210", "a segment with no personas or no stages";
+    /// A duration (`review_every`, `due_soon`) that is not `N days|weeks|months|years`.
+    PlanDuration = "E0220", "a duration that is not N days, weeks, months or years";
     /// `[site] request_url` is not an http(s) URL or names an unknown placeholder.
     RequestUrl = "E0240", "a [site] request_url that is not http(s) or names an unknown placeholder";
     /// `[history]` with a value it cannot use.
@@ -142,6 +144,8 @@ codes! {
     /// In an adopted repo, a `slug` covermap cannot use (another generator's URL): the
     /// file's path names the page.
     ForeignSlug = "W0327", "an adopted page's slug covermap cannot use";
+    /// An asset's type is not one of the plan's `[[types]]`.
+    UnlistedType = "W0330", "an asset's type is not one of the plan's [[types]]";
     // 04: the library as a whole.
     /// Two assets with one slug.
     DuplicateSlug = "E0401", "two assets with one slug";
@@ -154,6 +158,10 @@ codes! {
     /// A body's link or image to a file that is never published (hidden, excluded, a
     /// draft, outside the content and static folders, or outside the library).
     LinkNotPublished = "W0411", "a link or image to a file that is never published";
+    /// `superseded_by` names no asset of the library.
+    SupersededMissing = "E0420", "superseded_by names no asset";
+    /// Assets whose `superseded_by` links lead back to themselves.
+    SupersededCycle = "E0421", "superseded_by links that form a cycle";
     /// The trend cannot read the library's history (a shallow clone, git failing).
     HistoryUnavailable = "W0430", "the trend's git history cannot be read";
     /// A revision of the history whose library has errors is left out of the trend.

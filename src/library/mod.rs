@@ -281,6 +281,7 @@ fn load_with(
         }
     }
     diags.extend(duplicate);
+    diags.extend(crate::freshness::check_superseded(&assets));
 
     let static_files = files.list(Path::new("static"), &mut diags);
     let static_folders = plan.as_ref().map_or_else(Vec::new, |p| {

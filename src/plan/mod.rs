@@ -9,11 +9,12 @@
 //! `validate.rs` the rules, `adoption.rs` the keys that adopt an existing repo, `history.rs` the trend's `[history]`.
 
 pub mod adoption;
+pub mod fresh;
 pub mod history;
 mod model;
 mod parse;
-pub mod site_keys;
 pub mod request_url;
+pub mod site_keys;
 mod validate;
 
 pub use model::*;
@@ -22,6 +23,8 @@ pub use site_keys::Sort;
 
 #[cfg(test)]
 mod adoption_tests;
+#[cfg(test)]
+mod fresh_tests;
 #[cfg(test)]
 mod history_tests;
 #[cfg(test)]

@@ -122,6 +122,11 @@ pub struct Objection {
     pub id: String,
     pub text: String,
     pub heard: Option<u64>,
+    /// Where the objection is heard (issue 15): plan indices, in plan order; empty
+    /// when the plan does not say.
+    pub segments: Vec<usize>,
+    pub personas: Vec<usize>,
+    pub stages: Vec<usize>,
 }
 
 /// The whole plan, every reference resolved to an index.
@@ -145,6 +150,8 @@ pub struct Plan {
     pub adoption: super::adoption::Adoption,
     /// `[history]`: the revisions the trend is drawn from (issue 16); none, no trend.
     pub history: Option<super::history::History>,
+    /// `[[types]]`, review periods, due soon, `[site] stale` (issue 15).
+    pub freshness: super::fresh::Freshness,
 }
 
 /// What kind of plan entity an id names, for lookups and messages.

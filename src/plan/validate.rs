@@ -43,6 +43,9 @@ pub(super) struct RawPlanFile {
     front_matter: Option<RawFrontMatter>,
     // The trend (issue 16): checked in history.rs.
     history: Option<super::history::RawHistory>,
+    // Freshness governance (issue 15): checked in fresh.rs.
+    #[serde(default)]
+    types: Vec<S<super::fresh::RawType>>,
 }
 
 #[derive(Deserialize)]
@@ -57,6 +60,7 @@ struct RawSite {
     sort: Option<S<String>>,
     language: Option<S<String>>,
     request_url: Option<S<String>>,
+    stale: Option<S<String>>,
 }
 
 #[derive(Deserialize)]
@@ -74,6 +78,8 @@ struct RawPlanMeta {
 struct RawCoverage {
     target: Option<S<toml::Value>>,
     count_stale: Option<bool>,
+    review_every: Option<S<String>>,
+    due_soon: Option<S<String>>,
 }
 
 #[derive(Deserialize)]
@@ -125,6 +131,9 @@ struct RawObjection {
     id: S<String>,
     text: S<String>,
     heard: Option<S<toml::Value>>,
+    segments: Option<Vec<S<String>>>,
+    personas: Option<Vec<S<String>>>,
+    stages: Option<Vec<S<String>>>,
 }
 
 pub(super) struct Validator<'a> {
@@ -299,7 +308,7 @@ impl Validator<'_> {
         url
     }
 
-    fn reference(&mut self, r: &S<String>, kind: &str, ids: &[String]) -> Option<usize> {
+    pub(super) fn reference(&mut self, r: &S<String>, kind: &str, ids: &[String]) -> Option<usize> {
         let value = r.get_ref();
         let found = ids.iter().position(|id| id == value);
         if found.is_none() {
@@ -317,6 +326,7 @@ impl Validator<'_> {
 
     pub(super) fn plan(&mut self, raw: RawPlanFile, as_of_override: Option<Date>) -> Plan {
         let site_raw = raw.site.into_inner();
+        let stale_raw = site_raw.stale.clone();
         let meta_span = raw.plan.span();
         let meta = raw.plan.into_inner();
         for (s, what) in [(&site_raw.title, "site title"), (&meta.title, "plan title")] {
@@ -613,7 +623,20 @@ impl Validator<'_> {
                     .as_ref()
                     .and_then(|h| self.whole(h, "heard"))
                     .map(u64::from);
+                let mut refs = |list: &Option<Vec<S<String>>>, kind: &str, ids: &[String]| {
+                    let mut found: Vec<usize> = list
+                        .iter()
+                        .flatten()
+                        .filter_map(|r| self.reference(r, kind, ids))
+                        .collect();
+                    found.sort_unstable();
+                    found.dedup();
+                    found
+                };
                 Objection {
+                    segments: refs(&o.segments, "segment", &segment_ids),
+                    personas: refs(&o.personas, "persona", &persona_ids),
+                    stages: refs(&o.stages, "stage", &stage_ids),
                     id,
                     text: o.text.get_ref().clone(),
                     heard,
@@ -636,6 +659,16 @@ impl Validator<'_> {
             &mut self.diags,
         );
         let history = super::history::resolve(raw.history, self.src, &mut self.diags);
+        let freshness = super::fresh::resolve(
+            super::fresh::RawFreshness {
+                types: raw.types,
+                review_every: raw.coverage.as_ref().and_then(|c| c.review_every.clone()),
+                due_soon: raw.coverage.as_ref().and_then(|c| c.due_soon.clone()),
+                stale: stale_raw,
+            },
+            self.src,
+            &mut self.diags,
+        );
         let plan = Plan {
             site,
             title: meta.title.into_inner(),
@@ -652,6 +685,7 @@ impl Validator<'_> {
             objections,
             adoption,
             history,
+            freshness,
         };
 
         for (i, d) in plan.decisions.iter().enumerate() {

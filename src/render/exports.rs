@@ -63,6 +63,10 @@ pub const ASSETS_CSV_COLUMNS: &[&str] = &[
     "personas",
     "stages",
     "url",
+    "due",
+    "due_soon",
+    "superseded_by",
+    "draft",
 ];
 
 #[derive(Serialize)]
@@ -91,6 +95,12 @@ struct AssetRow<'a> {
     personas: Vec<&'a str>,
     stages: Vec<&'a str>,
     url: String,
+    /// The review date: `review_by`, else `updated` + the type's review period.
+    due: Option<String>,
+    due_soon: bool,
+    superseded_by: Option<&'a str>,
+    /// A draft, in the build only with `--drafts` ("in progress", never counted).
+    draft: bool,
 }
 
 /// The ids of the plan entities an asset names, in plan order; none where left out.
@@ -118,6 +128,10 @@ fn rows(lib: &Library) -> Vec<AssetRow<'_>> {
                 personas: ids(&a.personas, |i| p.personas[i].id.as_str()),
                 stages: ids(&a.stages, |i| p.stages[i].id.as_str()),
                 url: format!("library/{}/", a.slug),
+                due: a.freshness.due.map(|d| d.to_string()),
+                due_soon: a.freshness.due_soon,
+                superseded_by: a.freshness.superseded_by.as_deref(),
+                draft: a.draft,
             }
         })
         .collect()
@@ -153,7 +167,7 @@ fn csv_of(rows: &[AssetRow]) -> Vec<u8> {
         let opt = |v: Option<&str>| v.map_or(String::new(), csv_field);
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             csv_field(r.slug),
             csv_field(r.title),
             opt(r.kind),
@@ -167,6 +181,10 @@ fn csv_of(rows: &[AssetRow]) -> Vec<u8> {
             csv_field(&r.personas.join(";")),
             csv_field(&r.stages.join(";")),
             csv_field(&r.url),
+            r.due.as_deref().unwrap_or_default(),
+            r.due_soon,
+            opt(r.superseded_by),
+            r.draft,
         );
     }
     out.into_bytes()

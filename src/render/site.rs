@@ -65,6 +65,9 @@ enum PageKind {
     Objections,
     /// The coverage at points of the library's git history.
     Trend,
+    /// `owners/`: each owner's assets by freshness (issue 15), in place of the
+    /// owners taxonomy's plain index.
+    Owners,
     /// The assets that answer one objection (`cov.objections[at]`), a page of them.
     Objection {
         at: usize,
@@ -424,7 +427,7 @@ fn specs(r: &Renderer) -> Vec<Spec> {
             kind: PageKind::Trend,
         });
     }
-    let n = r.lib.assets.len();
+    let n = super::pages::library::listed_count(r.lib);
     let pages = n.div_ceil(LIBRARY_PAGE_SIZE).max(1);
     for page in 1..=pages {
         specs.push(Spec {
@@ -450,7 +453,11 @@ fn specs(r: &Renderer) -> Vec<Spec> {
         }
         specs.push(Spec {
             path: format!("{}/index.html", tax.kind),
-            kind: PageKind::Terms { kind: k },
+            kind: if tax.kind == "owners" {
+                PageKind::Owners
+            } else {
+                PageKind::Terms { kind: k }
+            },
         });
     }
     // Each objection's answers, paginated as a taxonomy page is; the objections page
@@ -522,6 +529,10 @@ fn list_page(
             super::pages::cell::CellPage::new(r, &r.cov.cells[at]),
         ),
         PageKind::NotFound => r.emit_page(sink, path, not_found::page(&r.lib.plan.site.base_url)),
+        PageKind::Owners => {
+            let owners = r.lists.taxonomies.iter().find(|t| t.kind == "owners");
+            r.emit_page(sink, path, super::pages::owners::page(r.lib, owners))
+        }
     }
 }
 

@@ -53,6 +53,8 @@ pub(super) struct CellView<'a> {
     stage_name: &'a str,
     count: usize,
     stale: usize,
+    /// Counted assets due for review soon.
+    due_soon: usize,
     target: u32,
     fill: Option<f64>,
     fill_pct: String,
@@ -135,6 +137,10 @@ pub(super) struct SummaryView {
     pipeline: String,
     revenue_goal: Option<String>,
     drafts_left_out: usize,
+    /// Assets due for review soon (issue 15).
+    due_soon: usize,
+    /// `[site] stale = "hide"`: the library lists no stale asset.
+    stale_hidden: bool,
 }
 
 #[derive(Serialize)]
@@ -267,6 +273,13 @@ impl<'a> Views<'a> {
             pipeline: money(self.plan.segments.iter().map(|s| s.pipeline).sum(), cur),
             revenue_goal: self.plan.revenue_goal.map(|g| money(g, cur)),
             drafts_left_out: self.lib.drafts_left_out,
+            due_soon: self
+                .lib
+                .assets
+                .iter()
+                .filter(|a| a.freshness.due_soon && !a.draft)
+                .count(),
+            stale_hidden: self.plan.freshness.stale == crate::plan::fresh::StaleMode::Hide,
         }
     }
 
@@ -318,6 +331,14 @@ impl<'a> Views<'a> {
         if c.stale() > 0 && !stale_only {
             let _ = write!(label, ", {} stale", c.stale());
         }
+        let due_soon = c
+            .assets
+            .iter()
+            .filter(|&&i| self.lib.assets[i].freshness.due_soon)
+            .count();
+        if due_soon > 0 {
+            let _ = write!(label, ", {due_soon} due for review soon");
+        }
         CellView {
             segment: &seg.id,
             persona: &per.id,
@@ -327,6 +348,7 @@ impl<'a> Views<'a> {
             stage_name: &stg.name,
             count: c.count(),
             stale: c.stale(),
+            due_soon,
             target: c.target,
             fill: c.fill,
             fill_pct: pct(c.fill),
@@ -447,6 +469,7 @@ pub(super) struct ViewMaker {
     empty: tera::Value,
     count_stale: bool,
     type_slugs: rustc_hash::FxHashMap<String, String>,
+    freshness: crate::plan::fresh::Freshness,
 }
 
 /// `{id, name, path}` for a plan value: `path` is its page from the site root.
@@ -488,6 +511,7 @@ impl ViewMaker {
                 .collect(),
             empty: tera::Value::from(tera::Map::new()),
             count_stale: plan.count_stale,
+            freshness: plan.freshness.clone(),
         }
     }
 
@@ -498,6 +522,9 @@ impl ViewMaker {
     /// `tags`, `personas`, `stages`, `segments`, `objections` (each `{id, name, path}`),
     /// `source`, `extra` (the front matter keys covermap does not know) and, when a
     /// `[[front_matter.rules]]` tagged the asset, `tagged_by` (`plan.toml:LINE` each).
+    /// Freshness (issue 15): `type_name` (the type's label), `due` (its review date,
+    /// from `review_by` or a review period), `due_soon`, `freshness` (`overdue`, `due
+    /// soon`, `fresh` or `no review date`) and `superseded_by` (a slug).
     /// The slug of a type's page: its word made a slug, unless another spelling holds
     /// that slug (see [`super::lists::Lists::type_slugs`]).
     pub(super) fn type_slug(&self, kind: &str) -> String {
@@ -530,6 +557,10 @@ impl ViewMaker {
         put("title", a.title.as_str().into());
         put("type", opt(a.kind.as_deref()));
         put(
+            "type_name",
+            opt(a.kind.as_deref().map(|k| self.freshness.type_name(k))),
+        );
+        put(
             "type_path",
             opt(a
                 .kind
@@ -542,6 +573,11 @@ impl ViewMaker {
         put("updated", opt(a.updated.map(|d| d.to_string())));
         put("review_by", opt(a.review_by.map(|d| d.to_string())));
         put("stale", a.stale.into());
+        let f = &a.freshness;
+        put("due", opt(f.due.map(|d| d.to_string())));
+        put("due_soon", f.due_soon.into());
+        put("freshness", crate::freshness::State::of(a).label().into());
+        put("superseded_by", opt(f.superseded_by.as_deref()));
         put("draft", a.draft.into());
         put("counted", a.counts_toward_coverage(self.count_stale).into());
         put("url", opt(a.url.as_deref()));
@@ -643,6 +679,8 @@ pub(super) fn view_hash(a: &Asset, h: &mut impl std::hash::Hasher) {
     )
         .hash(h);
     (a.stale, a.draft, a.is_tagged(), &a.url, &a.tags, &a.source).hash(h);
+    let f = &a.freshness;
+    (f.due.map(|d| d.to_string()), f.due_soon, &f.superseded_by).hash(h);
     (&a.personas, &a.stages, &a.segments, &a.objections).hash(h);
     serde_json::to_string(&a.extra).unwrap_or_default().hash(h);
 }

@@ -41,6 +41,10 @@ pub(super) const B64: &[u8; 64] =
 pub(super) const FLAG_STALE: u8 = 1;
 pub(super) const FLAG_COUNTED: u8 = 2;
 pub(super) const FLAG_DRAFT: u8 = 4;
+/// Due for review within `[coverage] due_soon` (issue 15).
+pub(super) const FLAG_DUE_SOON: u8 = 8;
+/// Stale under `[site] stale = "hide"`: never shown in the library's results.
+pub(super) const FLAG_HIDDEN: u8 = 16;
 
 /// `meta`: what the library page loads up front.
 #[derive(Serialize)]

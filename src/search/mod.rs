@@ -46,8 +46,8 @@ pub use postings::Postings;
 pub use tokenizer::{Batch, DocTerms, Interner, STOP_WORDS, tokens};
 
 use formats::{
-    B64, CellRow, DocChunk, DocRow, FLAG_COUNTED, FLAG_DRAFT, FLAG_STALE, Meta, MetaFacet,
-    TermShard,
+    B64, CellRow, DocChunk, DocRow, FLAG_COUNTED, FLAG_DRAFT, FLAG_DUE_SOON, FLAG_HIDDEN,
+    FLAG_STALE, Meta, MetaFacet, TermShard,
 };
 use postings::{postings, shards};
 
@@ -125,7 +125,7 @@ pub fn build(
                     slug: a.slug.as_str(),
                     title: a.title.as_str(),
                     summary: a.summary.as_deref().unwrap_or(""),
-                    review: match (a.stale, a.review_by) {
+                    review: match (a.stale, a.freshness.due) {
                         (true, Some(d)) => d.to_string(),
                         _ => String::new(),
                     },
@@ -141,13 +141,16 @@ pub fn build(
     // The one statement of what counts, as the model and the asset pages ask it; an
     // asset tagged only for combinations outside every cell (a persona not in a
     // segment's buying group) counts too, as in coverage.json's `summary.counted`.
+    let hide_stale = p.freshness.stale == crate::plan::fresh::StaleMode::Hide;
     let flags: String = assets
         .iter()
         .map(|a| {
             let counted = a.counts_toward_coverage(p.count_stale);
             let f = u8::from(a.stale) * FLAG_STALE
                 + u8::from(counted) * FLAG_COUNTED
-                + u8::from(a.draft) * FLAG_DRAFT;
+                + u8::from(a.draft) * FLAG_DRAFT
+                + u8::from(a.freshness.due_soon) * FLAG_DUE_SOON
+                + u8::from(a.stale && hide_stale) * FLAG_HIDDEN;
             B64[f as usize] as char
         })
         .collect();

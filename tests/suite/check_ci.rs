@@ -320,7 +320,7 @@ fn markdown_report_for_the_step_summary() {
         "| IT \\& Security |",
         "✓ covered · ◐ thin · ✕ gap",
         "### Largest gaps\n\n1. Enterprise · Economic Buyer · Consideration: 0 of 2 — $395.1k at stake",
-        "### Diagnostics: 0 error(s), 6 warning(s)",
+        "### Diagnostics: 0 error(s), 5 warning(s)",
         "- ⚠️ warning `content/battlecards/stackwell.md:11:12` stale",
     ] {
         assert!(md.contains(part), "lacks {part:?}:\n{md}");

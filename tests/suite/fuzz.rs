@@ -836,6 +836,7 @@ fn library() -> impl Strategy<Value = Library> {
                     objections: vec![],
                     adoption: Default::default(),
                     history: None,
+                    freshness: Default::default(),
                 };
                 let _ = nseg;
                 let assets = assets
@@ -864,6 +865,7 @@ fn library() -> impl Strategy<Value = Library> {
                         body_hash: 0,
                         links: Vec::new(),
                         stale,
+                        freshness: Default::default(),
                     })
                     .collect();
                 Library { plan, assets }

@@ -26,6 +26,8 @@ pub(crate) struct AssetPage<'a> {
     pub asset: &'a Prepared,
     pub body: Body<'a>,
     pub related: AssetList<'a>,
+    /// `superseded_by`: the replacement's slug and title.
+    pub replacement: Option<(&'a str, &'a str)>,
 }
 
 /// The asset's body: its hash stands for it (the HTML is made from the body, the
@@ -93,6 +95,14 @@ impl<'a> AssetPage<'a> {
                 html: None,
             },
             related: AssetList::new(&r.prepared, related),
+            replacement: p.asset.freshness.superseded_by.as_deref().and_then(|s| {
+                let j = r
+                    .prepared
+                    .binary_search_by(|x| x.asset.slug.as_str().cmp(s))
+                    .ok()?;
+                let a = &r.prepared[j].asset;
+                Some((a.slug.as_str(), a.title.as_str()))
+            }),
         }
     }
 }
@@ -103,6 +113,7 @@ impl Page for AssetPage<'_> {
             asset,
             body,
             related,
+            replacement,
         } = self;
         let html = match body.html {
             Some(html) => html,
@@ -113,6 +124,12 @@ impl Page for AssetPage<'_> {
         ctx.insert_value("asset", asset.view.clone());
         ctx.insert_value("body", Value::safe_string(&html));
         ctx.insert_value("related", related.views());
+        if let Some((slug, title)) = replacement {
+            let mut m = tera::Map::new();
+            m.insert("slug".into(), slug.into());
+            m.insert("title".into(), title.into());
+            ctx.insert_value("replacement", Value::from(m));
+        }
         t.page("asset.html", path, &asset.asset.title, "library", ctx)
     }
 }

@@ -11,6 +11,7 @@ pub(crate) struct CoverageContext<'a> {
     summary: SummaryView,
     segments: Vec<SegmentView<'a>>,
     top_gaps: Vec<CellView<'a>>,
+    unanswered: super::objections::Unanswered,
 }
 
 /// The coverage page, as the model `v` shows it.
@@ -29,6 +30,7 @@ pub(crate) fn page<'a>(v: &Views<'a>) -> Plain<'static, CoverageContext<'a>> {
                 .take(5)
                 .map(|&i| v.cell_view(&v.cov.cells[i]))
                 .collect(),
+            unanswered: super::objections::Unanswered::of(v.plan, v.cov),
         },
     }
 }

@@ -29,6 +29,8 @@ pub(crate) struct LibraryShared {
     summary: Value,
     cells_json: String,
     hash: u64,
+    /// The assets listed, when not all (see [`listed`]).
+    listed: Option<Vec<usize>>,
 }
 
 impl Hash for LibraryShared {
@@ -57,6 +59,7 @@ impl LibraryShared {
             summary: Value::from_serializable(&summary),
             cells_json,
             hash,
+            listed: listed(r.lib),
         }
     }
 }
@@ -82,6 +85,25 @@ fn cells_json(r: &Renderer) -> String {
         })
         .collect();
     json_for_script(&cells)
+}
+
+/// The assets the library pages list, in library order, when not all of them: under
+/// `[site] stale = "hide"`, all but the stale ones (their own pages stay). `None`
+/// lists every asset.
+fn listed(lib: &crate::library::Library) -> Option<Vec<usize>> {
+    (lib.plan.freshness.stale == crate::plan::fresh::StaleMode::Hide).then(|| {
+        (0..lib.assets.len())
+            .filter(|&i| !lib.assets[i].stale)
+            .collect()
+    })
+}
+
+/// How many assets the library pages list (see [`listed`]).
+pub(crate) fn listed_count(lib: &crate::library::Library) -> usize {
+    match lib.plan.freshness.stale {
+        crate::plan::fresh::StaleMode::Show => lib.assets.len(),
+        crate::plan::fresh::StaleMode::Hide => lib.assets.iter().filter(|a| !a.stale).count(),
+    }
 }
 
 /// What one library page shows.
@@ -112,13 +134,17 @@ impl<'a> LibraryPage<'a> {
         pages: usize,
         version: &'a str,
     ) -> Self {
-        let n = r.lib.assets.len();
+        let n = shared.listed.as_ref().map_or(r.lib.assets.len(), Vec::len);
         let range = ((page - 1) * LIBRARY_PAGE_SIZE).min(n)..(page * LIBRARY_PAGE_SIZE).min(n);
+        let shown = match &shared.listed {
+            Some(listed) => listed[range.clone()].to_vec(),
+            None => range.clone().collect(),
+        };
         LibraryPage {
             title: &r.lib.plan.site.title,
             shared,
             first: range.start + 1,
-            assets: AssetList::new(&r.prepared, range.collect::<Vec<_>>()),
+            assets: AssetList::new(&r.prepared, shown),
             pager: Pager {
                 base: String::new(),
                 current: page,

@@ -8,6 +8,7 @@ pub(super) mod gaps;
 pub(super) mod library;
 pub(super) mod not_found;
 pub(crate) mod objections;
+pub(super) mod owners;
 pub(super) mod redirect;
 pub(super) mod term;
 pub(super) mod terms;

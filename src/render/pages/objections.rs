@@ -22,6 +22,63 @@ pub const OBJECTION_PREVIEW: usize = 10;
 #[derive(Hash)]
 pub(crate) struct ObjectionsPage<'a> {
     objections: Vec<Entry<'a>>,
+    unanswered: Unanswered,
+}
+
+/// The objections no asset answers, most heard first, and how often they were heard
+/// in all: summed up atop the objections page and on the coverage page.
+#[derive(Hash, serde::Serialize)]
+pub(crate) struct Unanswered {
+    objections: Vec<UnansweredEntry>,
+    heard: u64,
+}
+
+#[derive(Hash, serde::Serialize)]
+struct UnansweredEntry {
+    id: String,
+    text: String,
+    heard: Option<u64>,
+    heard_in: String,
+}
+
+impl Unanswered {
+    pub fn of(plan: &crate::plan::Plan, cov: &crate::coverage::Coverage) -> Self {
+        let objections: Vec<UnansweredEntry> = cov
+            .objections
+            .iter()
+            .filter(|o| o.assets.is_empty())
+            .map(|o| {
+                let obj = &plan.objections[o.objection];
+                UnansweredEntry {
+                    id: obj.id.clone(),
+                    text: obj.text.clone(),
+                    heard: obj.heard,
+                    heard_in: heard_in(plan, obj),
+                }
+            })
+            .collect();
+        Unanswered {
+            heard: objections.iter().filter_map(|o| o.heard).sum(),
+            objections,
+        }
+    }
+}
+
+/// Where an objection is heard, as the plan names it ("Enterprise · Economic Buyer,
+/// Controller · Decision"); empty when the plan does not say.
+pub(crate) fn heard_in(plan: &crate::plan::Plan, obj: &crate::plan::Objection) -> String {
+    let names = |ids: &[usize], name: &dyn Fn(usize) -> String| -> Option<String> {
+        (!ids.is_empty()).then(|| ids.iter().map(|&i| name(i)).collect::<Vec<_>>().join(", "))
+    };
+    [
+        names(&obj.segments, &|i| plan.segments[i].name.clone()),
+        names(&obj.personas, &|i| plan.personas[i].name.clone()),
+        names(&obj.stages, &|i| plan.stages[i].name.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ")
 }
 
 /// One objection on the objections page.
@@ -30,6 +87,7 @@ struct Entry<'a> {
     id: &'a str,
     text: &'a str,
     heard: Option<u64>,
+    heard_in: String,
     /// Its answers in all.
     count: usize,
     preview: AssetList<'a>,
@@ -48,12 +106,16 @@ impl<'a> ObjectionsPage<'a> {
                     id: &obj.id,
                     text: &obj.text,
                     heard: obj.heard,
+                    heard_in: heard_in(&r.lib.plan, obj),
                     count: o.assets.len(),
                     preview: AssetList::new(&r.prepared, shown),
                 }
             })
             .collect();
-        ObjectionsPage { objections }
+        ObjectionsPage {
+            objections,
+            unanswered: Unanswered::of(&r.lib.plan, r.cov),
+        }
     }
 }
 
@@ -66,6 +128,7 @@ impl Page for ObjectionsPage<'_> {
                 id,
                 text,
                 heard,
+                heard_in,
                 count,
                 preview,
             } = entry;
@@ -73,6 +136,7 @@ impl Page for ObjectionsPage<'_> {
             map.insert("id".into(), id.into());
             map.insert("text".into(), text.into());
             map.insert("heard".into(), Value::from_serializable(&heard));
+            map.insert("heard_in".into(), heard_in.into());
             map.insert("answered".into(), (count > 0).into());
             map.insert("count".into(), count.into());
             map.insert("path".into(), term_path("objections", id).into());
@@ -82,6 +146,7 @@ impl Page for ObjectionsPage<'_> {
         }
         let mut ctx = Context::new();
         ctx.insert_value("objections", Value::from(list));
+        ctx.insert_value("unanswered", Value::from_serializable(&self.unanswered));
         t.page("objections.html", path, "Objections", "objections", ctx)
     }
 }

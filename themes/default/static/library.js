@@ -25,7 +25,7 @@
   var version = lib.getAttribute("data-version") || "";
   var scripts = lib.getAttribute("data-search") === "script";
   var PAGE = 20;
-  var FLAG_STALE = 1, FLAG_COUNTED = 2, FLAG_DRAFT = 4;
+  var FLAG_STALE = 1, FLAG_COUNTED = 2, FLAG_DRAFT = 4, FLAG_DUE_SOON = 8, FLAG_HIDDEN = 16;
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var B64 = new Int8Array(128);
   for (var i = 0; i < 64; i++) B64[ALPHABET.charCodeAt(i)] = i;
@@ -316,7 +316,7 @@
     var p = new URLSearchParams(window.location.search);
     var s = emptyState();
     s.q = p.get("q") || "";
-    s.stale = p.get("stale") === "hide" || p.get("stale") === "only" ? p.get("stale") : "";
+    s.stale = ["hide", "only", "soon"].indexOf(p.get("stale")) !== -1 ? p.get("stale") : "";
     s.counted = p.get("counted") === "1";
     facets.forEach(function (f) {
       s.f[f.key] = p.getAll(f.key).filter(function (v) { return f.byId[v] !== undefined; });
@@ -406,7 +406,7 @@
         s.f[f.key].forEach(function (v) { sels[k][f.byId[v]] = 1; });
       }
     });
-    var hide = s.stale === "hide", only = s.stale === "only", counted = s.counted;
+    var hide = s.stale === "hide", only = s.stale === "only", soon = s.stale === "soon", counted = s.counted;
     var m = docs ? docs.length : n;
     var order = [], near = new Uint32Array(m), why = new Int8Array(m), nn = 0;
     for (var j = 0; j < m; j++) {
@@ -420,7 +420,8 @@
         if (i === off[d + 1]) { fail = k; bad++; }
       }
       var fl = flags[d];
-      if (bad < 2 && ((hide && fl & FLAG_STALE) || (only && !(fl & FLAG_STALE)))) { fail = STALE; bad++; }
+      if (fl & FLAG_HIDDEN) continue;
+      if (bad < 2 && ((hide && fl & FLAG_STALE) || (only && !(fl & FLAG_STALE)) || (soon && !(fl & FLAG_DUE_SOON)))) { fail = STALE; bad++; }
       if (bad < 2 && counted && !(fl & FLAG_COUNTED)) { fail = COUNTED; bad++; }
       if (bad > 1) continue;
       near[nn] = d;
@@ -433,7 +434,7 @@
   function count(r) {
     var F = facets.length, STALE = F, COUNTED = F + 1;
     var counts = facets.map(function (f) { return new Uint32Array(f.values.length); });
-    var all = 0, stale = 0, countedN = 0;
+    var all = 0, stale = 0, dueSoon = 0, countedN = 0;
     for (var j = 0; j < r.near.length; j++) {
       var d = r.near[j], fail = r.why[j], k, i, off, val, c;
       for (k = 0; k < F; k++) {
@@ -445,10 +446,11 @@
       if (fail === -1 || fail === STALE) {
         all++;
         if (fl & FLAG_STALE) stale++;
+        if (fl & FLAG_DUE_SOON) dueSoon++;
       }
       if ((fail === -1 || fail === COUNTED) && fl & FLAG_COUNTED) countedN++;
     }
-    return { counts: counts, fresh: { "": all, hide: all - stale, only: stale }, counted: countedN };
+    return { counts: counts, fresh: { "": all, hide: all - stale, only: stale, soon: dueSoon }, counted: countedN };
   }
 
   // Writes the counts of a count() run beside the checkboxes.
@@ -603,9 +605,11 @@
     var type = facet("type"), aud = facet("audience");
     if (type) valuesOf(type, d).forEach(function (v) { metaP.appendChild(el("span", "type", v.label)); });
     if (aud) valuesOf(aud, d).forEach(function (v) {
-      metaP.appendChild(v.id === "internal" ? el("span", "badge internal", "Internal only") : el("span", "badge external", "Forwardable"));
+      if (v.id === "internal") metaP.appendChild(el("span", "badge internal", "Internal only"));
+      else if (!(flags[d] & FLAG_STALE)) metaP.appendChild(el("span", "badge external", "Forwardable"));
     });
-    if (flags[d] & FLAG_STALE) metaP.appendChild(el("span", "badge stale", "↻ Stale" + (doc.review ? " since " + doc.review : "")));
+    if (flags[d] & FLAG_STALE) metaP.appendChild(el("span", "badge stale", "↻ Review overdue" + (doc.review ? " since " + doc.review : "") + " — check before sending"));
+    if (flags[d] & FLAG_DUE_SOON) metaP.appendChild(el("span", "badge due-soon", "◔ Review due soon"));
     if (flags[d] & FLAG_DRAFT) metaP.appendChild(el("span", "badge draft", "Draft"));
     if (metaP.childNodes.length) li.appendChild(metaP);
     if (doc.summary) li.appendChild(marked(el("p", "summary"), doc.summary, terms));
