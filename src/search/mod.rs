@@ -27,7 +27,9 @@
 
 mod facets;
 mod formats;
+mod names;
 mod postings;
+mod terms;
 #[cfg(test)]
 mod tests;
 mod tokenizer;
@@ -43,7 +45,8 @@ use crate::library::Library;
 pub use facets::{Facet, FacetValue, facets, facets_of};
 pub use formats::{DIR, Mode, vlq};
 pub use postings::Postings;
-pub use tokenizer::{Batch, DocTerms, Interner, STOP_WORDS, tokens};
+pub use terms::{fold, is_cjk, stem};
+pub use tokenizer::{Batch, DocTerms, Interner, STOP_WORDS, term_of, tokens};
 
 use formats::{
     B64, CellRow, DocChunk, DocRow, FLAG_COUNTED, FLAG_DRAFT, FLAG_STALE, Meta, MetaFacet,
@@ -102,6 +105,10 @@ pub fn build(
             fresh.iter().map(|(t, p)| (*t, p.as_str())).collect()
         }
     };
+    // The plan's names (segments, personas with their aliases, stages, types) as terms.
+    let names = names::name_postings(lib, facets);
+    let merged = names::merged(&terms, &names);
+    let terms: Vec<(&str, &str)> = merged.iter().map(|(t, p)| (*t, p.as_ref())).collect();
     let cuts = shards(&terms);
     let mut files: Vec<(String, Vec<u8>)> = cuts
         .par_iter()

@@ -94,9 +94,9 @@ fn a_tiny_index_end_to_end() {
         let i = list.iter().position(|x| x == t).unwrap();
         decode_postings(list[i + 1].as_bytes())
     };
-    // "integration": title of a (+ once in its body), body of b (twice).
-    assert_eq!(post("integration"), [(0, IN_TITLE | 1), (1, 2)]);
-    assert_eq!(post("integrations"), [(1, IN_SUMMARY | 1)]);
+    // "integration" and "integrations" stem alike: title of a (+ once in its body),
+    // summary of b and three times in its body.
+    assert_eq!(post("integr"), [(0, IN_TITLE | 1), (1, IN_SUMMARY | 2)]);
     assert_eq!(post("erp"), [(0, IN_TAGS)]);
 
     let meta = data(&index, "search/meta.json", "meta");

@@ -22,6 +22,7 @@ mod kill;
 mod output_env;
 mod output_safety;
 mod search;
+mod search_recall;
 mod secrets;
 mod serve;
 mod serve_hardening;
