@@ -78,6 +78,42 @@ pub enum Terms<'a> {
     Kept(&'a mut Postings, &'a [Arc<DocTerms>]),
 }
 
+/// `sort`, loaded only when the reader sorts the library: per asset its place in the
+/// library by title (case and diacritics folded) and by `updated`, newest first (then by
+/// title; assets without a date last), each a string of [`vlq`]s in asset order.
+#[derive(serde::Serialize)]
+struct SortKeys {
+    title: String,
+    updated: String,
+}
+
+fn sort_keys(lib: &Library) -> SortKeys {
+    let key: Vec<String> = lib
+        .assets
+        .iter()
+        .map(|a| fold(&a.title.to_lowercase()).into_owned())
+        .collect();
+    let mut by_title: Vec<usize> = (0..lib.assets.len()).collect();
+    by_title.sort_by(|&a, &b| (&key[a], &lib.assets[a].slug).cmp(&(&key[b], &lib.assets[b].slug)));
+    let mut by_updated = by_title.clone();
+    by_updated.sort_by_key(|&a| std::cmp::Reverse(lib.assets[a].updated));
+    let pack = |order: &[usize]| {
+        let mut rank = vec![0u64; order.len()];
+        for (place, &a) in order.iter().enumerate() {
+            rank[a] = place as u64;
+        }
+        let mut out = String::with_capacity(rank.len() * 3);
+        for r in rank {
+            vlq(r, &mut out);
+        }
+        out
+    };
+    SortKeys {
+        title: pack(&by_title),
+        updated: pack(&by_updated),
+    }
+}
+
 /// Builds the index of the library's assets from their terms, numbered by `interner`,
 /// with the heatmap's cells from `coverage`, its files packaged as `mode` says.
 pub fn build(
@@ -189,6 +225,7 @@ pub fn build(
         cells,
     };
     files.push(mode.file("meta", &meta));
+    files.push(mode.file("sort", &sort_keys(lib)));
     files.sort_by(|a, b| a.0.cmp(&b.0));
 
     // FNV-1a over every path and byte, eight bytes at a step: cheap, and stable across
