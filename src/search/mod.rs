@@ -10,8 +10,8 @@
 //! into short strings, heatmap cells, and the first term of each term shard. Term
 //! shards (`t/<n>`) hold sorted terms with delta-encoded postings, cut by size in term
 //! order so a prefix query loads one or two of them; display chunks (`d/<n>`) hold the
-//! title, slug and summary of a few assets each, loaded only for the results on
-//! screen. Each posting carries field bits (title, summary, tags) and a body
+//! slug and the theme's own row (`partials/asset_row.html`, rendered) of a few assets
+//! each, loaded only for the results on screen, so a theme's row reaches search results. Each posting carries field bits (title, summary, tags) and a body
 //! term-frequency bucket, so the browser ranks title and summary matches first.
 //!
 //! Building is linear in the number of tokens. Assets are tokenized in batches, in
@@ -123,6 +123,7 @@ pub fn build(
     terms: Terms<'_>,
     interner: &Interner,
     mode: Mode,
+    row: &(dyn Fn(usize) -> String + Sync),
 ) -> Index {
     let assets = &lib.assets;
 
@@ -164,14 +165,11 @@ pub fn build(
         .map(|(n, chunk)| {
             let rows = chunk
                 .iter()
-                .map(|a| DocRow {
+                .enumerate()
+                .map(|(k, a)| DocRow {
                     slug: a.slug.as_str(),
                     title: a.title.as_str(),
-                    summary: a.summary.as_deref().unwrap_or(""),
-                    review: match (a.stale, a.review_by) {
-                        (true, Some(d)) => d.to_string(),
-                        _ => String::new(),
-                    },
+                    html: row(n * DOCS_PER_CHUNK + k),
                 })
                 .collect();
             let docs = DocChunk { rows };
@@ -224,6 +222,9 @@ pub fn build(
         facets: facets.par_iter().map(MetaFacet::new).collect(),
         cells,
     };
+    for f in &meta.facets {
+        files.push(mode.file(&format!("facet-{}", f.key), &f.packed()));
+    }
     files.push(mode.file("meta", &meta));
     files.push(mode.file("sort", &sort_keys(lib)));
     files.sort_by(|a, b| a.0.cmp(&b.0));

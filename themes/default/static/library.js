@@ -52,12 +52,20 @@
   // ------------------------------------------------------------------ formats
   // The index's rows travel as arrays, in the order src/search/formats.rs writes down;
   // these decoders name their fields, and the rest of the script reads only the names.
-  // A display chunk (d/N.js) is a list of rows, one per asset.
-  function docRow([slug, title, summary, review]) {
-    return { slug, title, summary, review };
+  // A display chunk (d/N.js) is a list of rows, one per asset: its slug and the theme's
+  // own row (partials/asset_row.html, rendered), with ROOT_MARK where `root` goes, and
+  // its title as written.
+  function docRow([slug, title, html]) {
+    return { slug, title, html };
+  }
+  var ROOT_MARK = "\u0000covermap-root\u0000";
+  function rowNode(r) {
+    var t = document.createElement("template");
+    t.innerHTML = docRow(r).html.split(ROOT_MARK).join(root);
+    return t.content.querySelector("li") || el("li", "asset");
   }
   // The text of a display row a query's words are looked for in ("did you mean").
-  function rowText(r) { var d = docRow(r); return d.title + " " + d.summary; }
+  function rowText(r) { return docRow(r).title; }
   // A facet value in meta.js: `path` is its taxonomy page's folder from the site root.
   function facetValue([id, label, path]) {
     return { id, label, path };
@@ -172,7 +180,6 @@
     for (var d = 0; d < n; d++) flags[d] = B64[m.flags.charCodeAt(d)];
     m.stop.forEach(function (w) { stop[w] = true; });
     facets = m.facets.map(function (f) {
-      var dec = decodeFacet(f);
       var values = f.values.map(facetValue);
       var byId = {};
       values.forEach(function (v, k) { byId[v.id] = k; });
@@ -184,11 +191,28 @@
         rows[k] = box.closest("li");
         counts[k] = rows[k] && rows[k].querySelector(".count");
       });
+      // off/val: the assets' values, once search/facet-<key> has loaded (facetData).
       return {
-        key: f.key, name: f.name, values: values, off: dec.off, val: dec.val, byId: byId,
+        key: f.key, name: f.name, values: values, off: null, val: null, byId: byId,
         boxes: boxes, rows: rows, counts: counts, shown: []
       };
     });
+  }
+
+  // Loads and decodes the memberships of the facets `keys` (every facet when null).
+  // The page needs them only to filter by a facet and to count beside the filters, so
+  // they load after the first results are shown unless the view filters by them.
+  function facetData(keys) {
+    return Promise.all(facets.filter(function (f) {
+      return !f.off && (!keys || keys.indexOf(f.key) !== -1);
+    }).map(function (f) {
+      return load("facet-" + f.key).then(function (d) {
+        if (f.off) return;
+        var dec = decodeFacet(d);
+        f.val = dec.val;
+        f.off = dec.off;
+      });
+    }));
   }
 
   // Postings: per asset a VLQ gap then one score character (see src/search/formats.rs).
@@ -553,7 +577,9 @@
     toForm(s);
     if (!meta) return;
     var tokens = parse(s.q);
-    search(tokens).then(function (found) {
+    var need = facets.filter(function (f) { return s.f[f.key].length; }).map(function (f) { return f.key; });
+    Promise.all([search(tokens), facetData(need)]).then(function (both) {
+      var found = both[0];
       if (my !== seq) return;
       return (s.sort ? load("sort") : Promise.resolve(null)).then(function (keys) {
         if (my !== seq) return;
@@ -571,7 +597,16 @@
       // load while the browser lays out the new counts.
       if (!isEmpty(s)) order.slice(0, 2).forEach(function (d) { load("d/" + Math.floor(d / meta.chunk)).catch(function () {}); });
       paintCounts(count(r));
-      return show(my, s);
+      return show(my, s).then(function () {
+        // The counts of facets loaded only now.
+        if (my !== seq || facets.every(function (f) { return f.off; })) return;
+        return facetData(null).then(function () {
+          if (my === seq) paintCounts(count(filter(s, found.docs)));
+        });
+      }).then(function () {
+        // Tells tests (and anyone scripting the page) the view is fully shown.
+        if (my === seq && !isEmpty(s)) lib.setAttribute("data-view", queryString(s));
+      });
     }).catch(function (e) { if (my === seq) fail(e); });
   }
 
@@ -600,7 +635,7 @@
       var fail = -1, bad = 0, k, i, off, val, sel;
       for (k = 0; k < F && bad < 2; k++) {
         sel = sels[k];
-        if (!sel) continue;
+        if (!sel || !offs[k]) continue;
         off = offs[k]; val = vals[k];
         for (i = off[d]; i < off[d + 1]; i++) if (sel[val[i]]) break;
         if (i === off[d + 1]) { fail = k; bad++; }
@@ -623,7 +658,7 @@
     for (var j = 0; j < r.near.length; j++) {
       var d = r.near[j], fail = r.why[j], k, i, off, val, c;
       for (k = 0; k < F; k++) {
-        if (fail !== -1 && fail !== k) continue;
+        if ((fail !== -1 && fail !== k) || !facets[k].off) continue;
         off = facets[k].off; val = facets[k].val; c = counts[k];
         for (i = off[d]; i < off[d + 1]; i++) c[val[i]]++;
       }
@@ -641,6 +676,7 @@
   function paintCounts(r) {
     var counts = r.counts, fresh = r.fresh, countedN = r.counted;
     facets.forEach(function (f, k) {
+      if (!f.off) return;
       f.boxes.forEach(function (box, v) {
         var c = counts[k][v];
         if (f.shown[v] === c) return;
@@ -671,7 +707,7 @@
       moreWrap.hidden = true;
       results.textContent = "";
       lib.setAttribute("data-view", "");
-      return;
+      return Promise.resolve();
     }
     var total = current.order.length;
     var words = current.found.words;
@@ -697,10 +733,7 @@
     }
     current.shown = 0;
     if (!total) results.textContent = "";
-    return more(my, true).then(function () {
-      // Tells tests (and anyone scripting the page) the view is fully shown.
-      if (my === seq) lib.setAttribute("data-view", queryString(s));
-    });
+    return more(my, true);
   }
 
   // Shows the next PAGE results. Rows appear in order as soon as the display chunks
@@ -790,33 +823,25 @@
     return out;
   }
 
+  // Wraps the matched words of every text inside `node` in <mark>.
+  function markIn(node, terms) {
+    var texts = [], walk = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) texts.push(walk.currentNode);
+    texts.forEach(function (t) {
+      var frag = marked(document.createDocumentFragment(), t.nodeValue, terms);
+      if (frag.querySelector("mark")) t.parentNode.replaceChild(frag, t);
+    });
+  }
+
+  // A result: the theme's row, its matched words marked, then the matched tags and the
+  // words found only in the text.
   function row(d) {
-    var doc = docRow(loaded["d/" + Math.floor(d / meta.chunk)][d % meta.chunk]);
+    var li = rowNode(loaded["d/" + Math.floor(d / meta.chunk)][d % meta.chunk]);
     var terms = current.found.terms;
-    var li = el("li", "asset");
-    var h = el("h3");
-    var a = el("a");
-    a.href = root + "library/" + doc.slug + "/index.html";
-    marked(a, doc.title, terms);
-    h.appendChild(a);
-    li.appendChild(h);
-    var metaP = el("p", "meta");
-    var type = facet("type"), aud = facet("audience");
-    if (type) valuesOf(type, d).forEach(function (v) { metaP.appendChild(el("span", "type", v.label)); });
-    if (aud) valuesOf(aud, d).forEach(function (v) {
-      metaP.appendChild(v.id === "internal" ? el("span", "badge internal", "Internal only") : el("span", "badge external", "Forwardable"));
-    });
-    if (flags[d] & FLAG_STALE) metaP.appendChild(el("span", "badge stale", "↻ Stale" + (doc.review ? " since " + doc.review : "")));
-    if (flags[d] & FLAG_DRAFT) metaP.appendChild(el("span", "badge draft", "Draft"));
-    if (metaP.childNodes.length) li.appendChild(metaP);
-    if (doc.summary) li.appendChild(marked(el("p", "summary"), doc.summary, terms));
-    var chips = el("p", "tags");
-    [["segment", "chip seg"], ["persona", "chip per"], ["stage", "chip stg"]].forEach(function (kc) {
-      var f = facet(kc[0]);
-      if (f) valuesOf(f, d).forEach(function (v) { chips.appendChild(el("span", kc[1], v.label)); chips.appendChild(document.createTextNode(" ")); });
-    });
+    li.querySelectorAll("h3, .summary").forEach(function (e) { markIn(e, terms); });
+    var chips = el("p", "tags matched-tags");
     var tag = facet("tag");
-    if (tag) valuesOf(tag, d).forEach(function (v) {
+    if (tag && tag.off) valuesOf(tag, d).forEach(function (v) {
       if (v.id.split(SPLIT).some(function (w) { return terms[termOf(w)]; })) {
         chips.appendChild(marked(el("span", "chip tag"), v.label, terms));
         chips.appendChild(document.createTextNode(" "));
