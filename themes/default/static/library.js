@@ -9,9 +9,12 @@
 // - "script" (covermap build --offline): search/<name>.js, plain scripts that call
 //   covermapSearch.add(name, data), loaded with <script src>, so search works from
 //   file:// and shared drives.
-// meta (facets, flags, cells, shard boundaries) loads up front; a query loads the one
-// or two term shards (t/N) its words fall in, then the display chunks (d/N) of the
-// results on screen.
+// meta (facet values, flags, cells, shard boundaries) loads up front; a query loads the
+// one or two term shards (t/N) its words fall in, then the display chunks (d/N: the
+// theme's rendered rows) of the results on screen; each facet's memberships
+// (facet-<key>) once results are shown, or first when the view filters by the facet;
+// sort only when the reader sorts. Queries are folded, cut (CJK bigrams) and stemmed
+// (stem.js) as src/search/terms.rs makes the index's terms.
 // The view (search text + filters) lives in the URL, so every view is a link, and
 // back/forward walk through them. Without JavaScript the page is a plain paginated
 // list whose facet values link to their taxonomy pages.
@@ -354,7 +357,7 @@
   function termsFor(tok) {
     var lo = Math.min(shardOf(tok.stem), shardOf(tok.word));
     var hi = tok.prefix ? shardOf(tok.word + "\uffff") : Math.max(shardOf(tok.stem), shardOf(tok.word));
-    var back = tok.typing ? Math.max(4, tok.word.length - 4) : 0;
+    var back = tok.typing ? Math.max(5, tok.word.length - 4) : 0;
     if (back && back < tok.word.length) lo = Math.min(lo, shardOf(tok.word.slice(0, back)));
     return shardsFrom(lo, hi).then(function (shards) {
       var out = [], seen = {};
