@@ -259,3 +259,25 @@ fn search_recall_in_chromium() {
     );
     assert!(!stdout.contains("not ok"), "{stdout}");
 }
+
+/// A theme's own row reaches search results: the display chunks carry the row the
+/// theme's `partials/asset_row.html` renders, with the root left for the page.
+#[test]
+fn search_results_are_the_themes_rows() {
+    let lib = crate::common::TestLib::new()
+        .plan(&crate::common::small_plan(""))
+        .asset("a.md", "---\ntitle: Alpha & omega\nsegment: smb\n---\nBody.\n")
+        .file(
+            "themes/default/templates/partials/asset_row.html",
+            "<li class=\"asset my-row\"><h3><a href=\"{{ root }}{{ a.path }}index.html\">{{ a.title }}</a></h3></li>\n",
+        );
+    lib.run(["build"]).success();
+    let chunk: serde_json::Value = serde_json::from_str(&lib.read_out("search/d/0.json")).unwrap();
+    let row = &chunk["data"][0];
+    assert_eq!(row[0], "a");
+    assert_eq!(row[1], "Alpha & omega");
+    assert_eq!(
+        row[2],
+        "<li class=\"asset my-row\"><h3><a href=\"\u{0}covermap-root\u{0}library/a/index.html\">Alpha &amp; omega</a></h3></li>\n"
+    );
+}
