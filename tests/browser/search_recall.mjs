@@ -5,7 +5,7 @@
 // expect.json: {"sites": [<url of a built library's index.html>, …], "cases": [{"site": i,
 // "q": …, "sort": …, "want": [slug…] (exactly these, any order) | "first": [slug…]
 // (these first, in order) | "includes": [slug…], "same_as": q2, "hint": "…"|null,
-// "hint_finds": true}]}. Each case loads the page with the view in its URL and reads the
+// "hint_finds": true, "mark": "…" (a <mark> of the results shows it)}]}. Each case loads the page with the view in its URL and reads the
 // result rows once the page marks the view shown (data-view). Prints one line per check
 // and "N passed, M failed"; exits 1 on any failure.
 import { readFileSync } from "node:fs";
@@ -33,6 +33,7 @@ async function view(page, site, q, sort) {
   await page.waitForFunction((v) => document.getElementById("library").getAttribute("data-view") === v, qs, { timeout: 15000 });
   return page.evaluate(() => ({
     slugs: Array.from(document.querySelectorAll("#search-results li.asset h3 a")).map((a) => a.getAttribute("href").replace(/.*library\//, "").replace(/\/index\.html$/, "")),
+    marks: Array.from(document.querySelectorAll("#search-results mark")).map((m) => m.textContent),
     hint: (() => { const h = document.getElementById("did-you-mean"); return h && !h.hidden ? h.querySelector("a").textContent : null; })(),
   }));
 }
@@ -52,6 +53,7 @@ for (const c of expect.cases) {
       if (c.want) check(`${name} finds exactly ${c.want.length}`, JSON.stringify(set) === JSON.stringify([...c.want].sort()), { got: set, want: c.want });
       if (c.includes) check(`${name} includes ${c.includes.length}`, c.includes.every((s) => got.slugs.includes(s)), { got: got.slugs, missing: c.includes.filter((s) => !got.slugs.includes(s)) });
       if (c.first) check(`${name} starts in order`, JSON.stringify(got.slugs.slice(0, c.first.length)) === JSON.stringify(c.first), { got: got.slugs.slice(0, c.first.length), want: c.first });
+      if (c.mark) check(`${name} marks ${c.mark}`, got.marks.includes(c.mark), got.marks);
       if (c.nonempty) check(`${name} finds something`, got.slugs.length > 0, got);
       if (c.same_as !== undefined) {
         const other = await view(page, site, c.same_as, c.sort);

@@ -225,7 +225,7 @@ fn search_recall_in_chromium() {
     let both = json!([0, 1]);
     let cjk_both = json!([2, 3]);
     let cases = json!([
-        {"sites": both, "q": "integrations", "same_as": "integration"},
+        {"sites": both, "q": "integrations", "same_as": "integration", "mark": "integration"},
         {"sites": both, "q": "secuirty", "same_as": "security"},
         {"sites": both, "q": "case study healthcare", "want": healthcare},
         {"sites": both, "q": "CFO", "includes": eb_assets},
@@ -234,7 +234,7 @@ fn search_recall_in_chromium() {
         {"sites": both, "q": "prce", "hint_finds": true},
         {"sites": both, "q": "", "sort": "title", "first": sorted_slugs(&lib, false)},
         {"sites": both, "q": "", "sort": "updated", "first": sorted_slugs(&lib, true)},
-        {"sites": cjk_both, "q": "営業", "want": ["a", "b", "c"]},
+        {"sites": cjk_both, "q": "営業", "want": ["a", "b", "c"], "mark": "営業"},
         {"sites": cjk_both, "q": "営業資料", "want": ["a"]},
         {"sites": cjk_both, "q": "cafe", "want": ["e"]},
         {"sites": cjk_both, "q": "résumés", "want": ["e"]},

@@ -783,14 +783,29 @@
   }
 
   // Appends `text` to `parent`, each word that is a matched term in <mark>.
+  // In a run of CJK characters, the characters of every matched bigram are marked.
   function marked(parent, text, terms) {
     var last = 0, m;
+    var mark = function (from, to) {
+      if (from > last) parent.appendChild(document.createTextNode(text.slice(last, from)));
+      parent.appendChild(el("mark", "", text.slice(from, to)));
+      last = to;
+    };
     WORD.lastIndex = 0;
     while ((m = WORD.exec(text))) {
-      if (terms[termOf(m[0])]) {
-        if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
-        parent.appendChild(el("mark", "", m[0]));
-        last = m.index + m[0].length;
+      if (terms[termOf(m[0])]) mark(m.index, m.index + m[0].length);
+      else if (CJK.test(m[0])) {
+        // Code-unit offsets of each character, and which are in a matched bigram.
+        var cs = Array.from(m[0]), at = [m.index], on = [], i;
+        for (i = 0; i < cs.length; i++) at.push(at[i] + cs[i].length);
+        for (i = 0; i + 1 < cs.length; i++) if (terms[cs[i] + cs[i + 1]]) on[i] = on[i + 1] = true;
+        for (i = 0; i < cs.length; i++) {
+          if (!on[i]) continue;
+          var j = i;
+          while (j + 1 < cs.length && on[j + 1]) j++;
+          mark(at[i], at[j + 1]);
+          i = j;
+        }
       }
     }
     if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
