@@ -358,7 +358,8 @@
     var lo = Math.min(shardOf(tok.stem), shardOf(tok.word));
     var hi = tok.prefix ? shardOf(tok.word + "\uffff") : Math.max(shardOf(tok.stem), shardOf(tok.word));
     var back = tok.typing ? Math.max(5, tok.word.length - 4) : 0;
-    if (back && back < tok.word.length) lo = Math.min(lo, shardOf(tok.word.slice(0, back)));
+    // Such a stem sorts just before the word: one shard back at most.
+    if (back && back < tok.word.length) lo = Math.min(lo, Math.max(shardOf(tok.word.slice(0, back)), shardOf(tok.word) - 1));
     return shardsFrom(lo, hi).then(function (shards) {
       var out = [], seen = {};
       shards.forEach(function (s) {
