@@ -49,6 +49,7 @@
   // "Did you mean …" under the count, when a search finds nothing.
   var hintEl = el("p", "did-you-mean");
   hintEl.id = "did-you-mean";
+  hintEl.setAttribute("aria-live", "polite");
   hintEl.hidden = true;
   countEl.parentNode.insertBefore(hintEl, countEl.nextSibling);
 
