@@ -42,7 +42,7 @@ pub const TEMPLATES: &[(&str, &str)] = builtin!(
 
 /// The default theme's static files, by path under the output root.
 pub const STATIC: &[(&str, &[u8])] =
-    builtin_static!("style.css", "library.js", "site.js", "icon.svg");
+    builtin_static!("style.css", "library.js", "stem.js", "site.js", "icon.svg");
 
 const BUILTIN_PREFIX: &str = "builtin/";
 

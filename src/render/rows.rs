@@ -22,7 +22,7 @@ use crate::library::Library;
 /// the row, by the list page's own way up to the site root. A row whose text holds a
 /// NUL outside this mark (only an `extra` front matter value could put one there) is
 /// rendered anew for each page instead.
-const ROOT_MARK: &str = "\u{0}covermap-root\u{0}";
+pub(super) const ROOT_MARK: &str = "\u{0}covermap-root\u{0}";
 
 /// What `asset_rows` is while a list page is rendered: the rows are spliced in its
 /// place afterwards, straight from each asset's row, instead of being copied into a

@@ -146,7 +146,13 @@ pub(super) fn run(
         None => crate::search::Terms::Fresh(std::mem::take(&mut docs)),
     };
     let mode = crate::search::Mode::of(r.lib.offline);
-    let index = crate::search::build(r.lib, r.cov, &r.lists.facets, terms, interner, mode);
+    // Search results show each asset's own row, the root left as a mark for the page.
+    let row = |i: usize| {
+        super::rows::AssetList::new(&r.prepared, vec![i])
+            .rows(&r.templates, super::rows::ROOT_MARK)
+            .unwrap_or_default()
+    };
+    let index = crate::search::build(r.lib, r.cov, &r.lists.facets, terms, interner, mode, &row);
     trace.phase("render: search index");
     let index_paths: BTreeSet<&str> = index.files.iter().map(|(p, _)| p.as_str()).collect();
     copies.retain(|(path, source)| {

@@ -10,11 +10,13 @@
 //! | `meta`| [`Meta`]      | an object; its `facets` are [`MetaFacet`] objects, their `values` [`FacetValueRow`]s, its `cells` [`CellRow`]s |
 //! | `t/<n>` | [`TermShard`] | `[term, postings, term, postings, …]`               |
 //! | `d/<n>` | [`DocChunk`]  | `[DocRow, …]`                                       |
+//! | `facet-<key>` | [`FacetData`] | `{"enc":…,"width":…,"data":…}`                |
+//! | `sort`  | `SortKeys`    | `{"title":…,"updated":…}`, each asset's place, VLQs   |
 //!
 //! Rows are small fixed records, so they travel as arrays (a name per field would
 //! repeat in every row); this is the one place their order is written:
 //!
-//! - [`DocRow`]: `[slug, title, summary, review]`
+//! - [`DocRow`]: `[slug, title, html]`
 //! - [`FacetValueRow`]: `[id, label, path]`
 //! - [`CellRow`]: `[label, count, target, stale]`
 //!
@@ -67,7 +69,10 @@ pub(super) struct Meta<'a> {
     pub cells: BTreeMap<String, CellRow>,
 }
 
-/// One facet in [`Meta`]: its values, and every asset's values packed.
+/// One facet in [`Meta`]: its values. Every asset's values, packed, are the file
+/// `facet-<key>` ([`FacetData`]), loaded only once results are on screen or a filter of
+/// the facet is set, so what loads before the first result does not grow with the
+/// library's facet memberships.
 #[derive(Serialize)]
 pub(super) struct MetaFacet<'a> {
     /// The URL parameter (`segment`, `tag`, …).
@@ -75,11 +80,22 @@ pub(super) struct MetaFacet<'a> {
     pub name: &'a str,
     pub values: Vec<FacetValueRow<'a>>,
     /// How `data` is packed.
+    #[serde(skip)]
     pub enc: Encoding,
     /// Characters per asset of a [`Encoding::Mask`].
+    #[serde(skip)]
     pub width: usize,
     /// Every asset's value indices, in asset order, packed as `enc` says.
+    #[serde(skip)]
     pub data: String,
+}
+
+/// `facet-<key>`: every asset's values of one facet, packed.
+#[derive(Serialize)]
+pub(super) struct FacetData<'a> {
+    pub enc: Encoding,
+    pub width: usize,
+    pub data: &'a str,
 }
 
 /// How a [`MetaFacet`] packs the assets' values: whichever is shorter.
@@ -130,14 +146,14 @@ pub(super) struct DocChunk<'a> {
     pub rows: Vec<DocRow<'a>>,
 }
 
-/// One asset's result row. On the wire: `[slug, title, summary, review]`.
+/// One asset's result row. On the wire: `[slug, title, html]`.
 pub(super) struct DocRow<'a> {
     pub slug: &'a str,
+    /// As written, for "did you mean" (the row has it HTML-escaped).
     pub title: &'a str,
-    /// Empty when it has none.
-    pub summary: &'a str,
-    /// Its `review_by` date, only when it is stale (shown as "stale since"); else empty.
-    pub review: String,
+    /// The theme's row of the asset (`partials/asset_row.html`), with
+    /// `\0covermap-root\0` where the page's way up to the site root goes.
+    pub html: String,
 }
 
 impl Serialize for FacetValueRow<'_> {
@@ -174,16 +190,24 @@ impl Serialize for TermShard<'_> {
 
 impl Serialize for DocRow<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut t = s.serialize_tuple(4)?;
+        let mut t = s.serialize_tuple(3)?;
         t.serialize_element(self.slug)?;
         t.serialize_element(self.title)?;
-        t.serialize_element(self.summary)?;
-        t.serialize_element(&self.review)?;
+        t.serialize_element(&self.html)?;
         t.end()
     }
 }
 
 impl<'a> MetaFacet<'a> {
+    /// Its file's data.
+    pub fn packed(&self) -> FacetData<'_> {
+        FacetData {
+            enc: self.enc,
+            width: self.width,
+            data: &self.data,
+        }
+    }
+
     /// Packs a facet, as a mask or as lists, whichever is shorter.
     pub fn new(f: &'a Facet) -> Self {
         let values = f
@@ -432,10 +456,9 @@ pub(super) mod tests {
             json(&DocRow {
                 slug: "s",
                 title: "t",
-                summary: "",
-                review: "2026-01-01".into()
+                html: "<li>".into()
             }),
-            r#"["s","t","","2026-01-01"]"#
+            r#"["s","t","<li>"]"#
         );
         assert_eq!(
             json(&FacetValueRow {

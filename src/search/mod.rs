@@ -10,8 +10,8 @@
 //! into short strings, heatmap cells, and the first term of each term shard. Term
 //! shards (`t/<n>`) hold sorted terms with delta-encoded postings, cut by size in term
 //! order so a prefix query loads one or two of them; display chunks (`d/<n>`) hold the
-//! title, slug and summary of a few assets each, loaded only for the results on
-//! screen. Each posting carries field bits (title, summary, tags) and a body
+//! slug and the theme's own row (`partials/asset_row.html`, rendered) of a few assets
+//! each, loaded only for the results on screen, so a theme's row reaches search results. Each posting carries field bits (title, summary, tags) and a body
 //! term-frequency bucket, so the browser ranks title and summary matches first.
 //!
 //! Building is linear in the number of tokens. Assets are tokenized in batches, in
@@ -27,7 +27,9 @@
 
 mod facets;
 mod formats;
+mod names;
 mod postings;
+mod terms;
 #[cfg(test)]
 mod tests;
 mod tokenizer;
@@ -43,7 +45,8 @@ use crate::library::Library;
 pub use facets::{Facet, FacetValue, facets, facets_of};
 pub use formats::{DIR, Mode, vlq};
 pub use postings::Postings;
-pub use tokenizer::{Batch, DocTerms, Interner, STOP_WORDS, tokens};
+pub use terms::{fold, is_cjk, stem};
+pub use tokenizer::{Batch, DocTerms, Interner, STOP_WORDS, term_of, tokens};
 
 use formats::{
     B64, CellRow, DocChunk, DocRow, FLAG_COUNTED, FLAG_DRAFT, FLAG_DUE_SOON, FLAG_HIDDEN,
@@ -75,6 +78,42 @@ pub enum Terms<'a> {
     Kept(&'a mut Postings, &'a [Arc<DocTerms>]),
 }
 
+/// `sort`, loaded only when the reader sorts the library: per asset its place in the
+/// library by title (case and diacritics folded) and by `updated`, newest first (then by
+/// title; assets without a date last), each a string of [`vlq`]s in asset order.
+#[derive(serde::Serialize)]
+struct SortKeys {
+    title: String,
+    updated: String,
+}
+
+fn sort_keys(lib: &Library) -> SortKeys {
+    let key: Vec<String> = lib
+        .assets
+        .iter()
+        .map(|a| fold(&a.title.to_lowercase()).into_owned())
+        .collect();
+    let mut by_title: Vec<usize> = (0..lib.assets.len()).collect();
+    by_title.sort_by(|&a, &b| (&key[a], &lib.assets[a].slug).cmp(&(&key[b], &lib.assets[b].slug)));
+    let mut by_updated = by_title.clone();
+    by_updated.sort_by_key(|&a| std::cmp::Reverse(lib.assets[a].updated));
+    let pack = |order: &[usize]| {
+        let mut rank = vec![0u64; order.len()];
+        for (place, &a) in order.iter().enumerate() {
+            rank[a] = place as u64;
+        }
+        let mut out = String::with_capacity(rank.len() * 3);
+        for r in rank {
+            vlq(r, &mut out);
+        }
+        out
+    };
+    SortKeys {
+        title: pack(&by_title),
+        updated: pack(&by_updated),
+    }
+}
+
 /// Builds the index of the library's assets from their terms, numbered by `interner`,
 /// with the heatmap's cells from `coverage`, its files packaged as `mode` says.
 pub fn build(
@@ -84,6 +123,7 @@ pub fn build(
     terms: Terms<'_>,
     interner: &Interner,
     mode: Mode,
+    row: &(dyn Fn(usize) -> String + Sync),
 ) -> Index {
     let assets = &lib.assets;
 
@@ -102,6 +142,10 @@ pub fn build(
             fresh.iter().map(|(t, p)| (*t, p.as_str())).collect()
         }
     };
+    // The plan's names (segments, personas with their aliases, stages, types) as terms.
+    let names = names::name_postings(lib, facets);
+    let merged = names::merged(&terms, &names);
+    let terms: Vec<(&str, &str)> = merged.iter().map(|(t, p)| (*t, p.as_ref())).collect();
     let cuts = shards(&terms);
     let mut files: Vec<(String, Vec<u8>)> = cuts
         .par_iter()
@@ -121,14 +165,11 @@ pub fn build(
         .map(|(n, chunk)| {
             let rows = chunk
                 .iter()
-                .map(|a| DocRow {
+                .enumerate()
+                .map(|(k, a)| DocRow {
                     slug: a.slug.as_str(),
                     title: a.title.as_str(),
-                    summary: a.summary.as_deref().unwrap_or(""),
-                    review: match (a.stale, a.freshness.due) {
-                        (true, Some(d)) => d.to_string(),
-                        _ => String::new(),
-                    },
+                    html: row(n * DOCS_PER_CHUNK + k),
                 })
                 .collect();
             let docs = DocChunk { rows };
@@ -184,7 +225,11 @@ pub fn build(
         facets: facets.par_iter().map(MetaFacet::new).collect(),
         cells,
     };
+    for f in &meta.facets {
+        files.push(mode.file(&format!("facet-{}", f.key), &f.packed()));
+    }
     files.push(mode.file("meta", &meta));
+    files.push(mode.file("sort", &sort_keys(lib)));
     files.sort_by(|a, b| a.0.cmp(&b.0));
 
     // FNV-1a over every path and byte, eight bytes at a step: cheap, and stable across

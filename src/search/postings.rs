@@ -160,7 +160,7 @@ pub(super) fn postings<'i>(docs: &[&DocTerms], interner: &'i Interner) -> Vec<(&
 
 /// Orders strings as JavaScript does: by UTF-16 code units. That is byte order except
 /// where a character beyond U+FFFF meets one in U+E000–U+FFFF.
-fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+pub(super) fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     if a.is_ascii() && b.is_ascii() {
         a.cmp(b)
     } else {

@@ -30,7 +30,7 @@ const SUB_PATH: &str = "/sales/library/";
 /// Queries typed in the browser: each must match exactly one asset by title.
 const SEARCHES: &[&str] = &["sap integ", "harbor cycle"];
 
-fn chromium() -> PathBuf {
+pub(crate) fn chromium() -> PathBuf {
     let path = std::env::var_os("CHROMIUM")
         .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
     assert!(
@@ -42,7 +42,7 @@ fn chromium() -> PathBuf {
     path
 }
 
-fn node_modules() {
+pub(crate) fn node_modules() {
     let dir = manifest_dir().join("tests/browser/node_modules");
     assert!(
         dir.join("playwright-core").is_dir() && dir.join("axe-core").is_dir(),
@@ -54,7 +54,7 @@ fn node_modules() {
 // ------------------------------------------------------------------ the file server
 
 /// Serves `dir` at `http://127.0.0.1:<port>/sales/library/`, one thread per connection.
-fn serve(dir: PathBuf) -> u16 {
+pub(crate) fn serve(dir: PathBuf) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
     let port = listener.local_addr().expect("local address").port();
     std::thread::spawn(move || {

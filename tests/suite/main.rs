@@ -30,6 +30,7 @@ mod output_env;
 mod output_safety;
 mod review;
 mod search;
+mod search_recall;
 mod secrets;
 mod serve;
 mod serve_hardening;

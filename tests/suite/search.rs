@@ -178,7 +178,15 @@ fn a_default_build_writes_json_objects_and_offline_writes_scripts() {
         [
             "search/d/0.json",
             "search/d/1.json",
+            "search/facet-audience.json",
+            "search/facet-owner.json",
+            "search/facet-persona.json",
+            "search/facet-segment.json",
+            "search/facet-stage.json",
+            "search/facet-tag.json",
+            "search/facet-type.json",
             "search/meta.json",
+            "search/sort.json",
             "search/t/0.json"
         ]
     );

@@ -9,9 +9,12 @@
 // - "script" (covermap build --offline): search/<name>.js, plain scripts that call
 //   covermapSearch.add(name, data), loaded with <script src>, so search works from
 //   file:// and shared drives.
-// meta (facets, flags, cells, shard boundaries) loads up front; a query loads the one
-// or two term shards (t/N) its words fall in, then the display chunks (d/N) of the
-// results on screen.
+// meta (facet values, flags, cells, shard boundaries) loads up front; a query loads the
+// one or two term shards (t/N) its words fall in, then the display chunks (d/N: the
+// theme's rendered rows) of the results on screen; each facet's memberships
+// (facet-<key>) once results are shown, or first when the view filters by the facet;
+// sort only when the reader sorts. Queries are folded, cut (CJK bigrams) and stemmed
+// (stem.js) as src/search/terms.rs makes the index's terms.
 // The view (search text + filters) lives in the URL, so every view is a link, and
 // back/forward walk through them. Without JavaScript the page is a plain paginated
 // list whose facet values link to their taxonomy pages.
@@ -42,14 +45,31 @@
   var emptyEl = document.getElementById("no-results");
   var banner = document.getElementById("cell-banner");
   var serverCount = countEl.textContent;
+  var sortEl = document.getElementById("sort");
+  // "Did you mean …" under the count, when a search finds nothing.
+  var hintEl = el("p", "did-you-mean");
+  hintEl.id = "did-you-mean";
+  hintEl.setAttribute("aria-live", "polite");
+  hintEl.hidden = true;
+  countEl.parentNode.insertBefore(hintEl, countEl.nextSibling);
 
   // ------------------------------------------------------------------ formats
   // The index's rows travel as arrays, in the order src/search/formats.rs writes down;
   // these decoders name their fields, and the rest of the script reads only the names.
-  // A display chunk (d/N.js) is a list of rows, one per asset.
-  function docRow([slug, title, summary, review]) {
-    return { slug, title, summary, review };
+  // A display chunk (d/N.js) is a list of rows, one per asset: its slug and the theme's
+  // own row (partials/asset_row.html, rendered), with ROOT_MARK where `root` goes, and
+  // its title as written.
+  function docRow([slug, title, html]) {
+    return { slug, title, html };
   }
+  var ROOT_MARK = "\u0000covermap-root\u0000";
+  function rowNode(r) {
+    var t = document.createElement("template");
+    t.innerHTML = docRow(r).html.split(ROOT_MARK).join(root);
+    return t.content.querySelector("li") || el("li", "asset");
+  }
+  // The text of a display row a query's words are looked for in ("did you mean").
+  function rowText(r) { return docRow(r).title; }
   // A facet value in meta.js: `path` is its taxonomy page's folder from the site root.
   function facetValue([id, label, path]) {
     return { id, label, path };
@@ -164,7 +184,6 @@
     for (var d = 0; d < n; d++) flags[d] = B64[m.flags.charCodeAt(d)];
     m.stop.forEach(function (w) { stop[w] = true; });
     facets = m.facets.map(function (f) {
-      var dec = decodeFacet(f);
       var values = f.values.map(facetValue);
       var byId = {};
       values.forEach(function (v, k) { byId[v.id] = k; });
@@ -176,11 +195,28 @@
         rows[k] = box.closest("li");
         counts[k] = rows[k] && rows[k].querySelector(".count");
       });
+      // off/val: the assets' values, once search/facet-<key> has loaded (facetData).
       return {
-        key: f.key, name: f.name, values: values, off: dec.off, val: dec.val, byId: byId,
+        key: f.key, name: f.name, values: values, off: null, val: null, byId: byId,
         boxes: boxes, rows: rows, counts: counts, shown: []
       };
     });
+  }
+
+  // Loads and decodes the memberships of the facets `keys` (every facet when null).
+  // The page needs them only to filter by a facet and to count beside the filters, so
+  // they load after the first results are shown unless the view filters by them.
+  function facetData(keys) {
+    return Promise.all(facets.filter(function (f) {
+      return !f.off && (!keys || keys.indexOf(f.key) !== -1);
+    }).map(function (f) {
+      return load("facet-" + f.key).then(function (d) {
+        if (f.off) return;
+        var dec = decodeFacet(d);
+        f.val = dec.val;
+        f.off = dec.off;
+      });
+    }));
   }
 
   // Postings: per asset a VLQ gap then one score character (see src/search/formats.rs).
@@ -215,47 +251,195 @@
   }
 
   // ------------------------------------------------------------------ queries
-  // The words of a query, as the index splits and lowercases them. Words of at
-  // least min_prefix characters match every term they begin; a stop-word is dropped
-  // unless it is the word being typed (it may begin a real word: "the" → "theme").
+  // What a query word becomes, as src/search/terms.rs makes index terms: CJK runs cut
+  // into character bigrams, diacritics folded (é → e), English words stemmed by stem.js
+  // (the same Snowball algorithm the index was stemmed with).
+  var CJK = /[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u{20000}-\u{2ffff}]/u;
+  var stemOf = window.covermapStem || function (w) { return w; };
+  function fold(w) {
+    return /^[\x00-\x7f]*$/.test(w) ? w : w.normalize("NFD").replace(/[\u0300-\u036f]/g, "").normalize("NFC");
+  }
+  function pieces(w) {
+    if (!CJK.test(w)) return [w];
+    var out = [], run = [], cjk = false;
+    var flush = function () {
+      if (!run.length) return;
+      if (!cjk || run.length === 1) out.push(run.join(""));
+      else for (var i = 0; i + 1 < run.length; i++) out.push(run[i] + run[i + 1]);
+      run = [];
+    };
+    Array.from(w).forEach(function (c) {
+      var k = CJK.test(c);
+      if (k !== cjk) { flush(); cjk = k; }
+      run.push(c);
+    });
+    flush();
+    return out;
+  }
+  // The index term of a word as written (for marking matched words).
+  function termOf(w) { return stemOf(fold(w.toLowerCase())); }
+
+  // The words of a query, as the index splits, folds and stems them. Words of at
+  // least min_prefix characters match every term they begin (a lone CJK character every
+  // bigram it begins); a stop-word is dropped unless it is the word being typed (it may
+  // begin a real word: "the" → "theme"). A word that matches nothing as written is
+  // matched with one typo from 5 letters, two from 9.
   function parse(text) {
     var words = text.split(SPLIT).filter(Boolean);
     var typing = !SPLIT.test(text.slice(-1));
     var out = [], seen = {};
-    words.forEach(function (w, i) {
-      w = w.toLowerCase();
+    words.forEach(function (raw, i) {
       var last = typing && i === words.length - 1;
-      if (/^[a-z]$/.test(w)) return;
-      if (stop[w] && !(last && Array.from(w).length >= meta.min_prefix)) return;
-      var prefix = Array.from(w).length >= meta.min_prefix;
-      var key = w + (prefix ? "*" : "");
-      if (seen[key]) return;
-      seen[key] = true;
-      out.push({ word: w, prefix: prefix });
+      var ps = pieces(raw.toLowerCase());
+      ps.forEach(function (p, j) {
+        var w = fold(p), len = Array.from(w).length;
+        var cjk = CJK.test(w), lastPiece = last && j === ps.length - 1;
+        if (!w || /^[a-z]$/.test(w) || len > 40) return;
+        if (stop[w] && !(lastPiece && len >= meta.min_prefix)) return;
+        var prefix = cjk ? len === 1 : len >= meta.min_prefix;
+        var tok = {
+          word: w, stem: cjk ? w : stemOf(w), prefix: prefix, typing: lastPiece && !cjk,
+          fuzzy: cjk ? 0 : len >= 9 ? 2 : len >= 5 ? 1 : 0
+        };
+        var key = w + (prefix ? "*" : "") + (tok.typing ? "~" : "");
+        if (seen[key]) return;
+        seen[key] = true;
+        out.push(tok);
+      });
     });
     return out;
   }
 
-  // Loads the shards a word needs; resolves to the terms it matches.
-  function termsFor(tok) {
-    var first = shardOf(tok.word);
-    var last = tok.prefix ? shardOf(tok.word + "\uffff") : first;
+  // The fewest edits (insert, delete, substitute, swap two neighbours) that turn the
+  // term `t` into `w`, or into `w` less up to `rest` trailing characters (the index
+  // holds stems: "secur" for "security"); anything over `k` is k + 1.
+  function edits(t, w, k, rest) {
+    var m = t.length, nn = w.length;
+    if (m - nn > k || nn - m > k + rest) return k + 1;
+    var prev2 = null, prev = [], cur, i, j;
+    for (j = 0; j <= nn; j++) prev[j] = j;
+    for (i = 1; i <= m; i++) {
+      cur = [i];
+      var low = i;
+      for (j = 1; j <= nn; j++) {
+        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (t[i - 1] === w[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && t[i - 1] === w[j - 2] && t[i - 2] === w[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+        cur[j] = v;
+        if (v < low) low = v;
+      }
+      if (low > k) return k + 1;
+      prev2 = prev;
+      prev = cur;
+    }
+    var best = k + 1;
+    for (j = Math.max(0, nn - rest); j <= nn; j++) if (prev[j] < best) best = prev[j];
+    return best;
+  }
+  // How far a term is from a query word: from the word (less a suffix the stemmer may
+  // have cut) or from its stem.
+  function distance(t, tok, k) {
+    return Math.min(edits(t, tok.word, k, t.length >= 4 ? 3 : 0), edits(t, tok.stem, k, 0));
+  }
+
+  function shardsFrom(lo, hi) {
     var ks = [];
-    for (var k = first; k <= last; k++) ks.push(shard(k));
-    return Promise.all(ks).then(function (shards) {
-      var out = [];
+    for (var k = lo; k <= hi; k++) ks.push(shard(k));
+    return Promise.all(ks);
+  }
+  function posting(s, i) {
+    var t = s.terms[i];
+    if (!postCache[t]) postCache[t] = decodePostings(s.posts[i]);
+    return t;
+  }
+
+  // Loads the shards a word needs; resolves to the terms it matches, each with its
+  // weight: the word or its stem 1, a term it begins 0.8, a term the word being typed
+  // begins with (a stem: "integra" → integr) 0.7, a term one or two typos away 0.4.
+  function termsFor(tok) {
+    var lo = Math.min(shardOf(tok.stem), shardOf(tok.word));
+    var hi = tok.prefix ? shardOf(tok.word + "\uffff") : Math.max(shardOf(tok.stem), shardOf(tok.word));
+    var back = tok.typing ? Math.max(5, tok.word.length - 4) : 0;
+    // Such a stem sorts just before the word: one shard back at most.
+    if (back && back < tok.word.length) lo = Math.min(lo, Math.max(shardOf(tok.word.slice(0, back)), shardOf(tok.word) - 1));
+    return shardsFrom(lo, hi).then(function (shards) {
+      var out = [], seen = {};
       shards.forEach(function (s) {
-        var lo = 0, hi = s.terms.length;
-        while (lo < hi) { var mid = (lo + hi) >> 1; if (s.terms[mid] < tok.word) lo = mid + 1; else hi = mid; }
-        for (var i = lo; i < s.terms.length; i++) {
+        for (var i = 0; i < s.terms.length; i++) {
+          var t = s.terms[i], w = 0;
+          if (t === tok.word || t === tok.stem) w = 1;
+          else if (tok.prefix && t.lastIndexOf(tok.word, 0) === 0) w = 0.8;
+          else if (back && t.length >= back && tok.word.lastIndexOf(t, 0) === 0) w = 0.7;
+          if (w && !seen[t]) { seen[t] = true; out.push({ t: posting(s, i), w: w }); }
+        }
+      });
+      if (out.length || !tok.fuzzy) return out;
+      return typos(tok, tok.fuzzy);
+    });
+  }
+
+  // The shards around a word's place that hold terms of its first two letters (up to
+  // two either side), where a typo'd word's terms are.
+  function near(tok) {
+    var at = shardOf(tok.word);
+    return shardsFrom(Math.max(shardOf(tok.word.slice(0, 2)), at - 2), Math.min(shardOf(tok.word.slice(0, 2) + "\uffff"), at + 2));
+  }
+  function typos(tok, k) {
+    return near(tok).then(function (shards) {
+      var out = [], seen = {};
+      shards.forEach(function (s) {
+        for (var i = 0; i < s.terms.length; i++) {
           var t = s.terms[i];
-          if (t === tok.word || (tok.prefix && t.lastIndexOf(tok.word, 0) === 0)) {
-            if (!postCache[t]) postCache[t] = decodePostings(s.posts[i]);
-            out.push(t);
-          } else break;
+          if (!seen[t] && distance(t, tok, k) <= k) { seen[t] = true; out.push({ t: posting(s, i), w: 0.4 }); }
         }
       });
       return out;
+    });
+  }
+
+  // "Did you mean": for a word that matched nothing, the nearest term (fewest edits, then
+  // most assets) of the same first letter within two edits, shown as a word of the text
+  // of its first asset that stems to it, when one does. Resolves to a query or null.
+  function suggest(tokens, lists, text) {
+    var misses = tokens.filter(function (tok, k) { return !lists[k].length && !CJK.test(tok.word); });
+    if (!misses.length) return Promise.resolve(null);
+    return Promise.all(misses.map(function (tok) {
+      var k = 2;
+      return near(tok).then(function (shards) {
+        var best = null, bestD = k + 1, bestN = 0;
+        shards.forEach(function (s) {
+          for (var i = 0; i < s.terms.length; i++) {
+            var t = s.terms[i];
+            if (t.length < 2 || t[0] !== tok.word[0] || CJK.test(t)) continue;
+            var d = distance(t, tok, k);
+            if (d > k || d > bestD) continue;
+            var p = posting(s, i);
+            if (d < bestD || postCache[p].docs.length > bestN) { best = t; bestD = d; bestN = postCache[p].docs.length; }
+          }
+        });
+        if (!best) return null;
+        var doc = postCache[best].docs[0];
+        return load("d/" + Math.floor(doc / meta.chunk)).then(function (chunk) {
+          var row = chunk[doc % meta.chunk], found = null;
+          (rowText(row).match(WORD) || []).some(function (w) {
+            if (termOf(w) === best) { found = w.toLowerCase(); return true; }
+            return false;
+          });
+          return { from: tok.word, to: found || best };
+        }, function () { return { from: tok.word, to: best }; });
+      });
+    })).then(function (pairs) {
+      var out = text.toLowerCase(), any = false;
+      pairs.forEach(function (p) {
+        if (!p) return;
+        var re = new RegExp("(^|[^\\p{Alphabetic}\\p{N}])" + p.from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "(?![\\p{Alphabetic}\\p{N}])", "u");
+        var folded = fold(out);
+        if (folded.length === out.length && re.test(folded)) {
+          var m = re.exec(folded);
+          out = out.slice(0, m.index + m[1].length) + p.to + out.slice(m.index + m[0].length);
+          any = true;
+        }
+      });
+      return any ? out.trim() : null;
     });
   }
 
@@ -275,12 +459,12 @@
   function score(tokens, lists) {
     var total = new Float64Array(n), hits = new Uint8Array(n), best = new Float64Array(n);
     var matched = {};
-    lists.forEach(function (terms, k) {
+    lists.forEach(function (terms) {
       best.fill(0);
-      terms.forEach(function (t) {
-        matched[t] = true;
-        var p = postCache[t];
-        var w = (t === tokens[k].word ? 1 : 0.8) * (1 + 0.1 * Math.log(1 + n / p.docs.length));
+      terms.forEach(function (m) {
+        matched[m.t] = true;
+        var p = postCache[m.t];
+        var w = m.w * (1 + 0.1 * Math.log(1 + n / p.docs.length));
         for (var i = 0; i < p.docs.length; i++) {
           var s = fieldScore(p.scores[i]) * w;
           if (s > best[p.docs[i]]) best[p.docs[i]] = s;
@@ -306,9 +490,27 @@
     return out;
   }
 
+  // Sorts by a key file's ranks (search/sort: per asset its place by "updated", newest
+  // first, and by "title"), decoded once.
+  var SORTS = { updated: 1, title: 1 };
+  var ranks = {};
+  function sorted(order, packed) {
+    if (!ranks[packed]) {
+      var r = new Uint32Array(n), p = 0;
+      for (var d = 0; d < n; d++) {
+        var v = 0, mul = 1, c;
+        do { c = B64[packed.charCodeAt(p++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
+        r[d] = v;
+      }
+      ranks[packed] = r;
+    }
+    var rank = ranks[packed];
+    return order.slice().sort(function (a, b) { return rank[a] - rank[b]; });
+  }
+
   // ------------------------------------------------------------------ state
   function emptyState() {
-    var s = { q: "", stale: "", counted: false, f: {} };
+    var s = { q: "", stale: "", counted: false, sort: "", f: {} };
     facets.forEach(function (f) { s.f[f.key] = []; });
     return s;
   }
@@ -318,6 +520,7 @@
     s.q = p.get("q") || "";
     s.stale = ["hide", "only", "soon"].indexOf(p.get("stale")) !== -1 ? p.get("stale") : "";
     s.counted = p.get("counted") === "1";
+    s.sort = SORTS[p.get("sort")] ? p.get("sort") : "";
     facets.forEach(function (f) {
       s.f[f.key] = p.getAll(f.key).filter(function (v) { return f.byId[v] !== undefined; });
     });
@@ -330,6 +533,7 @@
     s.stale = r ? r.value : "";
     var c = form.querySelector('input[name="counted"]');
     s.counted = !!(c && c.checked);
+    s.sort = sortEl && SORTS[sortEl.value] ? sortEl.value : "";
     facets.forEach(function (f) {
       f.boxes.forEach(function (box, k) { if (box && box.checked) s.f[f.key].push(f.values[k].id); });
     });
@@ -341,6 +545,7 @@
     if (q.value !== s.q) q.value = s.q;
     form.querySelectorAll('input[name="stale"]').forEach(function (r) { set(r, r.value === s.stale); });
     set(form.querySelector('input[name="counted"]'), s.counted);
+    if (sortEl && sortEl.value !== (s.sort || "relevance")) sortEl.value = s.sort || "relevance";
     facets.forEach(function (f) {
       f.boxes.forEach(function (box, k) { set(box, s.f[f.key].indexOf(f.values[k].id) !== -1); });
     });
@@ -351,6 +556,7 @@
     facets.forEach(function (f) { s.f[f.key].forEach(function (v) { p.append(f.key, v); }); });
     if (s.stale) p.set("stale", s.stale);
     if (s.counted) p.set("counted", "1");
+    if (s.sort) p.set("sort", s.sort);
     return p.toString();
   }
   function isEmpty(s) { return queryString(s) === ""; }
@@ -376,16 +582,36 @@
     toForm(s);
     if (!meta) return;
     var tokens = parse(s.q);
-    search(tokens).then(function (found) {
+    var need = facets.filter(function (f) { return s.f[f.key].length; }).map(function (f) { return f.key; });
+    Promise.all([search(tokens), facetData(need)]).then(function (both) {
+      var found = both[0];
       if (my !== seq) return;
+      return (s.sort ? load("sort") : Promise.resolve(null)).then(function (keys) {
+        if (my !== seq) return;
+        return found.docs && !found.docs.length ? suggest(tokens, found.lists, s.q).then(function (hint) {
+          return { found: found, keys: keys, hint: hint };
+        }) : { found: found, keys: keys, hint: null };
+      });
+    }).then(function (got) {
+      if (!got || my !== seq) return;
+      var found = got.found;
       var r = filter(s, found.docs);
-      var order = found.score ? ranked(r.order, found.score) : r.order;
-      current = { order: order, found: found, s: s, shown: 0 };
+      var order = got.keys ? sorted(r.order, got.keys[s.sort]) : found.score ? ranked(r.order, found.score) : r.order;
+      current = { order: order, found: found, s: s, shown: 0, hint: got.hint };
       // Ask for the first rows' display chunks before touching the page, so they
       // load while the browser lays out the new counts.
       if (!isEmpty(s)) order.slice(0, 2).forEach(function (d) { load("d/" + Math.floor(d / meta.chunk)).catch(function () {}); });
       paintCounts(count(r));
-      return show(my, s);
+      return show(my, s).then(function () {
+        // The counts of facets loaded only now.
+        if (my !== seq || facets.every(function (f) { return f.off; })) return;
+        return facetData(null).then(function () {
+          if (my === seq) paintCounts(count(filter(s, found.docs)));
+        });
+      }).then(function () {
+        // Tells tests (and anyone scripting the page) the view is fully shown.
+        if (my === seq && !isEmpty(s)) lib.setAttribute("data-view", queryString(s));
+      });
     }).catch(function (e) { if (my === seq) fail(e); });
   }
 
@@ -414,7 +640,7 @@
       var fail = -1, bad = 0, k, i, off, val, sel;
       for (k = 0; k < F && bad < 2; k++) {
         sel = sels[k];
-        if (!sel) continue;
+        if (!sel || !offs[k]) continue;
         off = offs[k]; val = vals[k];
         for (i = off[d]; i < off[d + 1]; i++) if (sel[val[i]]) break;
         if (i === off[d + 1]) { fail = k; bad++; }
@@ -438,7 +664,7 @@
     for (var j = 0; j < r.near.length; j++) {
       var d = r.near[j], fail = r.why[j], k, i, off, val, c;
       for (k = 0; k < F; k++) {
-        if (fail !== -1 && fail !== k) continue;
+        if ((fail !== -1 && fail !== k) || !facets[k].off) continue;
         off = facets[k].off; val = facets[k].val; c = counts[k];
         for (i = off[d]; i < off[d + 1]; i++) c[val[i]]++;
       }
@@ -457,6 +683,7 @@
   function paintCounts(r) {
     var counts = r.counts, fresh = r.fresh, countedN = r.counted;
     facets.forEach(function (f, k) {
+      if (!f.off) return;
       f.boxes.forEach(function (box, v) {
         var c = counts[k][v];
         if (f.shown[v] === c) return;
@@ -482,11 +709,12 @@
     showBanner(s);
     if (empty) {
       countEl.textContent = serverCount;
+      hintEl.hidden = true;
       emptyEl.hidden = true;
       moreWrap.hidden = true;
       results.textContent = "";
       lib.setAttribute("data-view", "");
-      return;
+      return Promise.resolve();
     }
     var total = current.order.length;
     var words = current.found.words;
@@ -497,12 +725,22 @@
     }
     emptyEl.hidden = total !== 0;
     countEl.textContent = text;
+    hintEl.textContent = "";
+    hintEl.hidden = !current.hint;
+    if (current.hint) {
+      var st = {};
+      for (var key in s) st[key] = s[key];
+      st.q = current.hint;
+      var a = el("a", "", current.hint);
+      a.href = "?" + queryString(st);
+      a.addEventListener("click", function (e) { e.preventDefault(); commit(st, false); q.focus(); });
+      hintEl.appendChild(document.createTextNode("Did you mean "));
+      hintEl.appendChild(a);
+      hintEl.appendChild(document.createTextNode("?"));
+    }
     current.shown = 0;
     if (!total) results.textContent = "";
-    return more(my, true).then(function () {
-      // Tells tests (and anyone scripting the page) the view is fully shown.
-      if (my === seq) lib.setAttribute("data-view", queryString(s));
-    });
+    return more(my, true);
   }
 
   // Shows the next PAGE results. Rows appear in order as soon as the display chunks
@@ -549,14 +787,29 @@
   }
 
   // Appends `text` to `parent`, each word that is a matched term in <mark>.
+  // In a run of CJK characters, the characters of every matched bigram are marked.
   function marked(parent, text, terms) {
     var last = 0, m;
+    var mark = function (from, to) {
+      if (from > last) parent.appendChild(document.createTextNode(text.slice(last, from)));
+      parent.appendChild(el("mark", "", text.slice(from, to)));
+      last = to;
+    };
     WORD.lastIndex = 0;
     while ((m = WORD.exec(text))) {
-      if (terms[m[0].toLowerCase()]) {
-        if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
-        parent.appendChild(el("mark", "", m[0]));
-        last = m.index + m[0].length;
+      if (terms[termOf(m[0])]) mark(m.index, m.index + m[0].length);
+      else if (CJK.test(m[0])) {
+        // Code-unit offsets of each character, and which are in a matched bigram.
+        var cs = Array.from(m[0]), at = [m.index], on = [], i;
+        for (i = 0; i < cs.length; i++) at.push(at[i] + cs[i].length);
+        for (i = 0; i + 1 < cs.length; i++) if (terms[cs[i] + cs[i + 1]]) on[i] = on[i + 1] = true;
+        for (i = 0; i < cs.length; i++) {
+          if (!on[i]) continue;
+          var j = i;
+          while (j + 1 < cs.length && on[j + 1]) j++;
+          mark(at[i], at[j + 1]);
+          i = j;
+        }
       }
     }
     if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
@@ -578,7 +831,8 @@
     var out = [];
     (current.found.lists || []).forEach(function (terms) {
       var best = null, bestTf = 0, shown = false;
-      terms.forEach(function (t) {
+      terms.forEach(function (m) {
+        var t = m.t;
         var p = postCache[t], lo = 0, hi = p.docs.length;
         while (lo < hi) { var mid = (lo + hi) >> 1; if (p.docs[mid] < d) lo = mid + 1; else hi = mid; }
         if (p.docs[lo] !== d) return;
@@ -591,36 +845,26 @@
     return out;
   }
 
+  // Wraps the matched words of every text inside `node` in <mark>.
+  function markIn(node, terms) {
+    var texts = [], walk = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) texts.push(walk.currentNode);
+    texts.forEach(function (t) {
+      var frag = marked(document.createDocumentFragment(), t.nodeValue, terms);
+      if (frag.querySelector("mark")) t.parentNode.replaceChild(frag, t);
+    });
+  }
+
+  // A result: the theme's row, its matched words marked, then the matched tags and the
+  // words found only in the text.
   function row(d) {
-    var doc = docRow(loaded["d/" + Math.floor(d / meta.chunk)][d % meta.chunk]);
+    var li = rowNode(loaded["d/" + Math.floor(d / meta.chunk)][d % meta.chunk]);
     var terms = current.found.terms;
-    var li = el("li", "asset");
-    var h = el("h3");
-    var a = el("a");
-    a.href = root + "library/" + doc.slug + "/index.html";
-    marked(a, doc.title, terms);
-    h.appendChild(a);
-    li.appendChild(h);
-    var metaP = el("p", "meta");
-    var type = facet("type"), aud = facet("audience");
-    if (type) valuesOf(type, d).forEach(function (v) { metaP.appendChild(el("span", "type", v.label)); });
-    if (aud) valuesOf(aud, d).forEach(function (v) {
-      if (v.id === "internal") metaP.appendChild(el("span", "badge internal", "Internal only"));
-      else if (!(flags[d] & FLAG_STALE)) metaP.appendChild(el("span", "badge external", "Forwardable"));
-    });
-    if (flags[d] & FLAG_STALE) metaP.appendChild(el("span", "badge stale", "↻ Review overdue" + (doc.review ? " since " + doc.review : "") + " — check before sending"));
-    if (flags[d] & FLAG_DUE_SOON) metaP.appendChild(el("span", "badge due-soon", "◔ Review due soon"));
-    if (flags[d] & FLAG_DRAFT) metaP.appendChild(el("span", "badge draft", "Draft"));
-    if (metaP.childNodes.length) li.appendChild(metaP);
-    if (doc.summary) li.appendChild(marked(el("p", "summary"), doc.summary, terms));
-    var chips = el("p", "tags");
-    [["segment", "chip seg"], ["persona", "chip per"], ["stage", "chip stg"]].forEach(function (kc) {
-      var f = facet(kc[0]);
-      if (f) valuesOf(f, d).forEach(function (v) { chips.appendChild(el("span", kc[1], v.label)); chips.appendChild(document.createTextNode(" ")); });
-    });
+    li.querySelectorAll("h3, .summary").forEach(function (e) { markIn(e, terms); });
+    var chips = el("p", "tags matched-tags");
     var tag = facet("tag");
-    if (tag) valuesOf(tag, d).forEach(function (v) {
-      if (v.id.split(SPLIT).some(function (w) { return terms[w.toLowerCase()]; })) {
+    if (tag && tag.off) valuesOf(tag, d).forEach(function (v) {
+      if (v.id.split(SPLIT).some(function (w) { return terms[termOf(w)]; })) {
         chips.appendChild(marked(el("span", "chip tag"), v.label, terms));
         chips.appendChild(document.createTextNode(" "));
       }
@@ -758,7 +1002,7 @@
       for (var i = 0; i < 3; i++) { var r = filter(emptyState(), few); ranked(r.order, points); count(r); }
       var fake = "\u0000";
       postCache[fake] = decodePostings(new Array(Math.min(n, 2000) + 1).join("Ag"));
-      for (i = 0; i < 3; i++) score([{ word: fake, prefix: false }], [[fake]]);
+      for (i = 0; i < 3; i++) score([{ word: fake, prefix: false }], [[{ t: fake, w: 1 }]]);
       delete postCache[fake];
     }, 0);
   }).catch(fail);
