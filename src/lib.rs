@@ -20,6 +20,7 @@ pub mod foreign;
 pub mod format;
 pub mod frontmatter;
 pub mod init;
+pub mod insights;
 pub mod library;
 pub mod limits;
 pub mod markdown;
