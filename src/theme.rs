@@ -34,6 +34,8 @@ pub const TEMPLATES: &[(&str, &str)] = builtin!(
     "terms.html",
     "404.html",
     "partials/asset_row.html",
+    "report.html",
+    "partials/findings.html",
 );
 
 /// The default theme's static files, by path under the output root.

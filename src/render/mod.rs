@@ -32,6 +32,7 @@ mod data;
 mod failures;
 mod fingerprint;
 mod lists;
+mod matrix_svg;
 mod pager;
 mod pages;
 mod renderer;

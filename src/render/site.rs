@@ -21,7 +21,7 @@ use super::pager::{LIBRARY_PAGE_SIZE, TERM_PAGE_SIZE, page_path};
 use super::pages::asset;
 use super::pages::library::{LibraryPage, LibraryShared};
 use super::pages::term::TermPage;
-use super::pages::{coverage, gaps, not_found, objections, terms};
+use super::pages::{coverage, gaps, not_found, objections, report, terms};
 use super::renderer::{Renderer, Report, lock};
 use super::rows::prepare;
 use super::views::term_path;
@@ -67,6 +67,8 @@ enum PageKind {
         pages: usize,
     },
     NotFound,
+    /// The QBR report.
+    Report,
 }
 
 /// Renders the site into `sink`.
@@ -102,7 +104,7 @@ pub(super) fn run(
         .map(|a| format!("library/{}/index.html", a.slug))
         .collect();
     generated.extend(asset_paths.iter().map(String::as_str));
-    generated.extend(["coverage.json", "coverage.csv"]);
+    generated.extend(["coverage.json", "coverage.csv", REPORT_SVG]);
     let noindex = r.lib.plan.site.robots == crate::plan::Robots::NoIndex;
     if noindex {
         generated.insert(ROBOTS_TXT);
@@ -171,6 +173,10 @@ pub(super) fn run(
     let mut rest: Vec<(String, Content)> = vec![
         ("coverage.json".into(), Content::Bytes(json)),
         ("coverage.csv".into(), Content::Bytes(csv)),
+        (
+            REPORT_SVG.into(),
+            Content::from(report_svg(&r).into_bytes()),
+        ),
     ];
     if noindex {
         // Crawlers that honour it never fetch a page; the pages' meta tag covers
@@ -331,6 +337,10 @@ fn specs(r: &Renderer) -> Vec<Spec> {
             path: "404.html".into(),
             kind: PageKind::NotFound,
         },
+        Spec {
+            path: "report/index.html".into(),
+            kind: PageKind::Report,
+        },
     ];
     let n = r.lib.assets.len();
     let pages = n.div_ceil(LIBRARY_PAGE_SIZE).max(1);
@@ -405,7 +415,17 @@ fn list_page(
             r.emit_page(sink, path, objections::answers(r, at, page, pages))
         }
         PageKind::NotFound => r.emit_page(sink, path, not_found::page(&r.lib.plan.site.base_url)),
+        PageKind::Report => r.emit_page(sink, path, report::page(&r.views, report::commit(r.lib))),
     }
+}
+
+/// The QBR report's matrix as a picture for slides.
+const REPORT_SVG: &str = "report/coverage.svg";
+
+fn report_svg(r: &Renderer) -> String {
+    let plan = &r.lib.plan;
+    let m = report::matrix(plan, r.cov);
+    super::matrix_svg::svg(&m, &plan.title, &plan.as_of.to_string())
 }
 
 fn data_files(r: &Renderer) -> (Bytes, Bytes) {

@@ -7,5 +7,6 @@ pub(super) mod gaps;
 pub(super) mod library;
 pub(super) mod not_found;
 pub(crate) mod objections;
+pub(crate) mod report;
 pub(super) mod term;
 pub(super) mod terms;
