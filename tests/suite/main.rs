@@ -21,6 +21,7 @@ mod invalid;
 mod kill;
 mod output_env;
 mod output_safety;
+mod report;
 mod search;
 mod secrets;
 mod serve;

@@ -224,3 +224,8 @@ fn snapshot_terminal_output() {
         warnings,
     );
 }
+
+#[test]
+fn snapshot_report() {
+    page(site(), "report", "report/index.html");
+}
