@@ -7,10 +7,15 @@
 // to stdout for the Rust test to judge:
 //   {"letter": {pages, info}, "a4": {pages, info},
 //    "report": {asof, title}            (the printed report shows them: visible in print)
+//    "axe": ["impact id: help (targets)"]  (serious or critical violations on the report)
 //    "coverage": {page_height, segments: [{id, height, break_inside}], heads: [break_after]}}
 // `pages` counts the PDF's page objects (`/Type /Page`, not `/Pages`); `info` is the
 // PDF's document information (Chromium puts the page's <title> there).
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const [root] = process.argv.slice(2);
 if (!root) {
@@ -29,6 +34,11 @@ try {
   // Nothing leaves the disk.
   await page.route("**/*", (r) => (r.request().url().startsWith("file:") ? r.continue() : r.abort()));
   await page.goto(new URL("report/index.html", root).href);
+  // Through the DevTools protocol: the page's Content-Security-Policy refuses inline scripts.
+  await page.evaluate(AXE);
+  const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"], preload: false }));
+  out.axe = r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")})`);
   for (const [key, format] of [["letter", "Letter"], ["a4", "A4"]]) {
     const pdf = (await page.pdf({ format, landscape: true, printBackground: true })).toString("latin1");
     const pages = (pdf.match(/\/Type\s*\/Page(?![s\w])/g) || []).length;

@@ -250,6 +250,11 @@ fn browser_report_prints_on_one_landscape_page_at_letter_and_a4() {
             "{paper}: the PDF's title names the plan and the as-of date: {got}"
         );
     }
+    assert_eq!(
+        got["axe"],
+        serde_json::json!([]),
+        "axe-core on the report: {got}"
+    );
     let report = &got["report"];
     assert!(
         report["asof"]
