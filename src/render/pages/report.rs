@@ -166,21 +166,32 @@ pub(crate) fn findings(plan: &Plan, cov: &Coverage) -> Vec<Finding> {
             text: format!("{}.", parts.join("; ")),
         });
     }
+    if ins.personas.is_empty() {
+        out.insert(
+            0,
+            Finding {
+                what: "Where the money is",
+                text: "Nothing is at stake: every cell with a target has reached it.".into(),
+            },
+        );
+    }
     let over = ins.over_covered.len();
-    let mut text = match ins.over_covered_most {
+    let short = match ins.short {
+        0 => "no cell is short of target.".to_string(),
+        n => format!(
+            "{n} {} short of target hold {} at stake.",
+            cells(n),
+            money(ins.short_at_stake, cur)
+        ),
+    };
+    let text = match ins.over_covered_most {
         Some((p, n)) => format!(
-            "{over} {} at {OVER_COVERED} × target or more ({n} of them the {}'s), while",
+            "{over} {} at {OVER_COVERED} × target or more ({n} of them the {}'s); {short}",
             cells(over),
             name(p)
         ),
-        None => format!("No cell is at {OVER_COVERED} × its target or more;"),
+        None => format!("No cell is at {OVER_COVERED} × its target or more; {short}"),
     };
-    text.push_str(&format!(
-        " {} {} short of target hold {} at stake.",
-        ins.short,
-        cells(ins.short),
-        money(ins.short_at_stake, cur)
-    ));
     out.push(Finding {
         what: "Where the work went",
         text,
@@ -308,5 +319,55 @@ pub(crate) fn matrix<'a>(plan: &'a Plan, cov: &Coverage) -> Matrix<'a> {
             })
             .collect(),
         rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::render::testing::*;
+
+    fn page(f: &Fixture, commit: Option<&str>) -> (u64, String) {
+        let r = f.renderer();
+        let p = super::page(&r.views, commit.map(str::to_string));
+        show(&r, "report/index.html", p)
+    }
+
+    #[test]
+    fn shows_the_strip_the_matrix_and_the_gaps() {
+        let f = Fixture::new();
+        let (_, html) = page(&f, None);
+        assert!(html.contains("What this says"), "{html}");
+        // The starter library meets every target.
+        assert!(html.contains("Nothing is at stake"), "{html}");
+        assert!(html.contains("no cell is short of target."), "{html}");
+        assert!(html.contains("a priority score, not a forecast"));
+        assert!(html.contains("class=\"matrix\"") && html.contains("Economic Buyer"));
+        assert!(!html.contains("commit <code>"));
+    }
+
+    #[test]
+    fn the_commit_and_the_model_are_in_the_fingerprint() {
+        let mut f = Fixture::new();
+        let (fp, _) = page(&f, None);
+        let (with, html) = page(&f, Some("0123456789ab"));
+        assert!(html.contains("commit <code>0123456789ab</code>"), "{html}");
+        assert_ne!(with, fp, "the commit");
+        f.edit("plan.toml", "target = 1", "target = 2");
+        let (moved, html) = page(&f, None);
+        assert_ne!(moved, fp, "the model");
+        assert!(html.contains("of the pipeline at stake"), "{html}");
+    }
+
+    #[test]
+    fn the_matrix_has_a_column_per_persona_in_a_buying_group_and_a_row_per_segment() {
+        let f = Fixture::new();
+        let m = super::matrix(&f.lib.plan, &f.cov);
+        assert_eq!(m.rows.len(), f.lib.plan.segments.len());
+        for row in &m.rows {
+            assert_eq!(row.cells.len(), m.columns.len());
+        }
+        let svg = crate::render::matrix_svg::svg(&m, "P & Q", "2026-11-01");
+        assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>\n"));
+        assert!(svg.contains("P &amp; Q") && !svg.contains("P & Q"));
     }
 }
