@@ -7,11 +7,13 @@ use std::fmt::Write as _;
 
 use super::pages::report::Matrix;
 
-const LABEL_W: usize = 170;
-const CELL_W: usize = 120;
+const LABEL_W: usize = 220;
+const CELL_W: usize = 140;
 const CELL_H: usize = 52;
 const HEAD_H: usize = 56;
-const FOOT_H: usize = 44;
+const FOOT_H: usize = 52;
+/// Wide enough for the key under the matrix.
+const MIN_W: usize = 860;
 
 /// Text safe inside an SVG element or attribute.
 fn esc(s: &str) -> String {
@@ -44,7 +46,7 @@ fn fill(coverage: Option<f64>) -> &'static str {
 
 /// The matrix as a standalone SVG document.
 pub(crate) fn svg(m: &Matrix, title: &str, as_of: &str) -> String {
-    let w = LABEL_W + CELL_W * m.columns.len().max(1);
+    let w = (LABEL_W + CELL_W * m.columns.len().max(1) + 12).max(MIN_W);
     let h = HEAD_H + CELL_H * m.rows.len() + FOOT_H;
     let mut s = String::new();
     let _ = writeln!(
@@ -84,7 +86,7 @@ pub(crate) fn svg(m: &Matrix, title: &str, as_of: &str) -> String {
         let y = HEAD_H + r * CELL_H;
         let _ = writeln!(
             s,
-            "<text x=\"8\" y=\"{}\" font-weight=\"600\">{}</text><text x=\"8\" y=\"{}\" fill=\"#444444\">{} coverage · {} at stake</text>",
+            "<text x=\"8\" y=\"{}\" font-weight=\"600\">{}</text><text x=\"8\" y=\"{}\" fill=\"#444444\">{} · {} at stake</text>",
             y + 22,
             esc(row.name),
             y + 38,
@@ -128,8 +130,13 @@ pub(crate) fn svg(m: &Matrix, title: &str, as_of: &str) -> String {
     }
     let _ = writeln!(
         s,
-        "<text x=\"8\" y=\"{}\" fill=\"#444444\">✓ full · ◐ part · ✕ none · – nothing wanted · ▲ cells at 3 × target or more. Pipeline at stake = segment pipeline × weight × (1 − fill) / the segment's total weight: a priority score, not a forecast.</text>",
-        h - 16
+        "<text x=\"8\" y=\"{}\" fill=\"#444444\">Rows: segment coverage · pipeline at stake. Squares: ✓ full · ◐ part · ✕ none · – nothing wanted · ▲ cells at 3 × target or more.</text>",
+        h - 30
+    );
+    let _ = writeln!(
+        s,
+        "<text x=\"8\" y=\"{}\" fill=\"#444444\">Pipeline at stake = segment pipeline × weight × (1 − fill) ÷ the segment's total weight: a priority score, not a forecast.</text>",
+        h - 12
     );
     s.push_str("</svg>\n");
     s
