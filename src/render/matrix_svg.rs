@@ -147,6 +147,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn draws_the_fixture_matrix_with_the_title_escaped() {
+        let f = crate::render::testing::Fixture::new();
+        let m = crate::render::pages::report::matrix(&f.lib.plan, &f.cov);
+        let svg = svg(&m, "P & Q", "2026-11-01");
+        assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>\n"));
+        assert!(svg.contains("P &amp; Q") && !svg.contains("P & Q"));
+        assert!(svg.contains("Economic Buyer"), "{svg}");
+    }
+
+    #[test]
     fn escapes_text() {
         assert_eq!(esc("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
         assert_eq!(esc("a\u{1}b"), "a b");
