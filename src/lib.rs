@@ -24,6 +24,7 @@ pub mod freshness;
 pub mod frontmatter;
 pub mod history;
 pub mod init;
+pub mod insights;
 pub mod library;
 pub mod limits;
 pub mod links;

@@ -38,6 +38,8 @@ pub const TEMPLATES: &[(&str, &str)] = builtin!(
     "404.html",
     "redirect.html",
     "partials/asset_row.html",
+    "report.html",
+    "partials/findings.html",
 );
 
 /// The default theme's static files, by path under the output root.

@@ -34,6 +34,7 @@ mod exports;
 mod failures;
 mod fingerprint;
 mod lists;
+mod matrix_svg;
 mod pager;
 mod pages;
 mod renderer;

@@ -21,7 +21,7 @@ use super::pager::{LIBRARY_PAGE_SIZE, TERM_PAGE_SIZE, page_path};
 use super::pages::asset;
 use super::pages::library::{LibraryPage, LibraryShared};
 use super::pages::term::TermPage;
-use super::pages::{coverage, gaps, not_found, objections, redirect, terms, trend};
+use super::pages::{coverage, gaps, not_found, objections, redirect, report, terms, trend};
 use super::renderer::{Renderer, Report, lock};
 use super::rows::prepare;
 use super::views::term_path;
@@ -79,6 +79,8 @@ enum PageKind {
     Cell {
         at: usize,
     },
+    /// The QBR report.
+    Report,
 }
 
 /// Renders the site into `sink`.
@@ -114,7 +116,7 @@ pub(super) fn run(
         .map(|a| format!("library/{}/index.html", a.slug))
         .collect();
     generated.extend(asset_paths.iter().map(String::as_str));
-    generated.extend(["coverage.json", "coverage.csv"]);
+    generated.extend(["coverage.json", "coverage.csv", REPORT_SVG]);
     generated.extend(super::exports::EXPORT_PATHS);
     if r.trend.is_some() {
         generated.insert(TREND_JSON);
@@ -202,6 +204,10 @@ pub(super) fn run(
     let mut rest: Vec<(String, Content)> = vec![
         ("coverage.json".into(), Content::Bytes(json)),
         ("coverage.csv".into(), Content::Bytes(csv)),
+        (
+            REPORT_SVG.into(),
+            Content::from(report_svg(&r).into_bytes()),
+        ),
     ];
     rest.extend(super::exports::files(r.lib));
     if let Some(t) = r.trend {
@@ -426,6 +432,10 @@ fn specs(r: &Renderer) -> Vec<Spec> {
             path: "404.html".into(),
             kind: PageKind::NotFound,
         },
+        Spec {
+            path: "report/index.html".into(),
+            kind: PageKind::Report,
+        },
     ];
     if r.trend.is_some() {
         specs.push(Spec {
@@ -539,7 +549,17 @@ fn list_page(
             let owners = r.lists.taxonomies.iter().find(|t| t.kind == "owners");
             r.emit_page(sink, path, super::pages::owners::page(r.lib, owners))
         }
+        PageKind::Report => r.emit_page(sink, path, report::page(&r.views, report::commit(r.lib))),
     }
+}
+
+/// The QBR report's matrix as a picture for slides.
+const REPORT_SVG: &str = "report/coverage.svg";
+
+fn report_svg(r: &Renderer) -> String {
+    let plan = &r.lib.plan;
+    let m = report::matrix(plan, r.cov);
+    super::matrix_svg::svg(&m, &plan.title, &plan.as_of.to_string())
 }
 
 fn data_files(r: &Renderer) -> (Bytes, Bytes) {

@@ -29,6 +29,7 @@ mod kill;
 mod output_env;
 mod output_safety;
 mod review;
+mod report;
 mod search;
 mod search_recall;
 mod secrets;

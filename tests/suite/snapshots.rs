@@ -239,3 +239,8 @@ fn snapshot_terminal_output() {
         warnings,
     );
 }
+
+#[test]
+fn snapshot_report() {
+    page(site(), "report", "report/index.html");
+}

@@ -10,6 +10,7 @@ pub(super) mod not_found;
 pub(crate) mod objections;
 pub(super) mod owners;
 pub(super) mod redirect;
+pub(crate) mod report;
 pub(super) mod term;
 pub(super) mod terms;
 pub(super) mod trend;
