@@ -49,14 +49,14 @@ fn list(items: &[String]) -> String {
 
 /// The whole plan.toml.
 pub fn render(d: &Draft) -> String {
-    let mut s = String::from(SAMPLE);
-    if let Some(t) = d.title {
-        s = s.replacen(
-            "title = \"Sales Library\"\n",
-            &format!("title = {}\n", q(t)),
-            1,
-        );
-    }
+    let title = d.title.map_or_else(|| "\"Sales Library\"".to_string(), q);
+    // An adopted repo's lists go A to Z by title (a new library keeps path order).
+    let s = String::from(SAMPLE).replacen(
+        "title = \"Sales Library\"\n",
+        &format!("title = {title}\nsort = \"title\"             # lists A to Z; \"updated\" for newest first\n"),
+        1,
+    );
+    let mut s = s;
     let from = match d.config {
         Some(c) => format!("{} ({c})", d.generator.name()),
         None => d.generator.name().to_string(),

@@ -187,3 +187,50 @@ fn plan_has_as_of(source: &dyn crate::source::Source) -> bool {
         .and_then(|p| p.get("as_of"))
         .is_some()
 }
+
+/// What changed between the trend's last two points (the previous point and now), as
+/// sentences for the report; `None` without an earlier point.
+pub fn changes(trend: &Trend, currency: &str) -> Option<Vec<String>> {
+    use crate::format::{money, pct};
+    let [.., before, now] = trend.points.as_slice() else {
+        return None;
+    };
+    let since = format!("since {} ({})", before.label, before.date);
+    let mut out = Vec::new();
+    let share = |what: &str, a: Option<f64>, b: Option<f64>| -> Option<String> {
+        (a != b).then(|| format!("{what} {} → {} {since}", pct(a), pct(b)))
+    };
+    out.extend(share("Coverage", before.coverage, now.coverage));
+    out.extend(share(
+        "Pipeline-weighted coverage",
+        before.pipeline_weighted_coverage,
+        now.pipeline_weighted_coverage,
+    ));
+    if (before.pipeline_at_stake - now.pipeline_at_stake).abs() >= 0.5 {
+        out.push(format!(
+            "Pipeline at stake {} → {}",
+            money(before.pipeline_at_stake, currency),
+            money(now.pipeline_at_stake, currency)
+        ));
+    }
+    for (what, a, b) in [
+        ("Gaps", before.gaps, now.gaps),
+        ("Assets counted", before.assets_counted, now.assets_counted),
+        ("Stale assets", before.assets_stale, now.assets_stale),
+    ] {
+        if a != b {
+            out.push(format!("{what} {a} → {b}"));
+        }
+    }
+    for (id, b) in &now.segments {
+        match before.segments.get(id) {
+            Some(a) if a != b => out.push(format!("Segment {id}: {} → {}", pct(*a), pct(*b))),
+            None => out.push(format!("Segment {id} is new since {}", before.label)),
+            _ => {}
+        }
+    }
+    if out.is_empty() {
+        out.push(format!("No change in the figures {since}"));
+    }
+    Some(out)
+}

@@ -549,7 +549,16 @@ fn list_page(
             let owners = r.lists.taxonomies.iter().find(|t| t.kind == "owners");
             r.emit_page(sink, path, super::pages::owners::page(r.lib, owners))
         }
-        PageKind::Report => r.emit_page(sink, path, report::page(&r.views, report::commit(r.lib))),
+        PageKind::Report => {
+            let changes = r
+                .trend
+                .and_then(|t| crate::history::changes(t, &r.lib.plan.currency));
+            r.emit_page(
+                sink,
+                path,
+                report::page(&r.views, report::commit(r.lib), changes),
+            )
+        }
     }
 }
 

@@ -322,6 +322,8 @@ fn another_generators_slug_warns_and_the_file_path_names_the_page() {
     run.success()
         .stderr_contains("[W0327]")
         .stderr_contains("slug `/security`");
+    // init --from orders an adopted repo's lists by title.
+    assert!(read(&root.join("plan.toml")).contains("sort = \"title\""));
     assert!(
         out.join("library/docs/sales/security-faq/index.html")
             .is_file()

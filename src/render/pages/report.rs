@@ -80,7 +80,11 @@ pub(crate) struct ReportContext<'a> {
 }
 
 /// The report page.
-pub(crate) fn page<'a>(v: &Views<'a>, commit: Option<String>) -> Plain<'static, ReportContext<'a>> {
+pub(crate) fn page<'a>(
+    v: &Views<'a>,
+    commit: Option<String>,
+    changes: Option<Vec<String>>,
+) -> Plain<'static, ReportContext<'a>> {
     Plain {
         template: "report.html",
         title: "Coverage report",
@@ -97,7 +101,7 @@ pub(crate) fn page<'a>(v: &Views<'a>, commit: Option<String>) -> Plain<'static, 
                 .take(TOP_GAPS)
                 .map(|&i| v.cell_view(&v.cov.cells[i]))
                 .collect(),
-            changes: None,
+            changes,
         },
     }
 }
@@ -328,7 +332,7 @@ mod tests {
 
     fn page(f: &Fixture, commit: Option<&str>) -> (u64, String) {
         let r = f.renderer();
-        let p = super::page(&r.views, commit.map(str::to_string));
+        let p = super::page(&r.views, commit.map(str::to_string), None);
         show(&r, "report/index.html", p)
     }
 
