@@ -102,6 +102,12 @@ pub enum AssetState {
     Stale,
     /// Counts toward the cells it is tagged for.
     Counted,
+    /// Due for review within `[coverage] due_soon`, not yet stale.
+    DueSoon,
+    /// Replaced by another asset (`superseded_by`): out of coverage.
+    Superseded,
+    /// A draft ("in progress"), in a build only with `--drafts`.
+    Draft,
 }
 
 impl AssetState {
@@ -110,6 +116,9 @@ impl AssetState {
     pub const ALL: &[(AssetState, &'static str, &'static str, &'static str)] = &[
         (AssetState::Stale, "stale", "stale", "fresh"),
         (AssetState::Counted, "counted", "counted", "uncounted"),
+        (AssetState::DueSoon, "due_soon", "due_soon", "no_longer_due_soon"),
+        (AssetState::Superseded, "superseded", "superseded", "no_longer_superseded"),
+        (AssetState::Draft, "draft", "in_progress", "out_of_draft"),
     ];
 
     pub fn key(self) -> &'static str {

@@ -207,7 +207,13 @@ pub(super) fn parse_assets(doc: &Value) -> BTreeMap<String, AssetSnap> {
             let slug = string(a.get("slug")?)?;
             let states = AssetState::ALL
                 .iter()
-                .filter_map(|&(state, key, ..)| Some((state, a.get(key)?.as_bool()?)))
+                .filter_map(|&(state, key, ..)| match state {
+                    // assets.json names the replacement; the state is whether it has one.
+                    AssetState::Superseded => {
+                        Some((state, !a.get("superseded_by")?.is_null()))
+                    }
+                    _ => Some((state, a.get(key)?.as_bool()?)),
+                })
                 .collect();
             let title = a.get("title").and_then(string);
             Some((slug, AssetSnap { title, states }))

@@ -66,6 +66,9 @@ impl Snapshot {
                         let on = match state {
                             AssetState::Stale => a.stale,
                             AssetState::Counted => a.counts_toward_coverage(p.count_stale),
+                            AssetState::DueSoon => a.freshness.due_soon,
+                            AssetState::Superseded => a.freshness.superseded_by.is_some(),
+                            AssetState::Draft => a.draft,
                         };
                         (state, on)
                     })

@@ -236,6 +236,13 @@ fn assert_the_change(d: &Value) {
             "fresh": [],
             "counted": [],
             "uncounted": [{ "slug": "c", "title": "Gamma" }],
+            // Due soon at the base, stale now: it leaves "due soon" as it goes stale.
+            "due_soon": [],
+            "no_longer_due_soon": [{ "slug": "c", "title": "Gamma" }],
+            "superseded": [],
+            "no_longer_superseded": [],
+            "in_progress": [],
+            "out_of_draft": [],
         })
     );
     let lapsed = json!({
