@@ -116,8 +116,18 @@ impl AssetState {
     pub const ALL: &[(AssetState, &'static str, &'static str, &'static str)] = &[
         (AssetState::Stale, "stale", "stale", "fresh"),
         (AssetState::Counted, "counted", "counted", "uncounted"),
-        (AssetState::DueSoon, "due_soon", "due_soon", "no_longer_due_soon"),
-        (AssetState::Superseded, "superseded", "superseded", "no_longer_superseded"),
+        (
+            AssetState::DueSoon,
+            "due_soon",
+            "due_soon",
+            "no_longer_due_soon",
+        ),
+        (
+            AssetState::Superseded,
+            "superseded",
+            "superseded",
+            "no_longer_superseded",
+        ),
         (AssetState::Draft, "draft", "in_progress", "out_of_draft"),
     ];
 

@@ -209,9 +209,7 @@ pub(super) fn parse_assets(doc: &Value) -> BTreeMap<String, AssetSnap> {
                 .iter()
                 .filter_map(|&(state, key, ..)| match state {
                     // assets.json names the replacement; the state is whether it has one.
-                    AssetState::Superseded => {
-                        Some((state, !a.get("superseded_by")?.is_null()))
-                    }
+                    AssetState::Superseded => Some((state, !a.get("superseded_by")?.is_null())),
                     _ => Some((state, a.get(key)?.as_bool()?)),
                 })
                 .collect();
