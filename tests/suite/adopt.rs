@@ -190,11 +190,25 @@ fn each_fixture_is_adopted_by_one_new_plan_that_check_reads() {
             e.name
         );
 
-        // check reads the plan without a plan error (content errors are expected until
-        // loading uses the keys).
+        // The README's steps on the adopted repo, with no edit to its files: build and
+        // check succeed, then again with the candidate tag rules switched on.
         let check = covermap([Path::new("-C"), repo.path(), Path::new("check")]);
         let err = check.stderr_text();
         assert!(!plan_diagnostic(&err), "{}: plan errors:\n{err}", e.name);
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "{}: check failed:\n{err}",
+            e.name
+        );
+        let build = covermap([Path::new("-C"), repo.path(), Path::new("build")]);
+        assert_eq!(
+            build.status.code(),
+            Some(0),
+            "{}: the first build failed:\n{}",
+            e.name,
+            build.stderr_text()
+        );
 
         // Every candidate rule, uncommented, is a valid rule too.
         let uncommented = uncomment_rules(&plan);
@@ -204,6 +218,25 @@ fn each_fixture_is_adopted_by_one_new_plan_that_check_reads() {
         assert!(
             !plan_diagnostic(&err),
             "{}: rule errors:\n{err}\n{uncommented}",
+            e.name
+        );
+        assert_eq!(check.status.code(), Some(0), "{}: {err}", e.name);
+        let build = covermap([Path::new("-C"), repo.path(), Path::new("build")]);
+        assert_eq!(
+            build.status.code(),
+            Some(0),
+            "{}: {}",
+            e.name,
+            build.stderr_text()
+        );
+        // Nothing the repo holds was changed: only plan.toml and covermap's own output
+        // folder are new.
+        let mut after = entries(repo.path());
+        after.remove("plan.toml");
+        after.retain(|k, _| before.contains_key(k));
+        assert_eq!(
+            before, after,
+            "{}: a build changed a file of the repo",
             e.name
         );
     }
