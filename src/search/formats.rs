@@ -25,7 +25,6 @@
 //! numbers are VLQs ([`vlq`]), postings a VLQ gap then a score character ([`posting`]).
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 
 use serde::Serialize;
 use serde::ser::{SerializeSeq, SerializeTuple, Serializer};
@@ -334,21 +333,43 @@ fn wrapped<T: Serialize + ?Sized>(
 /// reads the same whatever charset a host declares for it, and `<`, `>`, `&` too, so
 /// no text from an asset reads as markup even if the file is inlined.
 fn escaped(json: &[u8], out: &mut Vec<u8>) {
-    // Runs of plain ASCII are copied whole; serde_json's output is UTF-8.
+    // serde_json's output is UTF-8; anything else would be a bug upstream, shown as U+FFFD.
     let text = String::from_utf8_lossy(json);
+    let bytes = text.as_bytes();
+    out.reserve(bytes.len());
+    // Runs of plain ASCII are copied whole; a byte scan finds where each run ends
+    // (rows of HTML make `<` and `>` common, so this is the search data's hot loop).
     let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if c.is_ascii() && !matches!(c, '<' | '>' | '&') {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 && !matches!(b, b'<' | b'>' | b'&') {
+            i += 1;
             continue;
         }
-        out.extend_from_slice(&text.as_bytes()[start..i]);
+        out.extend_from_slice(&bytes[start..i]);
+        let c = text[i..].chars().next().unwrap_or('\u{fffd}');
         let mut units = [0u16; 2];
-        for u in c.encode_utf16(&mut units) {
-            let _ = write!(out, "\\u{u:04x}");
+        for &u in c.encode_utf16(&mut units).iter() {
+            unicode_escape(u, out);
         }
-        start = i + c.len_utf8();
+        i += c.len_utf8();
+        start = i;
     }
-    out.extend_from_slice(&text.as_bytes()[start..]);
+    out.extend_from_slice(&bytes[start..]);
+}
+
+/// Appends `\uXXXX` (lowercase hex) for the UTF-16 unit `u`.
+fn unicode_escape(u: u16, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.extend_from_slice(&[
+        b'\\',
+        b'u',
+        HEX[usize::from(u >> 12)],
+        HEX[usize::from((u >> 8) & 15)],
+        HEX[usize::from((u >> 4) & 15)],
+        HEX[usize::from(u & 15)],
+    ]);
 }
 
 /// Appends `n` as a base64 VLQ: five bits per character, low bits first, the sixth bit
