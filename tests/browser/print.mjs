@@ -11,7 +11,7 @@
 //    "coverage": {page_height, segments: [{id, height, break_inside}], heads: [break_after]}}
 // `pages` counts the PDF's page objects (`/Type /Page`, not `/Pages`); `info` is the
 // PDF's document information (Chromium puts the page's <title> there).
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
@@ -40,7 +40,10 @@ try {
   out.axe = r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")})`);
   for (const [key, format] of [["letter", "Letter"], ["a4", "A4"]]) {
-    const pdf = (await page.pdf({ format, landscape: true, printBackground: true })).toString("latin1");
+    const bytes = await page.pdf({ format, landscape: true, printBackground: true });
+    // With PDF_DIR set, the PDF is kept there too, for the Rust test to read its text.
+    if (process.env.PDF_DIR) writeFileSync(`${process.env.PDF_DIR}/${key}.pdf`, bytes);
+    const pdf = bytes.toString("latin1");
     const pages = (pdf.match(/\/Type\s*\/Page(?![s\w])/g) || []).length;
     const info = (pdf.match(/\/Title\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]*>)/) || [, ""])[1];
     out[key] = { pages, info: decode(info) };

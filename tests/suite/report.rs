@@ -212,12 +212,13 @@ fn chromium() -> PathBuf {
 }
 
 /// `print.mjs`'s findings about the site at `out`.
-fn printed(out: &std::path::Path) -> serde_json::Value {
+fn printed(out: &std::path::Path, pdf_dir: &std::path::Path) -> serde_json::Value {
     let chromium = chromium();
     let run = Command::new("node")
         .arg(manifest_dir().join("tests/browser/print.mjs"))
         .arg(format!("file://{}/", out.display()))
         .env("CHROMIUM", &chromium)
+        .env("PDF_DIR", pdf_dir)
         .output()
         .unwrap_or_else(|e| panic!("cannot run node ({e}); install Node.js 18 or later"));
     let stdout = String::from_utf8_lossy(&run.stdout);
@@ -241,9 +242,38 @@ fn browser_report_prints_on_one_landscape_page_at_letter_and_a4() {
         "a header row and six segments"
     );
     assert!(html.contains("Top 10 gaps in money"));
-    let got = printed(&lib.out());
+    let pdf_dir = lib.dir().join("pdf");
+    std::fs::create_dir_all(&pdf_dir).unwrap();
+    let got = printed(&lib.out(), &pdf_dir);
     for paper in ["letter", "a4"] {
         assert_eq!(got[paper]["pages"], 1, "{paper}: {got}");
+        // The printed text itself (poppler's pdftotext): one page, with the plan's title
+        // and the as-of date on it.
+        let text = Command::new("pdftotext")
+            .args(["-layout", "-enc", "UTF-8"])
+            .arg(pdf_dir.join(format!("{paper}.pdf")))
+            .arg("-")
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("cannot run pdftotext ({e}); install it: apt-get install -y poppler-utils")
+            });
+        assert!(text.status.success(), "pdftotext: {text:?}");
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert_eq!(
+            text.matches('\u{c}').count(),
+            1,
+            "{paper}: one page: {text}"
+        );
+        for want in [
+            "FY28 global revenue plan",
+            "As of 2026-11-01",
+            "Top 10 gaps in money",
+        ] {
+            assert!(
+                text.contains(want),
+                "{paper}: the printed page lacks {want:?}:\n{text}"
+            );
+        }
         let info = got[paper]["info"].as_str().unwrap_or_default();
         assert!(
             info.contains("FY28 global revenue plan") && info.contains("2026-11-01"),
