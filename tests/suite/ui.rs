@@ -222,8 +222,44 @@ fn every_page_kind_fits_a_phone_and_passes_axe_in_light_and_dark() {
     let chromium = chromium();
     let _alone = exclusive();
     let lib = sample();
-    lib.run(["build", "--offline"]).success();
+    // In a git repository with [history], so the site has a trend page too.
+    let plan = std::fs::read_to_string(lib.path("plan.toml")).unwrap();
+    lib.write(
+        "plan.toml",
+        format!("{plan}\n[history]\nevery = \"commit\"\n"),
+    );
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .current_dir(lib.root())
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args([
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "library"]);
+    lib.write(
+        "content/extra-note.md",
+        "---\ntitle: A note\n---\nA note.\n",
+    );
+    crate::common::Run::of(
+        crate::common::command(["build", "--offline", "--root"])
+            .arg(lib.root())
+            .arg("--out")
+            .arg(lib.out())
+            .env("COVERMAP_CACHE_DIR", lib.dir().join("cache")),
+    )
+    .success();
     let out = lib.out();
+    assert!(out.join("trend/index.html").is_file());
     let cov: Value = serde_json::from_str(&lib.read_out("coverage.json")).unwrap();
     let cells = cov["cells"].as_array().unwrap();
     // An empty gap cell with something to use meanwhile at the same stage elsewhere.
@@ -303,6 +339,7 @@ fn every_page_kind_fits_a_phone_and_passes_axe_in_light_and_dark() {
         json!(["not found", "404.html"]),
         json!(["owners", "owners/index.html"]),
         json!(["the QBR report", "report/index.html"]),
+        json!(["the trend", "trend/index.html"]),
     ];
     if !objection.is_empty()
         && out
