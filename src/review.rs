@@ -181,39 +181,25 @@ impl Queue {
         };
         let owner =
             |o: &Option<String>| o.as_deref().map_or_else(String::new, |o| format!(" · {o}"));
+        let asset = |a: &AssetItem| {
+            format!(
+                "{}  {} ({}){} · {}",
+                a.due,
+                a.title,
+                days(a.days),
+                owner(&a.owner),
+                a.source
+            )
+        };
         section(
             &mut out,
             "Overdue".to_string(),
-            self.overdue
-                .iter()
-                .map(|a| {
-                    format!(
-                        "{}  {} ({}){} · {}",
-                        a.due,
-                        a.title,
-                        days(a.days),
-                        owner(&a.owner),
-                        a.source
-                    )
-                })
-                .collect(),
+            self.overdue.iter().map(asset).collect(),
         );
         section(
             &mut out,
             format!("Due within {}", self.within),
-            self.due_soon
-                .iter()
-                .map(|a| {
-                    format!(
-                        "{}  {} ({}){} · {}",
-                        a.due,
-                        a.title,
-                        days(a.days),
-                        owner(&a.owner),
-                        a.source
-                    )
-                })
-                .collect(),
+            self.due_soon.iter().map(asset).collect(),
         );
         section(
             &mut out,

@@ -46,15 +46,7 @@ impl Paths {
     /// Shown relative to the git top folder of the library's repository, or else to the
     /// folder covermap was started in.
     pub fn from_git_top(root: &Path) -> Option<Paths> {
-        let top = std::process::Command::new("git")
-            .arg("-C")
-            .arg(root)
-            .args(["rev-parse", "--show-toplevel"])
-            .stderr(std::process::Stdio::null())
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .and_then(|o| String::from_utf8(o.stdout).ok())
+        let top = crate::source::git_stdout(root, &["rev-parse", "--show-toplevel"])
             .map(|s| PathBuf::from(s.trim_end_matches(['\n', '\r'])));
         match top {
             Some(top) => Paths::new(root, &top),

@@ -6,7 +6,7 @@
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use super::output::Terminal;
@@ -16,7 +16,7 @@ use crate::diagnostics::codes::Code;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::diff::{Diff, Snapshot, show};
 use crate::library::{Library, LoadOptions};
-use crate::source::GitTree;
+use crate::source::{GitTree, git_in, git_stdout};
 use crate::trace::Trace;
 
 pub fn run(args: &DiffArgs, term: &Terminal) -> io::Result<ExitCode> {
@@ -220,25 +220,9 @@ fn side(root: &Path, arg: &str, options: &LoadOptions) -> Result<Snapshot, Diagn
     Ok(snap.at_commit(Some(commit)))
 }
 
-fn git(dir: &Path) -> Command {
-    let mut cmd = Command::new("git");
-    cmd.arg("-C")
-        .arg(dir)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null());
-    cmd
-}
-
 /// The first line git prints, when it succeeds.
 fn git_line(dir: &Path, args: &[&str]) -> Option<String> {
-    let out = git(dir).args(args).output().ok()?;
-    out.status.success().then(|| {
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_string()
-    })
+    git_stdout(dir, args).map(|out| out.lines().next().unwrap_or_default().to_string())
 }
 
 /// The repository's top folder and the library's folder within it.
@@ -268,7 +252,7 @@ fn is_shallow(root: &Path) -> bool {
 
 /// Branch and tag names, for did-you-mean.
 fn refs(root: &Path) -> Vec<String> {
-    git(root)
+    git_in(root)
         .args([
             "for-each-ref",
             "--format=%(refname:short)",

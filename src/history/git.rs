@@ -3,10 +3,11 @@
 //! which revisions become points (`[history] every` or `tags`).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use crate::date::Date;
 use crate::plan::history::{Every, History};
+use crate::source::{git_in, git_stdout};
 
 /// One revision chosen for the trend.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,26 +33,9 @@ pub struct Repo {
     pub head: String,
 }
 
-fn git(dir: &Path) -> Command {
-    let mut cmd = Command::new("git");
-    cmd.arg("-C")
-        .arg(dir)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null());
-    cmd
-}
-
-fn stdout(mut cmd: Command) -> Option<String> {
-    let out = cmd.output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
 /// The repository holding `root`, if it is in a git work tree with at least one commit.
 pub fn repo(root: &Path) -> Option<Repo> {
-    let mut cmd = git(root);
-    cmd.args([
+    let args = [
         "rev-parse",
         "--show-toplevel",
         "--show-prefix",
@@ -59,8 +43,8 @@ pub fn repo(root: &Path) -> Option<Repo> {
         "--verify",
         "-q",
         "HEAD",
-    ]);
-    let text = stdout(cmd)?;
+    ];
+    let text = git_stdout(root, &args)?;
     let mut lines = text.lines();
     let top = PathBuf::from(lines.next()?);
     let prefix = PathBuf::from(lines.next()?.trim_end_matches('/'));
@@ -77,29 +61,27 @@ pub fn repo(root: &Path) -> Option<Repo> {
 /// Whether the library's files in the work tree differ from HEAD's (staged, unstaged
 /// or new files).
 pub fn work_tree_changed(root: &Path) -> bool {
-    let mut cmd = git(root);
-    cmd.args([
+    let args = [
         "status",
         "--porcelain",
         "--untracked-files=normal",
         "--",
         ".",
-    ]);
-    stdout(cmd).is_none_or(|s| !s.trim().is_empty())
+    ];
+    git_stdout(root, &args).is_none_or(|s| !s.trim().is_empty())
 }
 
 /// The commits that changed the library, newest first: (hash, date).
 fn commits(root: &Path) -> Option<Vec<(String, Date)>> {
-    let mut cmd = git(root);
-    cmd.args([
+    let args = [
         "log",
         "--first-parent",
         "--format=%H %ct",
         "HEAD",
         "--",
         ".",
-    ]);
-    let text = stdout(cmd)?;
+    ];
+    let text = git_stdout(root, &args)?;
     Some(text.lines().filter_map(hash_and_date).collect())
 }
 
@@ -115,13 +97,12 @@ fn hash_and_date(line: &str) -> Option<(String, Date)> {
 /// The tags matching `glob`, oldest first by their commit's date: (tag, hash, date).
 fn tags(root: &Path, glob: &str) -> Option<Vec<(String, String, Date)>> {
     let matcher = globset::Glob::new(glob).ok()?.compile_matcher();
-    let mut cmd = git(root);
-    cmd.args([
+    let args = [
         "for-each-ref",
         "--format=%(refname:short) %(*objectname) %(objectname) %(*committerdate:unix) %(committerdate:unix)",
         "refs/tags",
-    ]);
-    let text = stdout(cmd)?;
+    ];
+    let text = git_stdout(root, &args)?;
     let mut out = Vec::new();
     for line in text.lines() {
         let f: Vec<&str> = line.split(' ').collect();
@@ -253,7 +234,7 @@ pub fn trees(repo: &Repo, revisions: &[Revision]) -> Vec<Option<String>> {
         .iter()
         .map(|r| format!("{}:{prefix}\n", r.commit))
         .collect();
-    let child = git(&repo.top)
+    let child = git_in(&repo.top)
         .args(["cat-file", "--batch-check"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

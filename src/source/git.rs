@@ -56,6 +56,25 @@ impl std::fmt::Debug for GitTree {
     }
 }
 
+/// `git -C dir …` for a question about a repository: nothing read from stdin, nothing of
+/// git's stderr shown (a folder outside any repository is an answer, not an error).
+pub fn git_in(dir: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C")
+        .arg(dir)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+/// What `git -C dir ARGS` prints, when it succeeds.
+pub fn git_stdout(dir: &Path, args: &[&str]) -> Option<String> {
+    let out = git_in(dir).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 fn git(repo: &Path) -> Command {
     let mut cmd = Command::new("git");
     // Pathspecs are the library's folder as given, never a pattern.

@@ -16,7 +16,7 @@ mod memory;
 pub use bounded::{not_utf8, read_limited};
 pub use disk::{Disk, list_files};
 pub use files::{Source, Stamp};
-pub use git::GitTree;
+pub use git::{GitTree, git_in, git_stdout};
 pub use listing::is_ignored;
 pub use memory::Memory;
 

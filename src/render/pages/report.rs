@@ -5,7 +5,6 @@
 //! as a picture for slides (see [`super::super::matrix_svg`]).
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use serde::Serialize;
 
@@ -110,17 +109,12 @@ pub(crate) fn page<'a>(
 /// disk inside a git work tree; `None` otherwise (or without git).
 pub(crate) fn commit(lib: &Library) -> Option<String> {
     lib.source.disk_path(Path::new("plan.toml"))?;
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(&lib.root)
-        .args(["rev-parse", "--short=12", "--verify", "-q", "HEAD"])
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    let hash = String::from_utf8(out.stdout).ok()?.trim().to_string();
-    (out.status.success() && !hash.is_empty() && hash.bytes().all(|b| b.is_ascii_hexdigit()))
-        .then_some(hash)
+    let out = crate::source::git_stdout(
+        &lib.root,
+        &["rev-parse", "--short=12", "--verify", "-q", "HEAD"],
+    )?;
+    let hash = out.trim().to_string();
+    (!hash.is_empty() && hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some(hash)
 }
 
 /// The "what this says" strip, from the model.
