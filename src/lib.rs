@@ -25,6 +25,7 @@ pub mod frontmatter;
 pub mod history;
 pub mod init;
 pub mod insights;
+pub mod json;
 pub mod library;
 pub mod limits;
 pub mod links;
@@ -40,6 +41,7 @@ pub mod search;
 pub mod serve;
 pub mod slug;
 pub mod source;
+pub mod swar;
 pub mod theme;
 pub mod trace;
 

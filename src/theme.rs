@@ -38,6 +38,7 @@ pub const TEMPLATES: &[(&str, &str)] = builtin!(
     "404.html",
     "redirect.html",
     "partials/asset_row.html",
+    "partials/related_row.html",
     "report.html",
     "partials/findings.html",
 );
@@ -194,22 +195,36 @@ impl Theme {
 }
 
 /// Escapes text for HTML as tera's own escaper does (`&`, `<`, `>`, `"`, `'`), writing
-/// the runs between those characters whole instead of byte by byte.
+/// the runs between those characters whole instead of byte by byte, and skipping eight
+/// bytes a step where none of them is one.
 fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use crate::swar::{has, word};
     let bytes = input.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        while let Some(w) = word(bytes, i) {
+            if has(w, b'&') | has(w, b'<') | has(w, b'>') | has(w, b'"') | has(w, b'\'') != 0 {
+                break;
+            }
+            i += 8;
+        }
+        let Some(&b) = bytes.get(i) else { break };
         let entity: &[u8] = match b {
             b'&' => b"&amp;",
             b'<' => b"&lt;",
             b'>' => b"&gt;",
             b'"' => b"&quot;",
             b'\'' => b"&#39;",
-            _ => continue,
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.write_all(&bytes[start..i])?;
         out.write_all(entity)?;
-        start = i + 1;
+        i += 1;
+        start = i;
     }
     out.write_all(&bytes[start..])
 }
@@ -355,6 +370,25 @@ fn full_error(e: &dyn std::error::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn escaping_finds_each_character_at_every_place() {
+        for (c, entity) in [
+            ('&', "&amp;"),
+            ('<', "&lt;"),
+            ('>', "&gt;"),
+            ('"', "&quot;"),
+            ('\'', "&#39;"),
+        ] {
+            for at in 0..20 {
+                let text = format!("{}{c}{}é", "a".repeat(at), "b".repeat(19 - at));
+                let mut out = Vec::new();
+                escape_html(&text, &mut out).unwrap();
+                let want = format!("{}{entity}{}é", "a".repeat(at), "b".repeat(19 - at));
+                assert_eq!(String::from_utf8(out).unwrap(), want);
+            }
+        }
+    }
+
     use super::*;
 
     fn user(name: &str, body: &str) -> TemplateSource {

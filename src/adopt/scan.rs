@@ -106,7 +106,7 @@ pub fn is_repo_file(rel: &str) -> bool {
 /// template folders. Symbolic links are not followed: a repo's content is its own files.
 pub fn list(root: &Path, skip: &[String]) -> Vec<String> {
     let walk = walkdir::WalkDir::new(root)
-        .sort_by_file_name()
+        .sort_by(crate::source::by_name)
         .into_iter()
         .filter_entry(|e| {
             if e.depth() == 0 {

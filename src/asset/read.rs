@@ -672,13 +672,13 @@ impl Reader<'_> {
         };
         // A plan without stages, personas or segments is an error of its own (it can
         // only come here while the plan is broken); every value would be unknown.
-        if plan.ids(kind).is_empty() && kind != Kind::Objection {
+        if plan.count(kind) == 0 && kind != Kind::Objection {
             return (Some(Vec::new()), true);
         }
         let mut found = Vec::new();
         for (value, n) in values {
             if value.trim().eq_ignore_ascii_case("all") {
-                found.extend(0..plan.ids(kind).len());
+                found.extend(0..plan.count(kind));
                 continue;
             }
             match plan.lookup(kind, &value) {

@@ -30,7 +30,7 @@ pub enum SplitError {
 /// later line and column is counted the same way whichever editor saved the file.
 pub fn normalize(text: &str) -> std::borrow::Cow<'_, str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.contains('\r') {
+    if memchr::memchr(b'\r', text.as_bytes()).is_some() {
         std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
     } else {
         std::borrow::Cow::Borrowed(text)
@@ -42,7 +42,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     if text.trim().is_empty() {
         return Err(SplitError::Empty);
     }
-    let first_end = text.find('\n').unwrap_or(text.len());
+    let first_end = memchr::memchr(b'\n', text.as_bytes()).unwrap_or(text.len());
     let (format, delimiter) = match text[..first_end].trim_end() {
         "---" => (Format::Yaml, "---"),
         "+++" => (Format::Toml, "+++"),
@@ -51,7 +51,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     let block_start = (first_end + 1).min(text.len());
     let mut pos = block_start;
     while pos < text.len() {
-        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let end = memchr::memchr(b'\n', &text.as_bytes()[pos..]).map_or(text.len(), |i| pos + i);
         let line = text[pos..end].trim_end();
         if line == delimiter || (format == Format::Yaml && line == "...") {
             return Ok(Split {

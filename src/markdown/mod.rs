@@ -164,9 +164,10 @@ fn resolve_html<'a>(html: CowStr<'a>, resolve: Option<Resolve<'_>>) -> CowStr<'a
 /// cells made ` class="align-X">`, in one pass.
 fn alignment_as_classes(html: &str) -> String {
     const STYLE: &str = " style=\"text-align: ";
+    let finder = memchr::memmem::Finder::new(STYLE);
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(at) = rest.find(STYLE) {
+    while let Some(at) = finder.find(rest.as_bytes()) {
         let after = &rest[at + STYLE.len()..];
         let side = ["left", "center", "right"]
             .into_iter()

@@ -110,7 +110,7 @@ fn foreign_files(dir: &Path) -> Result<(Vec<String>, usize), OutputError> {
     let mut total = 0;
     let mut entries = walkdir::WalkDir::new(dir)
         .min_depth(1)
-        .sort_by_file_name()
+        .sort_by(crate::source::by_name)
         .into_iter();
     while let Some(entry) = entries.next() {
         let entry = entry.map_err(|err| {

@@ -179,35 +179,39 @@ impl Plan {
     /// ignoring case.
     pub fn lookup(&self, kind: Kind, value: &str) -> Option<usize> {
         let v = value.trim();
-        let names: Vec<(&str, &str, &[String])> = match kind {
-            Kind::Segment => self
-                .segments
-                .iter()
-                .map(|s| (&*s.id, &*s.name, &[][..]))
-                .collect(),
-            Kind::Persona => self
-                .personas
-                .iter()
-                .map(|p| (&*p.id, &*p.name, &p.aliases[..]))
-                .collect(),
-            Kind::Stage => self
-                .stages
-                .iter()
-                .map(|s| (&*s.id, &*s.name, &[][..]))
-                .collect(),
-            Kind::Objection => self
-                .objections
-                .iter()
-                .map(|o| (&*o.id, &*o.id, &[][..]))
-                .collect(),
+        // (id, name, aliases) of entry `i`: looked up for every value of every asset,
+        // so without collecting the entries first.
+        let entry = |i: usize| -> (&str, &str, &[String]) {
+            match kind {
+                Kind::Segment => (&self.segments[i].id, &self.segments[i].name, &[]),
+                Kind::Persona => {
+                    let p = &self.personas[i];
+                    (&p.id, &p.name, &p.aliases)
+                }
+                Kind::Stage => (&self.stages[i].id, &self.stages[i].name, &[]),
+                Kind::Objection => (&self.objections[i].id, &self.objections[i].id, &[]),
+            }
         };
-        names.iter().position(|(id, _, _)| *id == v).or_else(|| {
-            names.iter().position(|(id, name, aliases)| {
+        let n = self.count(kind);
+        (0..n).find(|&i| entry(i).0 == v).or_else(|| {
+            let lower = v.to_lowercase();
+            (0..n).find(|&i| {
+                let (id, name, aliases) = entry(i);
                 id.eq_ignore_ascii_case(v)
-                    || name.to_lowercase() == v.to_lowercase()
-                    || aliases.iter().any(|a| a.to_lowercase() == v.to_lowercase())
+                    || name.to_lowercase() == lower
+                    || aliases.iter().any(|a| a.to_lowercase() == lower)
             })
         })
+    }
+
+    /// How many entries of a kind the plan has.
+    pub fn count(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Segment => self.segments.len(),
+            Kind::Persona => self.personas.len(),
+            Kind::Stage => self.stages.len(),
+            Kind::Objection => self.objections.len(),
+        }
     }
 
     /// Every id of a kind, in plan order.

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::coverage::Coverage;
+use crate::json::{self, Escape};
 use crate::library::Library;
 
 /// The version of the exports' layout (coverage.*, assets.*): raised when a field or
@@ -143,27 +144,7 @@ pub fn coverage_json(lib: &Library, cov: &Coverage) -> Vec<u8> {
             JsonObjection { id: &obj.id, text: &obj.text, heard: obj.heard, assets: o.assets.iter().map(slug).collect() }
         }).collect(),
     };
-    inert_json(serde_json::to_vec_pretty(&doc).unwrap_or_default())
-}
-
-/// A JSON export with `<` and `>` written as `\u003c` and `\u003e` (the same strings
-/// to any JSON reader), so no file of the site holds the library's markup as markup,
-/// whatever a host or browser takes it for; and a final newline.
-pub(super) fn inert_json(mut bytes: Vec<u8>) -> Vec<u8> {
-    if !bytes.iter().any(|&b| b == b'<' || b == b'>') {
-        bytes.push(b'\n');
-        return bytes;
-    }
-    let mut out = Vec::with_capacity(bytes.len() + 1);
-    for b in bytes {
-        match b {
-            b'<' => out.extend_from_slice(b"\\u003c"),
-            b'>' => out.extend_from_slice(b"\\u003e"),
-            _ => out.push(b),
-        }
-    }
-    out.push(b'\n');
-    out
+    json::pretty(&doc, Escape::Markup)
 }
 
 pub(super) fn round6(v: f64) -> f64 {

@@ -4,11 +4,15 @@
 //! site under `schemas/` so a script can check what it loads.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
+
+use rayon::prelude::*;
 
 use serde::Serialize;
 
 use super::data::{SCHEMA_VERSION, csv_field, generator};
 use crate::asset::Asset;
+use crate::json::{self, Escape};
 use crate::library::Library;
 use crate::output::Content;
 
@@ -69,14 +73,6 @@ pub const ASSETS_CSV_COLUMNS: &[&str] = &[
     "draft",
 ];
 
-#[derive(Serialize)]
-struct AssetsDoc<'a> {
-    schema_version: u32,
-    generator: String,
-    as_of: String,
-    assets: &'a [AssetRow<'a>],
-}
-
 /// One asset as the exports give it. `url` is its page in the site, relative to the
 /// site's root, so it holds under any sub-path.
 #[derive(Serialize)]
@@ -111,7 +107,7 @@ fn ids<'a>(list: &Option<Vec<usize>>, of: impl Fn(usize) -> &'a str) -> Vec<&'a 
 fn rows(lib: &Library) -> Vec<AssetRow<'_>> {
     let p = &lib.plan;
     lib.assets
-        .iter()
+        .par_iter()
         .map(|a| {
             let a: &Asset = a;
             AssetRow {
@@ -138,19 +134,47 @@ fn rows(lib: &Library) -> Vec<AssetRow<'_>> {
 }
 
 /// `assets.json`: `{schema_version, generator, as_of, assets: [...]}`, in the
-/// library's order.
+/// library's order, one asset a line.
 pub fn assets_json(lib: &Library) -> Vec<u8> {
     json_of(lib, &rows(lib))
 }
 
 fn json_of(lib: &Library, rows: &[AssetRow]) -> Vec<u8> {
-    let doc = AssetsDoc {
-        schema_version: SCHEMA_VERSION,
-        generator: generator(),
-        as_of: lib.plan.as_of.to_string(),
-        assets: rows,
-    };
-    super::data::inert_json(serde_json::to_vec_pretty(&doc).unwrap_or_default())
+    // Each asset on a line of its own: a change to one asset is a one-line diff, and
+    // the rows are written in parallel.
+    let lines: Vec<Vec<u8>> = rows
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut out = Vec::with_capacity(chunk.len() * 640);
+            for r in chunk {
+                out.extend_from_slice(b"    ");
+                json::write_compact(&mut out, r, Escape::Markup);
+                out.extend_from_slice(b",\n");
+            }
+            out
+        })
+        .collect();
+    let mut out = Vec::with_capacity(lines.iter().map(Vec::len).sum::<usize>() + 256);
+    let _ = write!(
+        out,
+        "{{\n  \"schema_version\": {SCHEMA_VERSION},\n  \"generator\": "
+    );
+    json::write_compact(&mut out, &generator(), Escape::Markup);
+    out.extend_from_slice(b",\n  \"as_of\": ");
+    json::write_compact(&mut out, &lib.plan.as_of.to_string(), Escape::Markup);
+    out.extend_from_slice(b",\n  \"assets\": [");
+    if rows.is_empty() {
+        out.extend_from_slice(b"]\n}\n");
+        return out;
+    }
+    out.push(b'\n');
+    for l in &lines {
+        out.extend_from_slice(l);
+    }
+    // The last row's comma goes: `…},\n` → `…}\n`.
+    out.truncate(out.len() - 2);
+    out.extend_from_slice(b"\n  ]\n}\n");
+    out
 }
 
 /// `assets.csv`: one row per asset; ids `;`-joined, booleans `true`/`false`, a value
@@ -160,34 +184,48 @@ pub fn assets_csv(lib: &Library) -> Vec<u8> {
 }
 
 fn csv_of(rows: &[AssetRow]) -> Vec<u8> {
-    let mut out = String::with_capacity(rows.len() * 256);
+    let chunks: Vec<String> = rows
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut out = String::with_capacity(chunk.len() * 320);
+            for r in chunk {
+                csv_row(r, &mut out);
+            }
+            out
+        })
+        .collect();
+    let mut out = String::with_capacity(chunks.iter().map(String::len).sum::<usize>() + 256);
     out.push_str(&ASSETS_CSV_COLUMNS.join(","));
     out.push('\n');
-    for r in rows {
-        let opt = |v: Option<&str>| v.map_or(String::new(), csv_field);
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            csv_field(r.slug),
-            csv_field(r.title),
-            opt(r.kind),
-            opt(r.audience),
-            opt(r.owner),
-            r.updated.as_deref().unwrap_or_default(),
-            r.review_by.as_deref().unwrap_or_default(),
-            r.stale,
-            r.counted,
-            csv_field(&r.segments.join(";")),
-            csv_field(&r.personas.join(";")),
-            csv_field(&r.stages.join(";")),
-            csv_field(&r.url),
-            r.due.as_deref().unwrap_or_default(),
-            r.due_soon,
-            opt(r.superseded_by),
-            r.draft,
-        );
+    for c in &chunks {
+        out.push_str(c);
     }
     out.into_bytes()
+}
+
+fn csv_row(r: &AssetRow, out: &mut String) {
+    let opt = |v: Option<&str>| v.map_or(String::new(), csv_field);
+    let _ = writeln!(
+        out,
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+        csv_field(r.slug),
+        csv_field(r.title),
+        opt(r.kind),
+        opt(r.audience),
+        opt(r.owner),
+        r.updated.as_deref().unwrap_or_default(),
+        r.review_by.as_deref().unwrap_or_default(),
+        r.stale,
+        r.counted,
+        csv_field(&r.segments.join(";")),
+        csv_field(&r.personas.join(";")),
+        csv_field(&r.stages.join(";")),
+        csv_field(&r.url),
+        r.due.as_deref().unwrap_or_default(),
+        r.due_soon,
+        opt(r.superseded_by),
+        r.draft,
+    );
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Each asset made ready for pages once per render (or taken from the last one): its
-//! view, the hash of its view, and its row in lists, rendered once with a mark where the
-//! page's root goes and spliced into every list that shows it, whatever the list page's
-//! depth. [`AssetList`] is the part of a page that shows a list of assets.
+//! view, the hash of its view, and its rows — in lists, and in other assets' related
+//! lists — each rendered once with a mark where the page's root goes and spliced into
+//! every list that shows it, whatever the list page's depth. [`AssetList`] is the part
+//! of a page that shows a list of assets.
 
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
@@ -12,7 +13,7 @@ use rustc_hash::FxHashMap;
 use tera::Value;
 
 use super::fingerprint::fingerprint;
-use super::templates::Templates;
+use super::templates::{RELATED_TEMPLATE, ROW_TEMPLATE, Templates};
 use super::views::{self, ViewMaker};
 use crate::asset::Asset;
 use crate::diagnostics::Diagnostic;
@@ -40,6 +41,32 @@ pub(super) struct Prepared {
     /// is reused only while that stays the same.
     type_override: Option<String>,
     row: Row,
+    related: Row,
+}
+
+/// Which of an asset's rows a list shows.
+#[derive(Clone, Copy)]
+pub(super) enum RowKind {
+    /// `partials/asset_row.html`: library, term, cell and objection lists, search.
+    List,
+    /// `partials/related_row.html`: an asset page's related assets.
+    Related,
+}
+
+impl RowKind {
+    fn template(self) -> &'static str {
+        match self {
+            RowKind::List => ROW_TEMPLATE,
+            RowKind::Related => RELATED_TEMPLATE,
+        }
+    }
+
+    fn of(self, p: &Prepared) -> &Row {
+        match self {
+            RowKind::List => &p.row,
+            RowKind::Related => &p.related,
+        }
+    }
 }
 
 /// What a page shows of an asset is its view: its hash is the view's.
@@ -58,8 +85,8 @@ enum Row {
 }
 
 impl Row {
-    fn of(t: &Templates, view: &Value) -> Result<Row, Diagnostic> {
-        let text = t.row(view, ROOT_MARK)?;
+    fn of(t: &Templates, kind: RowKind, view: &Value) -> Result<Row, Diagnostic> {
+        let text = t.row(kind.template(), view, ROOT_MARK)?;
         let parts: Vec<Box<str>> = text.split(ROOT_MARK).map(Box::from).collect();
         if parts.iter().any(|p| p.contains('\0')) {
             return Ok(Row::Direct);
@@ -98,13 +125,15 @@ pub(super) fn prepare(
             } else {
                 0
             };
-            let row = Row::of(t, &view)?;
+            let row = Row::of(t, RowKind::List, &view)?;
+            let related = Row::of(t, RowKind::Related, &view)?;
             Ok(Arc::new(Prepared {
                 asset: a.clone(),
                 view,
                 view_hash,
                 type_override: type_override.cloned(),
                 row,
+                related,
             }))
         })
         .collect();
@@ -160,16 +189,27 @@ impl<'a> AssetList<'a> {
 
     /// The rows, one after the other, as on a page whose root is `root`.
     pub fn rows(&self, t: &Templates, root: &str) -> Result<String, Diagnostic> {
+        self.rows_of(t, RowKind::List, root)
+    }
+
+    /// The rows of `kind`, one after the other, as on a page whose root is `root`.
+    pub fn rows_of(&self, t: &Templates, kind: RowKind, root: &str) -> Result<String, Diagnostic> {
         let mut out = Vec::new();
-        self.write_rows(t, root, &mut out)?;
+        self.write_rows(t, kind, root, &mut out)?;
         // Rows are made of template output and `root`: UTF-8 throughout.
         Ok(String::from_utf8(out).unwrap_or_default())
     }
 
-    fn write_rows(&self, t: &Templates, root: &str, out: &mut Vec<u8>) -> Result<(), Diagnostic> {
+    fn write_rows(
+        &self,
+        t: &Templates,
+        kind: RowKind,
+        root: &str,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Diagnostic> {
         for &i in self.ids.iter() {
             let p = &self.prepared[i];
-            match &p.row {
+            match kind.of(p) {
                 Row::Spliced(parts) => {
                     for (k, part) in parts.iter().enumerate() {
                         if k > 0 {
@@ -178,7 +218,9 @@ impl<'a> AssetList<'a> {
                         out.extend_from_slice(part.as_bytes());
                     }
                 }
-                Row::Direct => out.extend_from_slice(t.row(&p.view, root)?.as_bytes()),
+                Row::Direct => {
+                    out.extend_from_slice(t.row(kind.template(), &p.view, root)?.as_bytes());
+                }
             }
         }
         Ok(())
@@ -203,10 +245,10 @@ impl<'a> AssetList<'a> {
         // Sized for one list of rows, as templates have; another one grows it.
         let mut out = Vec::with_capacity(page.len() + rows);
         let mut rest = page.as_slice();
-        while let Some(at) = rest.iter().position(|&b| b == 0) {
+        while let Some(at) = memchr::memchr(0, rest) {
             if rest[at..].starts_with(mark) {
                 out.extend_from_slice(&rest[..at]);
-                self.write_rows(t, root, &mut out)?;
+                self.write_rows(t, RowKind::List, root, &mut out)?;
                 rest = &rest[at + mark.len()..];
             } else {
                 out.extend_from_slice(&rest[..=at]);
@@ -225,7 +267,7 @@ pub(super) fn replace_bytes(bytes: &[u8], mark: &[u8], value: &[u8]) -> Vec<u8> 
         return bytes.to_vec();
     };
     let mut rest = bytes;
-    while let Some(i) = rest.iter().position(|&b| b == first) {
+    while let Some(i) = memchr::memchr(first, rest) {
         if rest[i..].starts_with(mark) {
             out.extend_from_slice(&rest[..i]);
             out.extend_from_slice(value);

@@ -12,6 +12,8 @@ use crate::theme::Theme;
 
 /// The template every asset list is made of, rendered once per asset.
 pub const ROW_TEMPLATE: &str = "partials/asset_row.html";
+/// The template of an asset in other assets' related lists, rendered once per asset.
+pub const RELATED_TEMPLATE: &str = "partials/related_row.html";
 
 /// Renders pages and rows through the theme, counting the pages.
 pub(super) struct Templates<'a> {
@@ -88,14 +90,15 @@ impl<'a> Templates<'a> {
             .map_err(|e| self.theme.error(&e))
     }
 
-    /// An asset's row (`a` is its view) as on a page whose root is `root`.
-    pub fn row(&self, view: &Value, root: &str) -> Result<String, Diagnostic> {
+    /// An asset's row made with `template` (`a` is its view) as on a page whose root is
+    /// `root`.
+    pub fn row(&self, template: &str, view: &Value, root: &str) -> Result<String, Diagnostic> {
         let mut ctx = self.context();
         ctx.insert_value("a", view.clone());
         ctx.insert_value("root", Value::safe_string(root));
         self.theme
             .tera
-            .render(ROW_TEMPLATE, &ctx)
+            .render(template, &ctx)
             .map_err(|e| self.theme.error(&e))
     }
 

@@ -687,11 +687,9 @@ pub(super) fn view_hash(a: &Asset, h: &mut impl std::hash::Hasher) {
 
 /// JSON safe to embed in a `<script type="application/json">` element.
 pub(super) fn json_for_script<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value)
-        .unwrap_or_else(|_| "null".into())
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    let bytes = crate::json::compact(value, crate::json::Escape::Script);
+    // Serde's output with only ASCII escapes added: UTF-8 still.
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ use serde::Serialize;
 use serde::ser::{SerializeSeq, SerializeTuple, Serializer};
 
 use super::facets::Facet;
+use crate::json::{self, Escape};
 
 /// Folder of the index in the site.
 pub const DIR: &str = "search";
@@ -139,8 +140,6 @@ pub(super) struct TermShard<'a> {
 
 /// `d/<n>`: what a result row shows, for a run of [`Meta::chunk`] assets.
 /// On the wire: an array of [`DocRow`]s.
-#[derive(Serialize)]
-#[serde(transparent)]
 pub(super) struct DocChunk<'a> {
     pub rows: Vec<DocRow<'a>>,
 }
@@ -187,13 +186,25 @@ impl Serialize for TermShard<'_> {
     }
 }
 
-impl Serialize for DocRow<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut t = s.serialize_tuple(3)?;
-        t.serialize_element(self.slug)?;
-        t.serialize_element(self.title)?;
-        t.serialize_element(&self.html)?;
-        t.end()
+impl DocChunk<'_> {
+    /// Appends the chunk as JSON, escaped as [`wrapped`] escapes: written by hand, each
+    /// string in one pass ([`json::write_str`]), because the rows' markup is most of
+    /// the search data's bytes.
+    fn write(&self, out: &mut Vec<u8>) {
+        out.push(b'[');
+        for (i, row) in self.rows.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.push(b'[');
+            json::write_str(out, row.slug, Escape::Ascii);
+            out.push(b',');
+            json::write_str(out, row.title, Escape::Ascii);
+            out.push(b',');
+            json::write_str(out, &row.html, Escape::Ascii);
+            out.push(b']');
+        }
+        out.push(b']');
     }
 }
 
@@ -289,87 +300,55 @@ impl Mode {
 
     /// The file `search/<name>.<ext>`, its path from the site root and its bytes.
     pub(super) fn file<T: Serialize + ?Sized>(self, name: &str, data: &T) -> (String, Vec<u8>) {
+        self.file_with(name, |out| json::write_compact(out, data, Escape::Ascii))
+    }
+
+    /// The display chunk `search/d/<n>.<ext>`.
+    pub(super) fn chunk(self, n: usize, chunk: &DocChunk) -> (String, Vec<u8>) {
+        self.file_with(&format!("d/{n}"), |out| chunk.write(out))
+    }
+
+    /// The file `search/<name>.<ext>` with the data `write` appends.
+    fn file_with(self, name: &str, write: impl FnOnce(&mut Vec<u8>)) -> (String, Vec<u8>) {
         let path = format!("{DIR}/{name}.{}", self.ext());
         let bytes = match self {
-            Mode::Json => json_file(name, data),
-            Mode::Script => script(name, data),
+            Mode::Json => json_file(name, write),
+            Mode::Script => script(name, write),
         };
         (path, bytes)
     }
 }
 
-/// `covermapSearch.add("<name>", <data>);`, the data [`escaped`].
-pub(super) fn script<T: Serialize + ?Sized>(name: &str, data: &T) -> Vec<u8> {
-    wrapped(b"covermapSearch.add(\"", name, b"\",", data, b");\n")
+/// `covermapSearch.add("<name>", <data>);`, the data escaped as in [`wrapped`].
+fn script(name: &str, write: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+    wrapped(b"covermapSearch.add(\"", name, b"\",", write, b");\n")
 }
 
-/// `{"name":"<name>","data":<data>}`, the data [`escaped`]. The first key is quoted, so
-/// as a script the text is a block holding a string and then a `:`: a syntax error,
-/// and nothing of it runs (a `[…]` or `{}` at the top would be a valid script).
-pub(super) fn json_file<T: Serialize + ?Sized>(name: &str, data: &T) -> Vec<u8> {
-    wrapped(b"{\"name\":\"", name, b"\",\"data\":", data, b"}\n")
+/// `{"name":"<name>","data":<data>}`, the data escaped as in [`wrapped`]. The first key
+/// is quoted, so as a script the text is a block holding a string and then a `:`: a
+/// syntax error, and nothing of it runs (a `[…]` or `{}` at the top would be a valid
+/// script).
+fn json_file(name: &str, write: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+    wrapped(b"{\"name\":\"", name, b"\",\"data\":", write, b"}\n")
 }
 
-/// `before`, `name`, `middle`, the data as JSON [`escaped`], `after`. Names are
-/// `meta`, `t/<n>` and `d/<n>`: nothing in them needs escaping.
-fn wrapped<T: Serialize + ?Sized>(
+/// `before`, `name`, `middle`, the data `write` appends as JSON with markup and every
+/// non-ASCII character escaped ([`Escape::Ascii`]), `after`. Names are `meta`, `t/<n>`
+/// and `d/<n>`: nothing in them needs escaping.
+fn wrapped(
     before: &[u8],
     name: &str,
     middle: &[u8],
-    data: &T,
+    write: impl FnOnce(&mut Vec<u8>),
     after: &[u8],
 ) -> Vec<u8> {
-    let json = serde_json::to_vec(data).unwrap_or_else(|_| b"null".to_vec());
-    let mut out = Vec::with_capacity(json.len() + name.len() + 32);
+    let mut out = Vec::with_capacity(4096);
     out.extend_from_slice(before);
     out.extend_from_slice(name.as_bytes());
     out.extend_from_slice(middle);
-    escaped(&json, &mut out);
+    write(&mut out);
     out.extend_from_slice(after);
     out
-}
-
-/// Appends serde_json's output with every non-ASCII character escaped, so the file
-/// reads the same whatever charset a host declares for it, and `<`, `>`, `&` too, so
-/// no text from an asset reads as markup even if the file is inlined.
-fn escaped(json: &[u8], out: &mut Vec<u8>) {
-    // serde_json's output is UTF-8; anything else would be a bug upstream, shown as U+FFFD.
-    let text = String::from_utf8_lossy(json);
-    let bytes = text.as_bytes();
-    out.reserve(bytes.len());
-    // Runs of plain ASCII are copied whole; a byte scan finds where each run ends
-    // (rows of HTML make `<` and `>` common, so this is the search data's hot loop).
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 && !matches!(b, b'<' | b'>' | b'&') {
-            i += 1;
-            continue;
-        }
-        out.extend_from_slice(&bytes[start..i]);
-        let c = text[i..].chars().next().unwrap_or('\u{fffd}');
-        let mut units = [0u16; 2];
-        for &u in c.encode_utf16(&mut units).iter() {
-            unicode_escape(u, out);
-        }
-        i += c.len_utf8();
-        start = i;
-    }
-    out.extend_from_slice(&bytes[start..]);
-}
-
-/// Appends `\uXXXX` (lowercase hex) for the UTF-16 unit `u`.
-fn unicode_escape(u: u16, out: &mut Vec<u8>) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.extend_from_slice(&[
-        b'\\',
-        b'u',
-        HEX[usize::from(u >> 12)],
-        HEX[usize::from((u >> 8) & 15)],
-        HEX[usize::from((u >> 4) & 15)],
-        HEX[usize::from(u & 15)],
-    ]);
 }
 
 /// Appends `n` as a base64 VLQ: five bits per character, low bits first, the sixth bit
@@ -473,13 +452,18 @@ pub(super) mod tests {
     /// Each named row is written as the positional array `library.js` decodes.
     #[test]
     fn rows_are_arrays_in_the_documented_order() {
-        assert_eq!(
-            json(&DocRow {
+        let mut chunk = Vec::new();
+        DocChunk {
+            rows: vec![DocRow {
                 slug: "s",
                 title: "t",
-                html: "<li>".into()
-            }),
-            r#"["s","t","<li>"]"#
+                html: "<li>".into(),
+            }],
+        }
+        .write(&mut chunk);
+        assert_eq!(
+            String::from_utf8(chunk).unwrap(),
+            r#"[["s","t","\u003cli\u003e"]]"#
         );
         assert_eq!(
             json(&FacetValueRow {
@@ -505,18 +489,46 @@ pub(super) mod tests {
             r#"["a","AB","b","CD"]"#
         );
         assert_eq!(json(&Encoding::Mask), r#""m""#);
+        let text = |(_, bytes): (String, Vec<u8>)| String::from_utf8(bytes).unwrap();
         assert_eq!(
-            String::from_utf8(script("d/0", &[1])).unwrap(),
+            text(Mode::Script.file("d/0", &[1])),
             "covermapSearch.add(\"d/0\",[1]);\n"
         );
         // The JSON file's top level is an object whose first key is quoted: not a script.
         assert_eq!(
-            String::from_utf8(json_file("d/0", &[1])).unwrap(),
+            text(Mode::Json.file("d/0", &[1])),
             "{\"name\":\"d/0\",\"data\":[1]}\n"
         );
         assert_eq!(
-            String::from_utf8(json_file("meta", "é<")).unwrap(),
+            text(Mode::Json.file("meta", "é<")),
             "{\"name\":\"meta\",\"data\":\"\\u00e9\\u003c\"}\n"
+        );
+        let chunk = DocChunk {
+            rows: vec![
+                DocRow {
+                    slug: "a/b",
+                    title: "Café <b>",
+                    html: "<li>\u{0}covermap-root\u{0}\"x\" & é</li>".into(),
+                },
+                DocRow {
+                    slug: "c",
+                    title: "営業",
+                    html: String::new(),
+                },
+            ],
+        };
+        let written = text(Mode::Json.chunk(2, &chunk));
+        assert!(
+            written.is_ascii() && !written.contains(['<', '>', '&']),
+            "{written}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&written).unwrap();
+        assert_eq!(
+            back,
+            serde_json::json!({"name": "d/2", "data": [
+                ["a/b", "Café <b>", "<li>\u{0}covermap-root\u{0}\"x\" & é</li>"],
+                ["c", "営業", ""],
+            ]})
         );
         assert_eq!(
             (Mode::of(false), Mode::of(true).file("t/3", &[0]).0.as_str()),

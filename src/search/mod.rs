@@ -173,7 +173,7 @@ pub fn build(
                 })
                 .collect();
             let docs = DocChunk { rows };
-            mode.file(&format!("d/{n}"), &docs)
+            mode.chunk(n, &docs)
         })
         .collect();
     files.extend(chunks);

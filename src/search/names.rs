@@ -18,10 +18,12 @@ const NAMED: [&str; 4] = ["segment", "persona", "stage", "type"];
 /// For each term of a named value's name, id and aliases, the assets carrying the
 /// value, ascending.
 pub(super) fn name_postings(lib: &Library, facets: &[Facet]) -> BTreeMap<String, Vec<u32>> {
-    let mut out: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    // Every name's words numbered once, so each asset's values add numbers, not strings.
+    let mut numbers: BTreeMap<String, usize> = BTreeMap::new();
+    let mut lists: Vec<Vec<u32>> = Vec::new();
     for f in facets.iter().filter(|f| NAMED.contains(&f.key)) {
         // Each value's terms, once.
-        let words: Vec<Vec<String>> = f
+        let words: Vec<Vec<usize>> = f
             .values
             .iter()
             .map(|v| {
@@ -34,16 +36,23 @@ pub(super) fn name_postings(lib: &Library, facets: &[Facet]) -> BTreeMap<String,
                         text.push_str(a);
                     }
                 }
-                let mut w: Vec<String> = tokens(&text).collect();
-                w.sort();
+                let mut w: Vec<usize> = tokens(&text)
+                    .map(|t| {
+                        *numbers.entry(t).or_insert_with(|| {
+                            lists.push(Vec::new());
+                            lists.len() - 1
+                        })
+                    })
+                    .collect();
+                w.sort_unstable();
                 w.dedup();
                 w
             })
             .collect();
         for (doc, vals) in f.docs.iter().enumerate() {
             for &v in vals {
-                for w in &words[v as usize] {
-                    let list = out.entry(w.clone()).or_default();
+                for &w in &words[v as usize] {
+                    let list = &mut lists[w];
                     if list.last() != Some(&(doc as u32)) {
                         list.push(doc as u32);
                     }
@@ -51,11 +60,15 @@ pub(super) fn name_postings(lib: &Library, facets: &[Facet]) -> BTreeMap<String,
             }
         }
     }
-    for list in out.values_mut() {
-        list.sort_unstable();
-        list.dedup();
-    }
-    out
+    numbers
+        .into_iter()
+        .map(|(term, n)| {
+            let mut list = std::mem::take(&mut lists[n]);
+            list.sort_unstable();
+            list.dedup();
+            (term, list)
+        })
+        .collect()
 }
 
 /// Postings as `(asset, score)`, decoded.
@@ -115,14 +128,7 @@ pub(super) fn merged<'a>(
                     e.next();
                 }
                 std::cmp::Ordering::Equal => {
-                    let mut list = decode(p);
-                    for &d in docs {
-                        match list.binary_search_by_key(&d, |x| x.0) {
-                            Ok(at) => list[at].1 |= IN_TAGS,
-                            Err(at) => list.insert(at, (d, IN_TAGS)),
-                        }
-                    }
-                    out.push((t, encode(&list).into()));
+                    out.push((t, encode(&tagged(&decode(p), docs)).into()));
                     e.next();
                     break;
                 }
@@ -136,6 +142,36 @@ pub(super) fn merged<'a>(
     for (x, docs) in e {
         let list: Vec<(u32, u8)> = docs.iter().map(|&d| (d, IN_TAGS)).collect();
         out.push((x, encode(&list).into()));
+    }
+    out
+}
+
+/// `list` (ascending by asset) with the tag bit on every asset of `docs` (ascending),
+/// those it lacks added in order: one merge of the two.
+fn tagged(list: &[(u32, u8)], docs: &[u32]) -> Vec<(u32, u8)> {
+    let mut out = Vec::with_capacity(list.len() + docs.len());
+    let (mut i, mut j) = (0, 0);
+    while i < list.len() || j < docs.len() {
+        match (list.get(i), docs.get(j)) {
+            (Some(&(d, s)), Some(&e)) if d == e => {
+                out.push((d, s | IN_TAGS));
+                i += 1;
+                j += 1;
+            }
+            (Some(&(d, s)), Some(&e)) if d < e => {
+                out.push((d, s));
+                i += 1;
+            }
+            (Some(&(d, s)), None) => {
+                out.push((d, s));
+                i += 1;
+            }
+            (_, Some(&e)) => {
+                out.push((e, IN_TAGS));
+                j += 1;
+            }
+            (None, None) => break,
+        }
     }
     out
 }
@@ -161,5 +197,22 @@ mod tests {
         assert_eq!(decode(&got[1].1), [(0, IN_TAGS), (1, 1), (2, IN_TAGS)]);
         assert_eq!(decode(&got[2].1), [(0, 32)]);
         assert_eq!(decode(&got[3].1), [(1, IN_TAGS)]);
+    }
+
+    #[test]
+    fn tagging_merges_the_names_assets_into_the_text_postings() {
+        let list = [(1, 3), (4, 1), (9, 2)];
+        assert_eq!(
+            tagged(&list, &[0, 4, 10]),
+            [
+                (0, IN_TAGS),
+                (1, 3),
+                (4, 1 | IN_TAGS),
+                (9, 2),
+                (10, IN_TAGS)
+            ]
+        );
+        assert_eq!(tagged(&[], &[2]), [(2, IN_TAGS)]);
+        assert_eq!(tagged(&list, &[]), list);
     }
 }

@@ -7,6 +7,8 @@
 //! ([`DocTerms`]) are kept by number, so a rebuild re-tokenizes only the assets that
 //! changed.
 
+use std::cell::RefCell;
+
 use rustc_hash::FxHashMap;
 
 use super::terms;
@@ -99,6 +101,31 @@ pub fn term_of(piece: &str) -> Option<String> {
         return None;
     }
     Some(terms::stem(&folded).into_owned())
+}
+
+/// Words whose terms a thread remembers before it starts over.
+const TERM_MEMO: usize = 1 << 17;
+
+/// Calls `f` with [`term_of`] `word`, remembered per thread: the batches a thread
+/// tokenizes meet mostly the same words, and stemming is the costliest step of
+/// tokenizing. `f` must not tokenize.
+fn with_term<R>(word: &str, f: impl FnOnce(Option<&str>) -> R) -> R {
+    thread_local! {
+        static TERMS: RefCell<FxHashMap<Box<str>, Option<Box<str>>>> = RefCell::default();
+    }
+    TERMS.with(|cell| {
+        let mut memo = cell.borrow_mut();
+        if let Some(t) = memo.get(word) {
+            return f(t.as_deref());
+        }
+        if memo.len() >= TERM_MEMO {
+            memo.clear();
+        }
+        let t = term_of(word).map(String::into_boxed_str);
+        let out = f(t.as_deref());
+        memo.insert(word.into(), t);
+        out
+    })
 }
 
 fn keep(w: &str) -> bool {
@@ -360,19 +387,19 @@ impl Batch {
             lower(&mut self.lower);
         }
         let word = std::mem::take(&mut self.lower);
-        let id = match term_of(&word) {
-            Some(t) => match self.numbers.get(t.as_str()) {
+        let id = with_term(&word, |t| match t {
+            Some(t) => match self.numbers.get(t) {
                 Some(&id) => id,
                 None => {
                     let id = self.terms.len() as u32;
-                    self.terms.push(t.as_str().into());
+                    self.terms.push(t.into());
                     self.numbers.insert(t.into(), id);
                     self.slot.push(0);
                     id
                 }
             },
             None => DROPPED,
-        };
+        });
         let start = self.text.len() as u32;
         if long {
             self.text.push_str(&word);

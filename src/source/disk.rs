@@ -132,7 +132,7 @@ fn walk(
     let mut files = Vec::new();
     let mut walker = walkdir::WalkDir::new(&dir)
         .follow_links(false)
-        .sort_by_file_name()
+        .sort_by(by_name)
         .into_iter();
     while let Some(entry) = walker.next() {
         let entry = match entry {
@@ -238,4 +238,18 @@ fn is_link_loop(e: &std::io::Error) -> bool {
     {
         e.to_string().contains("symbolic links")
     }
+}
+
+/// Walk order: a folder's entries by name, as `WalkDir::sort_by_file_name` orders them,
+/// comparing the bytes after each path's last separator (walkdir joins a folder and a
+/// name) instead of parsing the path's components at every comparison.
+pub fn by_name(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> std::cmp::Ordering {
+    fn name(path: &Path) -> &[u8] {
+        let bytes = path.as_os_str().as_encoded_bytes();
+        let last = bytes
+            .iter()
+            .rposition(|&c| std::path::is_separator(char::from(c)));
+        &bytes[last.map_or(0, |i| i + 1)..]
+    }
+    name(a.path()).cmp(name(b.path()))
 }

@@ -14,7 +14,7 @@ mod listing;
 mod memory;
 
 pub use bounded::{not_utf8, read_limited};
-pub use disk::{Disk, list_files};
+pub use disk::{Disk, by_name, list_files};
 pub use files::{Source, Stamp};
 pub use git::{GitTree, git_in, git_stdout};
 pub use listing::is_ignored;

@@ -419,6 +419,31 @@ fn a_theme_overrides_the_builtin_one_file_by_file() {
 }
 
 #[test]
+fn a_themes_related_row_reaches_every_asset_page_that_lists_the_asset() {
+    let tagged = "personas: all\nstages: all\nsegments: all\n";
+    let lib = TestLib::new()
+        .plan(&small_plan("theme = \"brand\""))
+        .asset("deep/a.md", &format!("---\ntitle: Alpha\n{tagged}---\n"))
+        .asset("b.md", &format!("---\ntitle: Beta\n{tagged}---\n"))
+        .file(
+            "themes/brand/templates/partials/related_row.html",
+            "<li class=\"mine\"><a href=\"{{ root }}{{ a.path }}\">{{ a.title | upper }}</a></li>",
+        );
+    lib.run(["build"]).success();
+    // Each page has its own way up to the root, though the row was rendered once.
+    let alpha = lib.read_out("library/deep/a/index.html");
+    assert!(
+        alpha.contains("<li class=\"mine\"><a href=\"../../../library/b/\">BETA</a></li>"),
+        "{alpha}"
+    );
+    let beta = lib.read_out("library/b/index.html");
+    assert!(
+        beta.contains("<li class=\"mine\"><a href=\"../../library/deep/a/\">ALPHA</a></li>"),
+        "{beta}"
+    );
+}
+
+#[test]
 fn objections_show_their_first_answers_and_list_all_on_their_own_page() {
     let plan_extra = "[[objections]]\nid = \"price\"\ntext = \"Too pricey\"\nheard = 3\n[[objections]]\nid = \"rare\"\ntext = \"Rarely heard\"\n";
     let answer = covermap::render::OBJECTION_PREVIEW + 3;

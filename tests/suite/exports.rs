@@ -233,6 +233,19 @@ fn every_json_export_matches_the_schema_the_site_ships() {
 #[test]
 fn assets_exports_have_one_row_per_asset_in_the_build() {
     let lib = sample_built(&[]);
+    // assets.json: each asset a line of its own, the lines in the library's order.
+    let json_text = lib.read_out("assets.json");
+    let asset_lines: Vec<&str> = json_text
+        .lines()
+        .filter(|l| l.starts_with("    {\"slug\":"))
+        .collect();
+    let doc = json(&json_text);
+    let assets = doc["assets"].as_array().unwrap();
+    assert_eq!(asset_lines.len(), assets.len());
+    for (line, asset) in asset_lines.iter().zip(assets) {
+        let one = json(line.trim().trim_end_matches(','));
+        assert_eq!(&one, asset);
+    }
     let text = lib.read_out("assets.csv");
     assert!(text.starts_with(&format!("{ASSETS_COLUMNS}\n")), "{text}");
     let csv_rows = rows(&text);

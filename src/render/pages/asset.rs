@@ -16,7 +16,7 @@ use crate::output::Sink;
 use crate::render::cache::doc_key;
 use crate::render::failures::Fail;
 use crate::render::renderer::{Page, Renderer};
-use crate::render::rows::{AssetList, Prepared};
+use crate::render::rows::{AssetList, Prepared, RowKind};
 use crate::render::templates::Templates;
 use crate::search::{Batch, DocTerms};
 
@@ -124,6 +124,10 @@ impl Page for AssetPage<'_> {
         ctx.insert_value("asset", asset.view.clone());
         ctx.insert_value("body", Value::safe_string(&html));
         ctx.insert_value("related", related.views());
+        // Each related asset's row, rendered once per asset and spliced here.
+        let root = crate::render::templates::root_of(path);
+        let rows = related.rows_of(t, RowKind::Related, &root)?;
+        ctx.insert_value("related_rows", Value::safe_string(&rows));
         if let Some((slug, title)) = replacement {
             let mut m = tera::Map::new();
             m.insert("slug".into(), slug.into());
