@@ -329,7 +329,6 @@ fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::asset::Asset;
-    use std::path::PathBuf;
 
     /// A plan with two segments; enterprise has weights and a waived cell.
     fn plan(extra: &str) -> Plan {
@@ -380,29 +379,10 @@ why = "The EB signs off on a decision made one level down."
 
     fn asset(slug: &str, segs: &[usize], pers: &[usize], stages: &[usize]) -> Asset {
         Asset {
-            source: PathBuf::from(format!("content/{slug}.md")),
-            slug: slug.into(),
-            title: slug.into(),
-            kind: None,
             personas: Some(pers.to_vec()),
             stages: Some(stages.to_vec()),
             segments: Some(segs.to_vec()),
-            objections: Vec::new(),
-            summary: None,
-            audience: None,
-            owner: None,
-            updated: None,
-            review_by: None,
-            url: None,
-            draft: false,
-            tags: Vec::new(),
-            tagged_by: Vec::new(),
-            extra: Default::default(),
-            body_hash: 0,
-            links: Vec::new(),
-            slug_place: None,
-            stale: false,
-            freshness: Default::default(),
+            ..Asset::new(slug)
         }
     }
 

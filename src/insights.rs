@@ -149,7 +149,6 @@ fn days(d: Date) -> i64 {
 mod tests {
     use super::*;
     use crate::asset::Asset;
-    use std::path::PathBuf;
 
     // Personas: 0 buyer, 1 champ. Stages: 0 aware, 1 decide. Segments: 0 ent, 1 smb.
     const PLAN: &str = r#"
@@ -214,29 +213,11 @@ heard = 9
 
     fn asset(seg: usize, per: usize, stage: usize, objections: &[usize]) -> Asset {
         Asset {
-            source: PathBuf::from("content/a.md"),
-            slug: "a".into(),
-            title: "a".into(),
-            kind: None,
             personas: Some(vec![per]),
             stages: Some(vec![stage]),
             segments: Some(vec![seg]),
             objections: objections.to_vec(),
-            summary: None,
-            audience: None,
-            owner: None,
-            updated: None,
-            review_by: None,
-            url: None,
-            draft: false,
-            tags: Vec::new(),
-            tagged_by: Vec::new(),
-            extra: Default::default(),
-            body_hash: 0,
-            slug_place: None,
-            stale: false,
-            links: Vec::new(),
-            freshness: Default::default(),
+            ..Asset::new("a")
         }
     }
 

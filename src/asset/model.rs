@@ -69,6 +69,37 @@ pub struct Asset {
 }
 
 impl Asset {
+    /// An asset with only a slug: at `content/<slug>.md`, titled by its slug, tagged for
+    /// nothing, with no dates. What tests and generators start from, setting the rest
+    /// with struct update syntax.
+    pub fn new(slug: &str) -> Asset {
+        Asset {
+            source: PathBuf::from(format!("content/{slug}.md")),
+            slug: slug.into(),
+            slug_place: None,
+            title: slug.into(),
+            kind: None,
+            personas: None,
+            stages: None,
+            segments: None,
+            objections: Vec::new(),
+            summary: None,
+            audience: None,
+            owner: None,
+            updated: None,
+            review_by: None,
+            url: None,
+            draft: false,
+            tags: Vec::new(),
+            tagged_by: Vec::new(),
+            extra: BTreeMap::new(),
+            body_hash: 0,
+            links: Vec::new(),
+            stale: false,
+            freshness: AssetFreshness::default(),
+        }
+    }
+
     /// Whether the asset names all three dimensions, so it can count toward a cell.
     pub fn is_tagged(&self) -> bool {
         self.personas.is_some() && self.stages.is_some() && self.segments.is_some()

@@ -843,29 +843,13 @@ fn library() -> impl Strategy<Value = Library> {
                     .into_iter()
                     .enumerate()
                     .map(|(i, (segments, personas, stages, draft, stale))| Asset {
-                        source: PathBuf::from(format!("content/a{i}.md")),
-                        slug: format!("a{i}"),
-                        slug_place: None,
                         title: format!("A{i}"),
-                        kind: None,
                         personas,
                         stages,
                         segments,
-                        objections: vec![],
-                        summary: None,
-                        audience: None,
-                        owner: None,
-                        updated: None,
-                        review_by: None,
-                        url: None,
                         draft,
-                        tags: vec![],
-                        tagged_by: vec![],
-                        extra: Default::default(),
-                        body_hash: 0,
-                        links: Vec::new(),
                         stale,
-                        freshness: Default::default(),
+                        ..Asset::new(&format!("a{i}"))
                     })
                     .collect();
                 Library { plan, assets }
