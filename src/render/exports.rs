@@ -35,21 +35,18 @@ pub const EXPORT_PATHS: [&str; 4] = [
     "schemas/assets.schema.json",
 ];
 
-/// Every file of [`EXPORT_PATHS`], made: the asset exports are made anew each render
-/// (one pass over the assets), the schemas are the shipped text.
-pub fn files(lib: &Library) -> Vec<(String, Content)> {
+/// Puts every file of [`EXPORT_PATHS`] through `put`, each as soon as it is made, so
+/// the two asset exports are never held at once: they are made anew each render (one
+/// pass over the assets each); the schemas are the shipped text.
+pub fn write<E>(lib: &Library, put: impl Fn(&str, Content) -> Result<(), E>) -> Result<(), E> {
     let rows = rows(lib);
-    let (json, csv) = rayon::join(|| json_of(lib, &rows), || csv_of(&rows));
-    let mut out = vec![
-        ("assets.csv".to_string(), Content::from(csv)),
-        ("assets.json".to_string(), Content::from(json)),
-    ];
-    out.extend(
-        SCHEMAS
-            .iter()
-            .map(|(path, text)| (path.to_string(), Content::from(text.as_bytes().to_vec()))),
-    );
-    out
+    put("assets.json", Content::from(json_of(lib, &rows)))?;
+    put("assets.csv", Content::from(csv_of(&rows)))?;
+    drop(rows);
+    for (path, text) in SCHEMAS {
+        put(path, Content::from(text.as_bytes().to_vec()))?;
+    }
+    Ok(())
 }
 
 /// The columns of `assets.csv`, in order.

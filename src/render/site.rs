@@ -154,9 +154,21 @@ pub(super) fn run(
             .rows(&r.templates, super::rows::ROOT_MARK)
             .unwrap_or_default()
     };
-    let index = crate::search::build(r.lib, r.cov, &r.lists.facets, terms, interner, mode, &row);
+    // The display chunks are written as they are made (most of the index's bytes).
+    let emit = |path: &str, bytes: Vec<u8>| sink.put(path, Content::from(bytes));
+    let index = crate::search::build(
+        r.lib,
+        r.cov,
+        &r.lists.facets,
+        terms,
+        interner,
+        mode,
+        &row,
+        &emit,
+    )
+    .map_err(RenderError::Output)?;
     trace.phase("render: search index");
-    let index_paths: BTreeSet<&str> = index.files.iter().map(|(p, _)| p.as_str()).collect();
+    let index_paths: BTreeSet<&str> = index.paths.iter().map(String::as_str).collect();
     copies.retain(|(path, source)| {
         let clash = index_paths.contains(path.as_str());
         if clash {
@@ -167,7 +179,7 @@ pub(super) fn run(
         !clash
     });
     fails.stop()?;
-    let mut files = index.files.len();
+    let mut files = index.paths.len();
     index
         .files
         .into_par_iter()
@@ -197,6 +209,10 @@ pub(super) fn run(
     fails.stop()?;
     trace.phase("render: list pages");
 
+    // The asset exports go out as they are made, one at a time.
+    super::exports::write(r.lib, |path, content| sink.put(path, content))
+        .map_err(RenderError::Output)?;
+    files += super::exports::EXPORT_PATHS.len();
     let (json, csv) = match &data {
         Some((_, json, csv)) => (json.clone(), csv.clone()),
         None => data_files(&r),
@@ -209,7 +225,6 @@ pub(super) fn run(
             Content::from(report_svg(&r).into_bytes()),
         ),
     ];
-    rest.extend(super::exports::files(r.lib));
     if let Some(t) = r.trend {
         rest.push((TREND_JSON.into(), Content::from(trend::trend_json(t))));
     }

@@ -63,8 +63,10 @@ pub const MIN_PREFIX: usize = 3;
 
 /// The built index: the files to put under [`DIR`], and what the pages need to know.
 pub struct Index {
-    /// Path from the site root → file content.
+    /// Path from the site root → file content, for the files not yet handed to `emit`.
     pub files: Vec<(String, Vec<u8>)>,
+    /// The path of every file of the index, those already emitted included.
+    pub paths: Vec<String>,
     /// A hash of every file, appended to their URLs so a browser never mixes files of
     /// two builds from its cache.
     pub version: String,
@@ -114,9 +116,17 @@ fn sort_keys(lib: &Library) -> SortKeys {
     }
 }
 
+/// A function that writes one file of the index (its path from the site root, its
+/// bytes) as soon as it is made, so the display chunks — most of the index's bytes, the
+/// rows of every asset — are never all held at once.
+pub type Emit<'a, E> = &'a (dyn Fn(&str, Vec<u8>) -> Result<(), E> + Sync);
+
 /// Builds the index of the library's assets from their terms, numbered by `interner`,
-/// with the heatmap's cells from `coverage`, its files packaged as `mode` says.
-pub fn build(
+/// with the heatmap's cells from `coverage`, its files packaged as `mode` says. The
+/// display chunks go to `emit` as they are made; the other files come back in
+/// [`Index::files`].
+#[allow(clippy::too_many_arguments)]
+pub fn build<E: Send>(
     lib: &Library,
     coverage: &Coverage,
     facets: &[Facet],
@@ -124,7 +134,8 @@ pub fn build(
     interner: &Interner,
     mode: Mode,
     row: &(dyn Fn(usize) -> String + Sync),
-) -> Index {
+    emit: Emit<'_, E>,
+) -> Result<Index, E> {
     let assets = &lib.assets;
 
     let fresh;
@@ -159,7 +170,8 @@ pub fn build(
         .collect();
     let shard_firsts: Vec<&str> = cuts.iter().map(|c| terms[c.start].0).collect();
 
-    let chunks: Vec<(String, Vec<u8>)> = assets
+    // Each chunk is written as soon as it is made; only its path and hash are kept.
+    let emitted: Vec<(String, u64)> = assets
         .par_chunks(DOCS_PER_CHUNK)
         .enumerate()
         .map(|(n, chunk)| {
@@ -173,10 +185,12 @@ pub fn build(
                 })
                 .collect();
             let docs = DocChunk { rows };
-            mode.chunk(n, &docs)
+            let (path, bytes) = mode.chunk(n, &docs);
+            let hash = file_hash(&path, &bytes);
+            emit(&path, bytes)?;
+            Ok((path, hash))
         })
-        .collect();
-    files.extend(chunks);
+        .collect::<Result<_, E>>()?;
 
     let p = &lib.plan;
     // The one statement of what counts, as the model and the asset pages ask it; an
@@ -232,30 +246,42 @@ pub fn build(
     files.push(mode.file("sort", &sort_keys(lib)));
     files.sort_by(|a, b| a.0.cmp(&b.0));
 
-    // FNV-1a over every path and byte, eight bytes at a step: cheap, and stable across
-    // platforms.
-    let fnv = |h: u64, bytes: &[u8]| {
-        let mut h = h;
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-            h = (h ^ w).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        for &b in words.remainder() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        h
-    };
-    let per_file: Vec<u64> = files
+    // Every file's hash, in path order, folded into the version.
+    let mut hashes: Vec<(String, u64)> = files
         .par_iter()
-        .map(|(path, bytes)| fnv(fnv(0xcbf2_9ce4_8422_2325, path.as_bytes()), bytes))
+        .map(|(path, bytes)| (path.clone(), file_hash(path, bytes)))
         .collect();
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for f in per_file {
+    hashes.extend(emitted);
+    hashes.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut h: u64 = FNV_OFFSET;
+    for (_, f) in &hashes {
         h = fnv(h, &f.to_le_bytes());
     }
-    Index {
+    Ok(Index {
         files,
+        paths: hashes.into_iter().map(|(p, _)| p).collect(),
         version: format!("{:08x}", h >> 32),
+    })
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a over `bytes`, eight bytes at a step, from `h`: cheap, and stable across
+/// platforms.
+fn fnv(h: u64, bytes: &[u8]) -> u64 {
+    let mut h = h;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        h = (h ^ w).wrapping_mul(0x0000_0100_0000_01b3);
     }
+    for &b in words.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// One file's hash: its path, then its bytes.
+fn file_hash(path: &str, bytes: &[u8]) -> u64 {
+    fnv(fnv(FNV_OFFSET, path.as_bytes()), bytes)
 }

@@ -31,7 +31,12 @@ fn index_in(lib: &Library, cov: &Coverage, mode: Mode) -> Index {
     let mut interner = Interner::default();
     let docs: Vec<Arc<DocTerms>> = interner.absorb(batch).into_iter().map(Arc::new).collect();
     let row = |i: usize| format!("<li>{}</li>", lib.assets[i].title);
-    build(
+    let emitted = std::sync::Mutex::new(Vec::new());
+    let emit = |path: &str, bytes: Vec<u8>| -> Result<(), ()> {
+        emitted.lock().unwrap().push((path.to_string(), bytes));
+        Ok(())
+    };
+    let mut index = build(
         lib,
         cov,
         &facets(lib),
@@ -39,7 +44,17 @@ fn index_in(lib: &Library, cov: &Coverage, mode: Mode) -> Index {
         &interner,
         mode,
         &row,
+        &emit,
     )
+    .unwrap();
+    // Every file, emitted or kept, in path order, as a test reads them.
+    index.files.extend(emitted.into_inner().unwrap());
+    index.files.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        index.files.iter().map(|f| f.0.clone()).collect::<Vec<_>>(),
+        index.paths
+    );
+    index
 }
 
 /// The data of the JSON file `path` of `index`, checked to be named `name`.
