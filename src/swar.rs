@@ -1,9 +1,9 @@
-//! Eight bytes at a time: the word tests the escapers use to skip runs of plain text
+//! Eight bytes at a time: the word tests the HTML escaper uses to skip runs of plain text
 //! (the bit tricks of "Bit Twiddling Hacks", exact as to whether a byte is in a word,
 //! not where).
 
 /// Every byte's high bit.
-pub const HIGHS: u64 = 0x8080_8080_8080_8080;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
 const ONES: u64 = 0x0101_0101_0101_0101;
 
 /// The eight bytes of `bytes` from `at`, as a little-endian word, if there are eight.
@@ -16,11 +16,6 @@ pub fn word(bytes: &[u8], at: usize) -> Option<u64> {
 pub fn has(w: u64, b: u8) -> u64 {
     let x = w ^ (ONES * u64::from(b));
     x.wrapping_sub(ONES) & !x & HIGHS
-}
-
-/// Non-zero when some byte of `w` is below `n` (`n` ≤ 128).
-pub fn has_below(w: u64, n: u8) -> u64 {
-    w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS
 }
 
 #[cfg(test)]
@@ -36,7 +31,6 @@ mod tests {
                 let w = word(&bytes, 0).unwrap();
                 assert_ne!(has(w, b), 0, "{b:#x} at {at}");
                 assert_eq!(has(w, b'z'), 0);
-                assert_eq!(has_below(w, 0x20) != 0, b < 0x20, "{b:#x} at {at}");
                 assert_eq!(w & HIGHS != 0, b >= 0x80);
             }
         }
